@@ -1,0 +1,91 @@
+"""A small content-keyed cache on disk, used to skip re-parsing the dataset and the gazetteer.
+
+Rules: writes are atomic (temp file + os.replace); a missing, unreadable, truncated or
+corrupt entry is a miss, never trusted; an unwritable directory (read-only, full disk,
+no HOME) only means no cache. Nothing but derived data is ever written: never a query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+_MAGIC = b"CNAV1\n"
+
+
+def cache_dir() -> Path | None:
+    """$CRISISNAV_CACHE_DIR, else $XDG_CACHE_HOME/crisisnav, else ~/.cache/crisisnav; None if none."""
+    explicit = os.environ.get("CRISISNAV_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit) if explicit else None  # empty string disables the cache
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "crisisnav"
+    home = os.environ.get("HOME")
+    if not home:
+        return None
+    return Path(home) / ".cache" / "crisisnav"
+
+
+def _entry_path(name: str) -> Path | None:
+    base = cache_dir()
+    return None if base is None else base / name
+
+
+def read(name: str, key: str) -> bytes | None:
+    """The payload stored under name for this key, or None (missing, stale or corrupt)."""
+    path = _entry_path(name)
+    if path is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    header_end = len(_MAGIC) + 64 + 1 + 64 + 1
+    if len(blob) < header_end or not blob.startswith(_MAGIC):
+        return None
+    stored_key = blob[len(_MAGIC) : len(_MAGIC) + 64].decode("ascii", "replace")
+    digest = blob[len(_MAGIC) + 65 : len(_MAGIC) + 129].decode("ascii", "replace")
+    payload = blob[header_end:]
+    if stored_key != _norm_key(key) or hashlib.sha256(payload).hexdigest() != digest:
+        return None
+    return payload
+
+
+def write(name: str, key: str, payload: bytes) -> bool:
+    """Store payload atomically; False (and no exception) when the cache cannot be written."""
+    path = _entry_path(name)
+    if path is None:
+        return False
+    blob = (
+        _MAGIC
+        + _norm_key(key).encode("ascii")
+        + b"\n"
+        + hashlib.sha256(payload).hexdigest().encode("ascii")
+        + b"\n"
+        + payload
+    )
+    tmp_name: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _norm_key(key: str) -> str:
+    """Keys of any length become a fixed 64-character hex digest."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()

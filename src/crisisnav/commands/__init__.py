@@ -1,0 +1,1 @@
+"""One module per command. Each keeps its heavy imports inside its functions (start-up time)."""

@@ -1,0 +1,109 @@
+"""What every command shares: error mapping to exit codes, and the common options."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from crisisnav import errors
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Dataset YAML to use instead of the packaged one (also: CRISISNAV_DATA).",
+        show_default=False,
+    ),
+]
+ColorOpt = Annotated[
+    str,
+    typer.Option("--color", help="Colour on a terminal: auto, always or never (NO_COLOR is honoured)."),
+]
+
+
+def eprint(message: str) -> None:
+    """A diagnostic line on standard error (never standard output)."""
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def guarded(func: F) -> F:
+    """Run a command so that no traceback reaches a user.
+
+    CrisisNavError -> its message on stderr and its exit code; Ctrl-C -> 130;
+    a closed output pipe -> quiet exit; any other exception -> one line and exit 70.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except errors.DataError as exc:
+            eprint(f"crisisnav: {exc.location()}: {exc.message}")
+            if exc.hint:
+                eprint(f"  hint: {exc.hint}")
+            raise typer.Exit(exc.exit_code) from None
+        except errors.CrisisNavError as exc:
+            eprint(f"crisisnav: {exc.message}")
+            if exc.hint:
+                eprint(f"  hint: {exc.hint}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            eprint("crisisnav: interrupted")
+            raise typer.Exit(errors.EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None
+        except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+            if os.environ.get("CRISISNAV_DEBUG"):
+                raise
+            eprint(
+                f"crisisnav: internal error ({type(exc).__name__}: {exc}). "
+                "Please report it; set CRISISNAV_DEBUG=1 for details."
+            )
+            raise typer.Exit(errors.EXIT_INTERNAL) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """After EPIPE, point stdout at devnull so the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def data_path(option: Path | None) -> Path | None:
+    """--data wins, then CRISISNAV_DATA, then None (the packaged dataset)."""
+    if option is not None:
+        return option
+    env = os.environ.get("CRISISNAV_DATA")
+    return Path(env) if env else None
+
+
+def use_color(color: str, stream: Any = None) -> bool:
+    """Whether to emit colour: --color always/never, else NO_COLOR, else a terminal check."""
+    if color == "always":
+        return True
+    if color == "never" or os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,11 @@
+"""PLACEHOLDER until its issue lands."""
+
+from __future__ import annotations
+
+from crisisnav.commands._common import guarded
+
+
+@guarded
+def validate_cmd() -> None:
+    """Placeholder."""
+    raise NotImplementedError

@@ -1,0 +1,296 @@
+"""Frozen data classes shared by every layer. Pure: no I/O, no heavy imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+# Vocabularies from DESIGN.md, "The dataset".
+KINDS = (
+    "mobile-team",
+    "community-responder",
+    "crisis-line",
+    "text-line",
+    "chat",
+    "warmline",
+    "peer-line",
+    "walk-in",
+    "peer-respite",
+    "directory",
+    "co-responder",
+    "police-cit",
+)
+POLICE_LEVELS = ("none", "possible", "co-responder", "police")  # least police first
+DISPATCH_PATHS = ("direct", "via-988", "via-non-emergency", "via-911")  # most direct first
+STATUSES = ("active", "limited", "suspended", "ended", "uncertain")
+CONTACT_TYPES = ("phone", "text", "chat", "web", "tty", "videophone")
+SCOPES = ("city", "county", "state", "national")  # narrowest first
+SECTIONS = ("respond", "call", "talk", "go", "communities", "last-resort", "directories")
+
+# Known audience words (data may use others; validate warns on unknown ones).
+AUDIENCES = (
+    "trans",
+    "lgbtq",
+    "youth",
+    "veterans",
+    "native",
+    "deaf",
+    "black",
+    "spanish-speaking",
+    "older-adults",
+    "disaster",
+    "substance-use",
+)
+
+PlaceKind = Literal["zip", "city", "county", "state"]
+ResolutionStatus = Literal["ok", "ambiguous", "not_found"]
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Contact:
+    type: str  # one of CONTACT_TYPES
+    value: str  # phone numbers and short codes are strings: "541-682-1001", "988", "741741"
+    label: str | None = None
+    keyword: str | None = None  # for text lines: "HOME" to 741741
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "value": self.value, "label": self.label, "keyword": self.keyword}
+
+
+@dataclass(frozen=True)
+class Area:
+    """One entry of `serves`: national, a state, a county of a state, or a city of a state."""
+
+    state: str | None = None  # two-letter code; None only when national
+    county: str | None = None  # gazetteer spelling, e.g. "Lane County", "Orleans Parish"
+    city: str | None = None  # USPS city name, e.g. "Eugene"
+    national: bool = False
+
+    @property
+    def scope(self) -> str:
+        if self.national:
+            return "national"
+        if self.city:
+            return "city"
+        if self.county:
+            return "county"
+        return "state"
+
+    def label(self) -> str:
+        if self.national:
+            return "United States"
+        if self.city:
+            return f"{self.city}, {self.state}"
+        if self.county:
+            return f"{self.county}, {self.state}"
+        return str(self.state)
+
+    def to_json(self) -> dict[str, Any]:
+        if self.national:
+            return {"national": True}
+        out: dict[str, Any] = {"state": self.state}
+        if self.county:
+            out["county"] = self.county
+        if self.city:
+            out["city"] = self.city
+        return out
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One entry of data/resources.yaml, after loading. Field meanings: DESIGN.md."""
+
+    id: str
+    name: str
+    kind: str
+    police: str
+    dispatch: str
+    serves: tuple[Area, ...]
+    contacts: tuple[Contact, ...]
+    hours: tuple[str, ...]  # ("24/7",) or rules like "mon-fri 08:00-17:00"
+    status: str
+    verified: date
+    sources: tuple[str, ...]
+    police_note: str | None = None
+    timezone: str | None = None
+    audiences: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    how_to_ask: str | None = None
+    caveats: tuple[str, ...] = ()
+    status_since: date | None = None
+    line: int = 0  # 1-based line of the entry in its YAML file (0 when unknown)
+
+    @property
+    def is_option(self) -> bool:
+        """Ended and suspended entries are never listed as options, only as notices."""
+        return self.status not in ("ended", "suspended")
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as the dataset holds it (export json, cache)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "police": self.police,
+            "police_note": self.police_note,
+            "dispatch": self.dispatch,
+            "serves": [a.to_json() for a in self.serves],
+            "contacts": [c.to_json() for c in self.contacts],
+            "hours": list(self.hours),
+            "timezone": self.timezone,
+            "audiences": list(self.audiences),
+            "languages": list(self.languages),
+            "how_to_ask": self.how_to_ask,
+            "caveats": list(self.caveats),
+            "status": self.status,
+            "status_since": self.status_since.isoformat() if self.status_since else None,
+            "verified": self.verified.isoformat(),
+            "sources": list(self.sources),
+            "line": self.line,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Resource:
+        """Inverse of to_json (used by the dataset cache)."""
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            kind=d["kind"],
+            police=d["police"],
+            police_note=d.get("police_note"),
+            dispatch=d["dispatch"],
+            serves=tuple(Area(**a) for a in d["serves"]),
+            contacts=tuple(Contact(**c) for c in d["contacts"]),
+            hours=tuple(d["hours"]),
+            timezone=d.get("timezone"),
+            audiences=tuple(d.get("audiences") or ()),
+            languages=tuple(d.get("languages") or ()),
+            how_to_ask=d.get("how_to_ask"),
+            caveats=tuple(d.get("caveats") or ()),
+            status=d["status"],
+            status_since=date.fromisoformat(d["status_since"]) if d.get("status_since") else None,
+            verified=date.fromisoformat(d["verified"]),
+            sources=tuple(d["sources"]),
+            line=int(d.get("line") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class Dataset:
+    path: str  # where it was loaded from ("<packaged>" paths are real paths too)
+    schema_version: int
+    resources: tuple[Resource, ...]
+    sha256: str = ""  # of the file's bytes; the cache key
+
+
+@dataclass(frozen=True)
+class Place:
+    """A real US place from the gazetteer. JSON shape: DESIGN.md, "Command-line contract"."""
+
+    kind: PlaceKind
+    name: str  # "97401", "Eugene", "Lane County", "Oregon"
+    state: str  # two-letter code
+    city: str | None = None  # for zip and city places
+    county: str | None = None  # the main county (for a county place, itself)
+    counties: tuple[str, ...] = ()  # every county the place lies in
+    zip: str | None = None  # for zip places
+    timezone: str | None = None  # IANA zone
+    score: float = 100.0  # 0..100, how well the query fit
+    zips: int = 0  # number of ZIP codes in the place (size prior; shown by `places`)
+
+    def label(self) -> str:
+        """Human label: "Eugene, Lane County, OR", "Lane County, OR", "Oregon", "97401 (Eugene, OR)"."""
+        if self.kind == "state":
+            return self.name
+        if self.kind == "county":
+            return f"{self.name}, {self.state}"
+        if self.kind == "zip":
+            return f"{self.zip} ({self.city}, {self.state})" if self.city else f"{self.zip}"
+        if self.counties:
+            return f"{self.name}, {' / '.join(self.counties)}, {self.state}"
+        return f"{self.name}, {self.state}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "city": self.city,
+            "county": self.county,
+            "counties": list(self.counties),
+            "state": self.state,
+            "zip": self.zip,
+            "timezone": self.timezone,
+            "score": round(self.score, 1),
+        }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    query: str
+    status: ResolutionStatus
+    place: Place | None = None
+    candidates: tuple[Place, ...] = ()  # ambiguous: all fits, best first; ok: close alternatives set aside
+    message: str | None = None  # e.g. why not_found ("looks like a place outside the US")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of validate. Rendered as FILE:LINE:COL: SEVERITY CODE message."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str  # stable, e.g. "duplicate-key", "unquoted-phone"
+    message: str
+    fix: str | None = None
+    resource_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "fix": self.fix,
+            "resource_id": self.resource_id,
+        }
+
+
+@dataclass(frozen=True)
+class RankedResource:
+    """A resource placed in a lookup result, with the reasons for its position."""
+
+    rank: int  # 1-based over the whole list
+    resource: Resource
+    section: str  # one of SECTIONS
+    scope: str  # the narrowest matching scope: city | county | state | national
+    open_now: bool | None  # None when hours cannot be evaluated
+    stale: bool  # verified more than 12 months before the evaluation date
+    why: tuple[str, ...]
+    hours_text: str = ""  # "Open 24/7", "Open now until 23:00 PT", "Closed — opens 14:00 PT"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a person must know that is not an option: an ended program, a coverage gap."""
+
+    kind: str  # "ended" | "suspended" | "coverage-gap" | "no-local-option" | "stale"
+    text: str
+    resource_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "resource_id": self.resource_id}
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    resolution: Resolution
+    resources: tuple[RankedResource, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    evaluated_at: str = ""  # ISO timestamp the hours were evaluated at
+    filters: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Renderers: one module per output format. None of them puts dataset text into Rich markup."""

@@ -1,0 +1,79 @@
+"""The JSON result shape of DESIGN.md, "Command-line contract": every key always present."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crisisnav.models import LookupResult, Place, RankedResource, Resolution
+
+SCHEMA_VERSION = 1
+
+RESULT_KEYS = ("schema_version", "query", "status", "place", "candidates", "resources", "notices")
+PLACE_KEYS = ("kind", "name", "city", "county", "counties", "state", "zip", "timezone", "score")
+RESOURCE_KEYS = (
+    "rank", "id", "name", "section", "kind", "police", "dispatch", "scope", "contacts", "hours",
+    "open_now", "audiences", "languages", "how_to_ask", "caveats", "status", "verified", "stale",
+    "sources", "why",
+)  # fmt: skip
+# Keys added beside the contract's (never instead of them): police_note, status_since, hours_text.
+
+
+def place_to_json(place: Place | None) -> dict[str, Any] | None:
+    return None if place is None else place.to_json()
+
+
+def ranked_to_json(item: RankedResource) -> dict[str, Any]:
+    r = item.resource
+    return {
+        "rank": item.rank,
+        "id": r.id,
+        "name": r.name,
+        "section": item.section,
+        "kind": r.kind,
+        "police": r.police,
+        "police_note": r.police_note,
+        "dispatch": r.dispatch,
+        "scope": item.scope,
+        "contacts": [c.to_json() for c in r.contacts],
+        "hours": list(r.hours),
+        "hours_text": item.hours_text,
+        "open_now": item.open_now,
+        "audiences": list(r.audiences),
+        "languages": list(r.languages),
+        "how_to_ask": r.how_to_ask,
+        "caveats": list(r.caveats),
+        "status": r.status,
+        "status_since": r.status_since.isoformat() if r.status_since else None,
+        "verified": r.verified.isoformat(),
+        "stale": item.stale,
+        "sources": list(r.sources),
+        "why": list(item.why),
+    }
+
+
+def resolution_to_json(resolution: Resolution) -> dict[str, Any]:
+    """The shape `places --format json` prints: a lookup result with no resources or notices."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "query": resolution.query,
+        "status": resolution.status,
+        "place": place_to_json(resolution.place),
+        "candidates": [c.to_json() for c in resolution.candidates],
+        "resources": [],
+        "notices": [],
+    }
+
+
+def result_to_json(result: LookupResult) -> dict[str, Any]:
+    out = resolution_to_json(result.resolution)
+    out["resources"] = [ranked_to_json(item) for item in result.resources]
+    out["notices"] = [n.to_json() for n in result.notices]
+    return out
+
+
+def dumps(obj: Any, *, pretty: bool = True) -> str:
+    """JSON text that is always valid: no NaN, any Unicode kept, lone surrogates escaped."""
+    return json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, allow_nan=False).encode(
+        "utf-8", "backslashreplace"
+    ).decode("utf-8")
