@@ -1,0 +1,254 @@
+"""Opening hours (DESIGN.md, "The dataset": `hours`) and "open now" in the resource's time zone.
+
+Grammar of one rule (the `hours` list holds one or more rules; a time is open when ANY rule
+says so):
+
+    rule   := "24/7" | days " " HH:MM "-" HH:MM
+    days   := "daily" | span ("," span)*
+    span   := day | day "-" day            (ranges may wrap: "fri-mon")
+    day    := mon | tue | wed | thu | fri | sat | sun
+
+- Times are 24-hour "HH:MM"; "24:00" is allowed as an end time.
+- An end earlier than the start runs past midnight: "fri 22:00-02:00" is Friday 22:00 to
+  Saturday 02:00 (the day names the evening the span starts on).
+- An end equal to the start is an error (write "24/7" or "00:00-24:00").
+- "24/7" must stand alone. Words are lowercase, as in the dataset examples.
+
+Pure apart from the standard library's zoneinfo (imported lazily).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEK = 7 * 24 * 60
+_RULE_RE = re.compile(r"^(?P<days>[a-z,\-]+) (?P<start>\d\d:\d\d)-(?P<end>\d\d:\d\d)$")
+
+# Short names shown after times, by standard (non-DST) UTC offset in hours.
+_ZONE_ABBR_BY_STD_OFFSET = {-4: "AT", -5: "ET", -6: "CT", -7: "MT", -8: "PT", -9: "AKT", -10: "HT"}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Parsed hours: `always` for 24/7, else weekly intervals in minutes from Monday 00:00.
+
+    Intervals are merged and sorted; an overnight span that runs past Sunday midnight is
+    split so every interval lies within [0, one week)."""
+
+    always: bool
+    intervals: tuple[tuple[int, int], ...] = ()
+    rules: tuple[str, ...] = ()
+
+
+def _parse_time(text: str, rule: str, *, end: bool) -> int:
+    hh, mm = int(text[:2]), int(text[3:])
+    if mm > 59 or hh > 24 or (hh == 24 and (mm != 0 or not end)):
+        raise ValueError(
+            f'bad time "{text}" in hours rule "{rule}": use 24-hour HH:MM from 00:00 to 23:59'
+            + (" (24:00 is allowed as an end time)" if end else "")
+        )
+    return hh * 60 + mm
+
+
+def _parse_days(text: str, rule: str) -> list[int]:
+    if text == "daily":
+        return list(range(7))
+    out: list[int] = []
+    for span in text.split(","):
+        parts = span.split("-")
+        if len(parts) > 2 or not all(parts):
+            raise ValueError(
+                f'bad day list "{text}" in hours rule "{rule}": write days like "mon-fri", '
+                '"sat,sun" or "daily"'
+            )
+        for p in parts:
+            if p not in DAYS:
+                raise ValueError(
+                    f'unknown day "{p}" in hours rule "{rule}": use {", ".join(DAYS)} or "daily"'
+                )
+        first = DAYS.index(parts[0])
+        last = DAYS.index(parts[-1])
+        d = first
+        while True:
+            if d not in out:
+                out.append(d)
+            if d == last:
+                break
+            d = (d + 1) % 7
+    return out
+
+
+def parse_hours(rules: Sequence[str]) -> Schedule:
+    """Parse the `hours` list of an entry. Raises ValueError with a message saying how to fix it."""
+    if isinstance(rules, str):
+        raise ValueError('hours must be a list of rules, e.g. ["24/7"] or ["mon-fri 08:00-17:00"]')
+    rules = tuple(rules)
+    if not rules:
+        raise ValueError('hours is empty: give "24/7" or rules like "mon-fri 08:00-17:00"')
+    for rule in rules:
+        if not isinstance(rule, str):
+            raise ValueError(
+                f'hours rule {rule!r} is not text: quote it, e.g. "mon-fri 08:00-17:00"'
+            )
+    if "24/7" in rules:
+        if len(rules) > 1:
+            raise ValueError('"24/7" must be the only hours rule: remove the other rules')
+        return Schedule(always=True, rules=rules)
+    raw: list[tuple[int, int]] = []
+    for rule in rules:
+        m = _RULE_RE.match(rule)
+        if m is None:
+            hint = ""
+            if rule != rule.lower():
+                hint = " (write it in lowercase)"
+            elif rule.strip() != rule or "  " in rule:
+                hint = " (remove extra spaces)"
+            raise ValueError(
+                f'cannot read hours rule "{rule}"{hint}: expected "24/7" or DAYS HH:MM-HH:MM, '
+                'e.g. "mon-fri 08:00-17:00", "daily 14:00-23:00", "fri 22:00-02:00"'
+            )
+        days = _parse_days(m.group("days"), rule)
+        start = _parse_time(m.group("start"), rule, end=False)
+        end = _parse_time(m.group("end"), rule, end=True)
+        if end == start:
+            raise ValueError(
+                f'hours rule "{rule}" opens and closes at the same time: '
+                'for round-the-clock write "24/7" or "00:00-24:00"'
+            )
+        length = end - start if end > start else end + 24 * 60 - start
+        for d in days:
+            s = d * 24 * 60 + start
+            raw.append((s, s + length))
+    intervals = _merge(raw)
+    if intervals == ((0, _WEEK),):
+        return Schedule(always=True, intervals=intervals, rules=rules)
+    return Schedule(always=False, intervals=intervals, rules=rules)
+
+
+def _merge(raw: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    pieces: list[tuple[int, int]] = []
+    for s, e in raw:
+        if e <= _WEEK:
+            pieces.append((s, e))
+        else:  # runs past Sunday midnight into Monday
+            pieces.append((s, _WEEK))
+            pieces.append((0, e - _WEEK))
+    pieces.sort()
+    merged: list[list[int]] = []
+    for s, e in pieces:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return tuple((s, e) for s, e in merged)
+
+
+def _zone(tz: str | None) -> tzinfo | None:
+    if not tz:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(tz)
+    except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+        return None
+
+
+def _local(tz: str | None, at: datetime) -> datetime | None:
+    """`at` as wall-clock time in zone tz; a naive `at` is taken to be wall-clock time there."""
+    zone = _zone(tz)
+    if zone is None:
+        return None
+    if at.tzinfo is None:
+        return at.replace(tzinfo=zone)
+    return at.astimezone(zone)
+
+
+def _minute_of_week(local: datetime) -> int:
+    return local.weekday() * 24 * 60 + local.hour * 60 + local.minute
+
+
+def is_open(schedule: Schedule, tz: str | None, at: datetime) -> bool | None:
+    """True/False when it can be told; None when the time zone is missing or unknown.
+
+    A naive `at` is read as wall-clock time in `tz`."""
+    if schedule.always:
+        return True
+    local = _local(tz, at)
+    if local is None:
+        return None
+    t = _minute_of_week(local)
+    return any(s <= t < e for s, e in schedule.intervals)
+
+
+def zone_abbr(tz: str | None, at: datetime | None = None) -> str:
+    """Short US zone names (PT, MT, CT, ET, AKT, HT, AT); else the zone's own abbreviation."""
+    zone = _zone(tz)
+    if zone is None:
+        return tz or ""
+    when = at or datetime(2026, 1, 15, 12, 0)
+    local = when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
+    offset = local.utcoffset() or timedelta(0)
+    dst = local.dst() or timedelta(0)
+    std_hours = (offset - dst).total_seconds() / 3600
+    if std_hours.is_integer() and int(std_hours) in _ZONE_ABBR_BY_STD_OFFSET:
+        return _ZONE_ABBR_BY_STD_OFFSET[int(std_hours)]
+    return local.tzname() or str(tz)
+
+
+def _clock(minute_of_week: int) -> str:
+    m = minute_of_week % (24 * 60)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def _day_word(target: int, now: int) -> str:
+    """'' when target is later the same day, 'tomorrow ' for the next day, else 'Mon '."""
+    now_day = now // (24 * 60)
+    target_abs = target if target >= now else target + _WEEK
+    days_ahead = target_abs // (24 * 60) - now_day
+    if days_ahead == 0:
+        return ""
+    if days_ahead == 1:
+        return "tomorrow "
+    return DAYS[(target // (24 * 60)) % 7].capitalize() + " "
+
+
+def hours_text(schedule: Schedule, tz: str | None, at: datetime) -> str:
+    """One line for people: "Open 24/7", "Open now until 23:00 PT", "Closed — opens 14:00 PT".
+
+    When the time zone is unknown: "Hours: mon-fri 08:00-17:00 (time zone unknown)"."""
+    if schedule.always:
+        return "Open 24/7"
+    local = _local(tz, at)
+    if local is None:
+        return f"Hours: {'; '.join(schedule.rules)} (time zone unknown)"
+    abbr = zone_abbr(tz, local)
+    t = _minute_of_week(local)
+    for s, e in schedule.intervals:
+        if s <= t < e:
+            end = e
+            # An interval ending at Sunday midnight may continue with one starting Monday 00:00.
+            if end == _WEEK and schedule.intervals[0][0] == 0:
+                end = _WEEK + schedule.intervals[0][1]
+            if end - t > 24 * 60:
+                day = DAYS[(end // (24 * 60)) % 7].capitalize() + " "
+            else:
+                day = ""
+            return f"Open now until {day}{_clock(end)} {abbr}"
+    starts = [s for s, _ in schedule.intervals]
+    later = [s for s in starts if s > t]
+    nxt = min(later) if later else min(starts)
+    return f"Closed — opens {_day_word(nxt, t)}{_clock(nxt)} {abbr}"
+
+
+def evaluate(rules: Sequence[str], tz: str | None, at: datetime) -> tuple[bool | None, str]:
+    """(open_now, text) for an entry's raw hours; unreadable hours give (None, the raw rules)."""
+    try:
+        schedule = parse_hours(rules)
+    except ValueError:
+        return None, "Hours: " + "; ".join(str(r) for r in rules)
+    return is_open(schedule, tz, at), hours_text(schedule, tz, at)
