@@ -147,7 +147,8 @@ def _merge(raw: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple((s, e) for s, e in merged)
 
 
-def _zone(tz: str | None) -> tzinfo | None:
+def zone(tz: str | None) -> tzinfo | None:
+    """The IANA zone, or None when missing or unknown."""
     if not tz:
         return None
     try:
@@ -160,12 +161,12 @@ def _zone(tz: str | None) -> tzinfo | None:
 
 def _local(tz: str | None, at: datetime) -> datetime | None:
     """`at` as wall-clock time in zone tz; a naive `at` is taken to be wall-clock time there."""
-    zone = _zone(tz)
-    if zone is None:
+    z = zone(tz)
+    if z is None:
         return None
     if at.tzinfo is None:
-        return at.replace(tzinfo=zone)
-    return at.astimezone(zone)
+        return at.replace(tzinfo=z)
+    return at.astimezone(z)
 
 
 def _minute_of_week(local: datetime) -> int:
@@ -187,11 +188,11 @@ def is_open(schedule: Schedule, tz: str | None, at: datetime) -> bool | None:
 
 def zone_abbr(tz: str | None, at: datetime | None = None) -> str:
     """Short US zone names (PT, MT, CT, ET, AKT, HT, AT); else the zone's own abbreviation."""
-    zone = _zone(tz)
-    if zone is None:
+    z = zone(tz)
+    if z is None:
         return tz or ""
     when = at or datetime(2026, 1, 15, 12, 0)
-    local = when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
+    local = when.replace(tzinfo=z) if when.tzinfo is None else when.astimezone(z)
     offset = local.utcoffset() or timedelta(0)
     dst = local.dst() or timedelta(0)
     std_hours = (offset - dst).total_seconds() / 3600
