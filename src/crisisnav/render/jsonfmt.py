@@ -73,7 +73,13 @@ def result_to_json(result: LookupResult) -> dict[str, Any]:
 
 
 def dumps(obj: Any, *, pretty: bool = True) -> str:
-    """JSON text that is always valid: no NaN, any Unicode kept, lone surrogates escaped."""
-    return json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, allow_nan=False).encode(
-        "utf-8", "backslashreplace"
-    ).decode("utf-8")
+    """JSON text that is always valid: no NaN, any Unicode kept, lone surrogates escaped.
+
+    DEL, C1 controls, U+2028/U+2029 and bidi overrides are written as \\uXXXX escapes (the
+    data parses back unchanged, but a terminal showing the JSON is not reordered or driven
+    by them); json.dumps already escapes C0 controls such as ESC."""
+    from crisisnav.render.safe import JSON_UNSAFE_RE
+
+    text = json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, allow_nan=False)
+    text = JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -1,0 +1,250 @@
+"""What the plain and terminal renderers share: one layout of a lookup result as lines of
+styled spans, so the two always say the same thing. No Rich here (plain must not import it).
+
+Every dataset or query string goes through safe.inert before it becomes a span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from crisisnav.models import Contact, LookupResult, Notice, Place, RankedResource
+from crisisnav.rank import dispatch_text, section_title
+from crisisnav.render.safe import inert
+
+Span = tuple[str, str | None]  # (text, style role or None)
+
+POLICE_BADGE = {
+    "none": "police: none",
+    "possible": "police: possible",
+    "co-responder": "police: CO-RESPONDER (officer on the team)",
+    "police": "police: POLICE RESPONSE",
+}
+POLICE_GENERIC = {
+    "none": "the program says it does not involve police without consent",
+    "possible": "police may be called or sent in some situations",
+    "co-responder": "an officer is on the team or sent with it",
+    "police": "a police response",
+}
+
+
+@dataclass
+class Line:
+    spans: list[Span] = field(default_factory=list)
+    indent: int = 0
+    kind: str = "text"  # text | blank | section
+
+
+def contact_text(c: Contact) -> str:
+    value = inert(c.value)
+    label = f" ({inert(c.label)})" if c.label else ""
+    if c.type == "phone":
+        return f"call {value}{label}"
+    if c.type == "text":
+        if c.keyword:
+            return f"text {inert(c.keyword)} to {value}{label}"
+        return f"text {value}{label}"
+    if c.type == "chat":
+        return f"chat {value}{label}"
+    if c.type == "web":
+        return f"web {value}{label}"
+    if c.type == "tty":
+        return f"TTY {value}{label}"
+    if c.type == "videophone":
+        return f"videophone {value}{label}"
+    return f"{inert(c.type)} {value}{label}"
+
+
+def police_text(item: RankedResource) -> str:
+    r = item.resource
+    note = inert(r.police_note) if r.police_note else POLICE_GENERIC.get(r.police, "")
+    badge = POLICE_BADGE.get(r.police, f"police: {inert(r.police)}")
+    return f"{badge} — {note}" if note else badge
+
+
+def place_label(place: Place) -> str:
+    return inert(place.label())
+
+
+def place_query(place: Place) -> str:
+    """A query that names exactly this place, to suggest re-running with."""
+    if place.kind == "zip" and place.zip:
+        return inert(place.zip)
+    if place.kind == "state":
+        return inert(place.state)
+    return f"{inert(place.name)}, {inert(place.state)}"
+
+
+def evaluated_text(iso: str) -> str:
+    try:
+        at = datetime.fromisoformat(iso)
+    except ValueError:
+        return inert(iso)
+    offset = at.strftime("%z")
+    if offset:
+        offset = f" UTC{offset[:3]}:{offset[3:]}"
+    return at.strftime("%Y-%m-%d %H:%M") + offset
+
+
+def notice_spans(n: Notice) -> list[Span]:
+    word = {
+        "ended": "ENDED",
+        "suspended": "SUSPENDED",
+        "coverage-gap": "GAP",
+        "no-local-option": "NO LOCAL OPTION",
+        "stale": "STALE",
+        "state-only": "STATE ONLY",
+        "city-only": "CITY ONLY",
+        "filtered-out": "FILTERED",
+    }.get(n.kind, inert(n.kind).upper())
+    role = "warn" if n.kind in ("ended", "suspended", "no-local-option", "filtered-out") else "note"
+    return [(f"! {word}: ", role), (inert(n.text), None)]
+
+
+def resource_lines(item: RankedResource, *, explain: bool) -> list[Line]:
+    r = item.resource
+    out: list[Line] = []
+    head: list[Span] = [
+        (f"{item.rank}. ", "rank"),
+        (inert(r.name), "name"),
+        (f"  [{inert(r.kind)}]", "dim"),
+    ]
+    if item.stale:
+        head.append(("  STALE", "stale"))
+    if r.status in ("limited", "uncertain"):
+        head.append((f"  status: {r.status}", "warn"))
+    out.append(Line(head))
+    out.append(Line([(police_text(item), f"police-{r.police}")], indent=3))
+    reach_role = "dispatch-911" if r.dispatch == "via-911" else None
+    out.append(Line([("reach: ", "label"), (dispatch_text_inert(item), reach_role)], indent=3))
+    if r.contacts:
+        spans: list[Span] = []
+        for i, c in enumerate(r.contacts):
+            if i:
+                spans.append((" · ", "dim"))
+            spans.append((contact_text(c), "contact"))
+        out.append(Line(spans, indent=3))
+    hours_role = {True: "open", False: "closed", None: None}[item.open_now]
+    hours = (
+        inert(item.hours_text)
+        if item.hours_text
+        else "Hours: " + "; ".join(inert(h) for h in r.hours)
+    )
+    out.append(Line([(hours, hours_role)], indent=3))
+    if r.how_to_ask:
+        out.append(Line([("how to ask: ", "label"), (inert(r.how_to_ask), None)], indent=3))
+    for cav in r.caveats:
+        out.append(Line([("note: ", "label"), (inert(cav), None)], indent=3))
+    extra: list[str] = []
+    if r.audiences:
+        extra.append("for: " + ", ".join(inert(a) for a in r.audiences))
+    if r.languages:
+        extra.append("languages: " + ", ".join(inert(x) for x in r.languages))
+    if extra:
+        out.append(Line([("; ".join(extra), "dim")], indent=3))
+    verified: list[Span] = [
+        (f"verified {r.verified.isoformat()}", "stale" if item.stale else "dim")
+    ]
+    if item.stale:
+        verified.append((" (STALE: over 12 months ago — confirm before relying on it)", "stale"))
+    verified.append((f" · scope: {item.scope}", "dim"))
+    out.append(Line(verified, indent=3))
+    if r.sources:
+        out.append(Line([("source: " + " ".join(inert(s) for s in r.sources), "dim")], indent=3))
+    if explain:
+        for reason in item.why:
+            out.append(Line([("why: ", "label"), (inert(reason), "dim")], indent=3))
+    return out
+
+
+def dispatch_text_inert(item: RankedResource) -> str:
+    return inert(dispatch_text(item.resource))
+
+
+def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
+    """The whole result as lines; both plain and terminal render exactly these."""
+    res = result.resolution
+    lines: list[Line] = []
+    if res.status == "not_found" or res.place is None and res.status != "ambiguous":
+        lines.append(Line([(f'No US place found for "{inert(res.query)}".', "warn")]))
+        if res.message:
+            lines.append(Line([(inert(res.message), None)]))
+        if res.candidates:
+            names = "; ".join(place_label(p) for p in res.candidates[:5])
+            lines.append(Line([("Closest names: ", "label"), (names, None)]))
+        lines.append(
+            Line([('Try a ZIP code, "City, ST", "Name County, ST" or a state name.', "dim")])
+        )
+        return lines
+    if res.status == "ambiguous":
+        lines.append(
+            Line([(f'"{inert(res.query)}" fits several places. Which one did you mean?', "warn")])
+        )
+        for i, p in enumerate(res.candidates, start=1):
+            lines.append(Line([(f"{i}. ", "rank"), (place_label(p), None)], indent=2))
+        if res.candidates:
+            lines.append(
+                Line(
+                    [
+                        (
+                            f'Run again with one of them, e.g.: crisisnav lookup "{place_query(res.candidates[0])}"',
+                            "dim",
+                        )
+                    ]
+                )
+            )
+        return lines
+    place = res.place
+    assert place is not None
+    lines.append(Line([(place_label(place), "place")]))
+    if res.candidates:
+        also = "; ".join(place_label(p) for p in res.candidates[:6])
+        lines.append(
+            Line(
+                [
+                    ("also: ", "label"),
+                    (also, None),
+                    (" (give the state to pick one of these)", "dim"),
+                ]
+            )
+        )
+    lines.append(Line([(f"hours as of {evaluated_text(result.evaluated_at)}", "dim")]))
+    filt = _filters_text(result)
+    if filt:
+        lines.append(Line([(f"filters: {filt}", "dim")]))
+    if result.notices:
+        lines.append(Line(kind="blank"))
+        for n in result.notices:
+            lines.append(Line(notice_spans(n)))
+    section: str | None = None
+    for item in result.resources:
+        if item.section != section:
+            section = item.section
+            lines.append(Line(kind="blank"))
+            lines.append(Line([(section_title(item.section), "section")], kind="section"))
+        else:
+            lines.append(Line(kind="blank"))
+        lines.extend(resource_lines(item, explain=explain))
+    if not result.resources:
+        lines.append(Line(kind="blank"))
+        lines.append(Line([("No options to list here (see the notices above).", "warn")]))
+    return lines
+
+
+def _filters_text(result: LookupResult) -> str:
+    f = result.filters or {}
+    parts: list[str] = []
+    if f.get("for"):
+        parts.append("for " + ", ".join(inert(a) for a in f["for"]))
+    if f.get("contact"):
+        parts.append(f"contact by {inert(f['contact'])}")
+    if f.get("language"):
+        parts.append(f"language {inert(f['language'])}")
+    if f.get("no_911"):
+        parts.append("no 911-only entries")
+    if f.get("open_now"):
+        parts.append("open now only")
+    if f.get("limit") is not None:
+        parts.append(f"first {f['limit']}")
+    return "; ".join(parts)

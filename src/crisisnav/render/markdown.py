@@ -1,0 +1,116 @@
+"""Markdown: a heading per section and a table per section.
+
+Every dataset string passes the shared sanitiser (render.safe.inert), then Markdown
+escaping: a backslash before each of \\ ` * _ [ ] ( ) < > | # ! ~ & and {}, so no value
+can open a link, an image, raw HTML (`<script>`), an entity, emphasis or a new table
+cell. Sources are printed as escaped text, never as live links.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crisisnav.models import LookupResult, RankedResource
+from crisisnav.rank import dispatch_text, section_title
+from crisisnav.render.common import POLICE_BADGE, contact_text, evaluated_text, place_query
+from crisisnav.render.safe import inert
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#!~&{}])")
+
+
+def md(text: object) -> str:
+    """Sanitised and Markdown-escaped text, safe inside a table cell."""
+    return _MD_SPECIAL.sub(r"\\\1", inert(text))
+
+
+def _cell_contacts(item: RankedResource) -> str:
+    # contact_text already sanitised; escape only (md() on inert text is idempotent for inert).
+    return "<br>".join(_MD_SPECIAL.sub(r"\\\1", contact_text(c)) for c in item.resource.contacts)
+
+
+def render(result: LookupResult, *, explain: bool = False) -> str:
+    res = result.resolution
+    out: list[str] = []
+    if res.status == "not_found" or (res.place is None and res.status != "ambiguous"):
+        out.append(f"# No US place found for “{md(res.query)}”")
+        out.append("")
+        if res.message:
+            out.append(md(res.message))
+            out.append("")
+        if res.candidates:
+            out.append("Closest names: " + "; ".join(md(p.label()) for p in res.candidates[:5]))
+            out.append("")
+        return "\n".join(out).rstrip("\n") + "\n"
+    if res.status == "ambiguous":
+        out.append(f"# “{md(res.query)}” fits several places")
+        out.append("")
+        for i, p in enumerate(res.candidates, start=1):
+            out.append(f'{i}. {md(p.label())} — `crisisnav lookup "{_code(place_query(p))}"`')
+        return "\n".join(out) + "\n"
+    place = res.place
+    assert place is not None
+    out.append(f"# {md(place.label())}")
+    out.append("")
+    if res.candidates:
+        out.append("Also: " + "; ".join(md(p.label()) for p in res.candidates[:6]) + "  ")
+    out.append(f"Hours as of {md(evaluated_text(result.evaluated_at))}")
+    out.append("")
+    if result.notices:
+        for n in result.notices:
+            out.append(f"> **{md(n.kind)}**: {md(n.text)}  ")
+        out.append("")
+    section = None
+    items = result.resources
+    for idx, item in enumerate(items):
+        if item.section != section:
+            section = item.section
+            out.append(f"## {md(section_title(section))}")
+            out.append("")
+            cols = ["#", "Name", "Police", "Reach", "Contact", "Hours", "Notes", "Verified"]
+            if explain:
+                cols.append("Why")
+            out.append("| " + " | ".join(cols) + " |")
+            out.append("|" + "|".join("---" for _ in cols) + "|")
+        out.append(_table_row(item, explain=explain))
+        if idx + 1 == len(items) or items[idx + 1].section != section:
+            out.append("")
+    if not result.resources:
+        out.append("No options to list here (see the notices above).")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'")
+
+
+def _table_row(item: RankedResource, *, explain: bool) -> str:
+    r = item.resource
+    name = md(r.name) + f" ({md(r.kind)})"
+    if item.stale:
+        name += " **STALE**"
+    if r.status in ("limited", "uncertain"):
+        name += f" status: {md(r.status)}"
+    police = md(POLICE_BADGE.get(r.police, r.police))
+    if r.police_note:
+        police += ": " + md(r.police_note)
+    notes = [md(r.how_to_ask)] if r.how_to_ask else []
+    notes += [md(c) for c in r.caveats]
+    if r.audiences:
+        notes.append("for: " + md(", ".join(r.audiences)))
+    hours = md(item.hours_text or "; ".join(r.hours))
+    verified = r.verified.isoformat() + ("" if not item.stale else " (stale)")
+    verified += "<br>" + "<br>".join(md(s) for s in r.sources)
+    cells = [
+        str(item.rank),
+        name,
+        police,
+        md(dispatch_text(r)),
+        _cell_contacts(item),
+        hours,
+        "<br>".join(notes),
+        verified,
+    ]
+    if explain:
+        cells.append("<br>".join(md(w) for w in item.why))
+    return "| " + " | ".join(cells) + " |"

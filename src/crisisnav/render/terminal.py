@@ -1,0 +1,68 @@
+"""Terminal output with Rich: the same layout as plain text, with colour as emphasis only
+(every meaning is also in words). Dataset text only ever enters Rich as rich.text.Text,
+never as markup; Rich is imported here, inside the function, so other formats never pay it."""
+
+from __future__ import annotations
+
+from crisisnav.models import LookupResult
+from crisisnav.render.common import layout
+
+STYLES = {
+    "place": "bold",
+    "section": "bold cyan",
+    "rank": "bold",
+    "name": "bold",
+    "dim": "dim",
+    "label": "italic",
+    "warn": "bold yellow",
+    "note": "yellow",
+    "stale": "bold yellow",
+    "open": "green",
+    "closed": "yellow",
+    "contact": "",
+    "police-none": "green",
+    "police-possible": "yellow",
+    "police-co-responder": "bold magenta",
+    "police-police": "bold red",
+    "dispatch-911": "bold red",
+}
+
+
+def render(
+    result: LookupResult, *, color: bool = True, width: int = 80, explain: bool = False
+) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.rule import Rule
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=max(40, width),
+        color_system="standard" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+    for line in layout(result, explain=explain):
+        if line.kind == "blank":
+            console.print()
+            continue
+        text = Text(no_wrap=False, overflow="fold")
+        for chunk, role in line.spans:
+            style = STYLES.get(role or "", "") if color else ""
+            text.append(chunk, style=style or None)
+        if line.kind == "section":
+            console.print(Rule(text, align="left", style="cyan" if color else ""))
+        elif line.indent:
+            console.print(Padding(text, (0, 0, 0, line.indent), expand=False))
+        else:
+            console.print(text)
+    return "\n".join(x.rstrip(" ") for x in buf.getvalue().split("\n"))
