@@ -1,11 +1,88 @@
-"""PLACEHOLDER until its issue lands."""
+"""`crisisnav validate [PATH]`: every problem in a dataset file, as FILE:LINE:COL: SEVERITY CODE message."""
 
 from __future__ import annotations
 
-from crisisnav.commands._common import guarded
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
+
+FORMATS = ("text", "json", "github")
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    out = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        out = out.replace(":", "%3A").replace(",", "%2C")
+    return out
 
 
 @guarded
-def validate_cmd() -> None:
-    """Placeholder."""
-    raise NotImplementedError
+def validate_cmd(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Dataset YAML to check (default: --data, then CRISISNAV_DATA, then the packaged one).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: text (FILE:LINE:COL: SEVERITY CODE message), json, or github (Actions annotations).",
+        ),
+    ] = "text",
+    data: DataOpt = None,
+) -> None:
+    """Check a dataset file: YAML pitfalls, the schema, phones, URLs, dates, hours and places.
+
+    Exit 0 when there are no errors (warnings allowed), 1 when there are errors, 4 when the file
+    cannot be read as text at all. Example: crisisnav validate data/resources.yaml
+    """
+    from crisisnav import errors
+    from crisisnav.dataset import packaged_path
+    from crisisnav.validate import has_errors, is_fatal, validate_file
+
+    if fmt not in FORMATS:
+        raise errors.UsageError(f"unknown --format '{fmt}': use one of {', '.join(FORMATS)}")
+    target = path if path is not None else data_path(data)
+    if target is None:
+        target = packaged_path()
+    shown = str(target)
+    problems = validate_file(target)
+
+    lines: list[str] = []
+    if fmt == "json":
+        lines.append(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for p in problems:
+            loc = f"{p.path}:{p.line}:{p.col}" if p.line else p.path
+            if fmt == "github":
+                props = f"file={_github_escape(p.path, prop=True)}"
+                if p.line:
+                    props += f",line={p.line},col={p.col}"
+                props += f",title={_github_escape(p.code, prop=True)}"
+                msg = p.message + (f" (fix: {p.fix})" if p.fix else "")
+                lines.append(f"::{p.severity} {props}::{_github_escape(msg)}")
+            else:
+                lines.append(f"{loc}: {p.severity} {p.code} {p.message}")
+                if p.fix:
+                    lines.append(f"  fix: {p.fix}")
+    if lines:
+        typer.echo("\n".join(lines).encode("utf-8", "backslashreplace").decode("utf-8"))
+    n_err = sum(1 for p in problems if p.severity == "error")
+    n_warn = len(problems) - n_err
+    if is_fatal(problems):
+        eprint(f"crisisnav: {shown}: cannot be read as a dataset ({problems[0].message})")
+        raise typer.Exit(errors.EXIT_DATA)
+    if n_err or n_warn:
+        eprint(f"{shown}: {n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}")
+    else:
+        eprint(f"{shown}: no problems")
+    if has_errors(problems):
+        raise typer.Exit(errors.EXIT_NOT_FOUND)

@@ -1,0 +1,159 @@
+"""Find, load and cache the dataset (DESIGN.md, "The dataset").
+
+`load(path)` reads the YAML only safely (crisisnav.yamlsafe: parser events, never object
+construction), runs every validate rule, and refuses a file with errors. The parsed result is
+cached by the sha256 of the file's bytes, a format version and the package version, so a warm
+start reads one small JSON file and never imports yaml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from crisisnav import __version__, cache, errors
+from crisisnav.models import Area, Contact, Dataset, Resource
+
+CACHE_NAME = "dataset.json"
+CACHE_FORMAT = 1
+
+
+def packaged_path() -> Path:
+    """The dataset file that ships inside the package (data/resources.yaml)."""
+    return Path(__file__).parent / "data" / "resources.yaml"
+
+
+def packaged_schema_path() -> Path:
+    return Path(__file__).parent / "data" / "schema.json"
+
+
+def resolve_path(path: str | Path | None = None) -> Path:
+    """--data PATH, else CRISISNAV_DATA, else the packaged file."""
+    if path is not None and str(path) != "":
+        return Path(path)
+    env = os.environ.get("CRISISNAV_DATA")
+    if env:
+        return Path(env)
+    return packaged_path()
+
+
+def load(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
+    """The dataset at path (None: CRISISNAV_DATA, then the packaged file).
+
+    Raises errors.DataError (exit 4) with path, line and column when the file cannot be read,
+    is not YAML, or has validation errors (then the hint names `crisisnav validate`).
+    """
+    from crisisnav.validate import read_bytes
+
+    target = resolve_path(path)
+    shown = str(target)
+    data = read_bytes(target)
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"dataset:{CACHE_FORMAT}:{__version__}:{digest}"
+    if use_cache:
+        hit = _from_cache(key, shown, digest)
+        if hit is not None:
+            return hit
+    dataset = _parse(data, shown, digest)
+    if use_cache:
+        payload = {
+            "schema_version": dataset.schema_version,
+            "resources": [r.to_json() for r in dataset.resources],
+        }
+        cache.write(CACHE_NAME, key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return dataset
+
+
+def _from_cache(key: str, shown: str, digest: str) -> Dataset | None:
+    raw = cache.read(CACHE_NAME, key)
+    if raw is None:
+        return None
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+        resources = tuple(Resource.from_json(r) for r in payload["resources"])
+        version = int(payload["schema_version"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a corrupt entry is a miss
+    return Dataset(path=shown, schema_version=version, resources=resources, sha256=digest)
+
+
+def _parse(data: bytes, shown: str, digest: str) -> Dataset:
+    from crisisnav.validate import FATAL_CODES, check
+
+    problems, root = check(data, shown)
+    errs = [p for p in problems if p.severity == "error"]
+    if errs:
+        first = errs[0]
+        more = f" (and {len(errs) - 1} more error{'s' * (len(errs) > 2)})" if len(errs) > 1 else ""
+        raise errors.DataError(
+            f"{first.code}: {first.message}{more}",
+            path=shown,
+            line=first.line or None,
+            col=first.col or None,
+            code=first.code if first.code in FATAL_CODES else "invalid",
+            hint=f"run: crisisnav validate {shown}",
+        )
+    from crisisnav.yamlsafe import MMap, MSeq, to_plain
+
+    plain = to_plain(root)
+    if not isinstance(plain, dict) or not isinstance(root, MMap):  # validate reports this; defensive
+        raise errors.DataError("the top level is not a mapping", path=shown, line=1, col=1,
+                               hint=f"run: crisisnav validate {shown}")  # fmt: skip
+    seq = root.pairs["resources"][1]
+    lines = [n.line for n in seq.items] if isinstance(seq, MSeq) else []
+    resources = tuple(
+        _resource(r, lines[i] if i < len(lines) else 0) for i, r in enumerate(plain["resources"])
+    )
+    return Dataset(
+        path=shown, schema_version=int(plain["schema_version"]), resources=resources, sha256=digest
+    )
+
+
+def _opt_str(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def _resource(r: dict[str, Any], line: int) -> Resource:
+    """One validated entry -> Resource (validate has already checked every type)."""
+    since = r.get("status_since")
+    return Resource(
+        id=r["id"],
+        name=r["name"],
+        kind=r["kind"],
+        police=r["police"],
+        police_note=_opt_str(r.get("police_note")),
+        dispatch=r["dispatch"],
+        serves=tuple(
+            Area(
+                state=a.get("state"),
+                county=a.get("county"),
+                city=a.get("city"),
+                national=bool(a.get("national", False)),
+            )
+            for a in r["serves"]
+        ),
+        contacts=tuple(
+            Contact(
+                type=c["type"],
+                value=c["value"],
+                label=_opt_str(c.get("label")),
+                keyword=_opt_str(c.get("keyword")),
+            )
+            for c in r["contacts"]
+        ),
+        hours=tuple(r["hours"]),
+        timezone=_opt_str(r.get("timezone")),
+        audiences=tuple(r.get("audiences") or ()),
+        languages=tuple(r.get("languages") or ()),
+        how_to_ask=_opt_str(r.get("how_to_ask")),
+        caveats=tuple(r.get("caveats") or ()),
+        status=r["status"],
+        status_since=date.fromisoformat(since) if isinstance(since, str) else None,
+        verified=date.fromisoformat(r["verified"]),
+        sources=tuple(r["sources"]),
+        line=line,
+    )

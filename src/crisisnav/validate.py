@@ -1,0 +1,767 @@
+"""Rules over a dataset file -> list[Problem], sorted by line and column. Prints nothing.
+
+`validate_file(path)`, `validate_text(text, path)` and `validate_bytes(data, path)` never raise for
+any input: every finding is a Problem with a stable code. The schema rules come from
+data/schema.json itself (a small interpreter of the JSON Schema keywords that file uses), so the
+schema editors read and the checks validate runs cannot disagree.
+
+| code                | severity | what it means                                                          |
+|---------------------|----------|------------------------------------------------------------------------|
+| file-missing        | fatal    | no file at that path                                                   |
+| not-a-file          | fatal    | a directory, FIFO, device or socket, not a regular file                |
+| too-large           | fatal    | the file is over 20 MB (refused, not parsed)                           |
+| unreadable          | fatal    | the file cannot be read (permissions, I/O error)                       |
+| not-utf8            | fatal    | the bytes are not UTF-8 (includes UTF-16/32)                           |
+| nul-byte            | fatal    | a NUL byte: the file is binary                                         |
+| bom                 | warning  | a UTF-8 byte-order mark at the start (ignored)                         |
+| crlf                | warning  | Windows line endings (read as LF)                                      |
+| tab                 | error    | a tab in indentation                                                   |
+| control-char        | error    | a control character or bidi override/isolate (U+202A-202E, 2066-2069)  |
+| yaml-syntax         | error    | the YAML cannot be parsed (or holds more than one document)            |
+| duplicate-key       | error    | a key given twice in one mapping (PyYAML would keep the last)          |
+| tag                 | error    | a YAML tag such as !!python/object (never constructed)                 |
+| anchor              | error    | an anchor (&name)                                                      |
+| alias               | error    | an alias (*name); never expanded                                       |
+| unquoted-phone      | error    | a contact value YAML reads as a number: quote it                       |
+| yaml-time           | error    | a time like 14:00 that YAML 1.1 reads as a base-60 number: quote it    |
+| yaml-bool           | error    | yes/no/on/off (any case) that YAML reads as a boolean: quote it        |
+| octal-string        | error    | a value like 0123 that YAML reads as an octal number: quote it         |
+| unknown-field       | error    | a field the schema does not know (with did-you-mean)                   |
+| missing-field       | error    | a required field is missing                                            |
+| wrong-type          | error    | a value of the wrong type (text, list, mapping, number)                |
+| enum                | error    | a value outside its vocabulary (kind, police, dispatch, status, ...)   |
+| empty-value         | error    | an empty text or list where one is required                            |
+| area-shape          | error    | a `serves` area that is not {national}, {state}, {state,county|city}   |
+| schema              | error    | any other schema violation                                             |
+| id-format           | error    | an id that is not lowercase-kebab                                      |
+| duplicate-id        | error    | an id used twice                                                       |
+| phone-invalid       | error    | not a valid US phone number or 3-6 digit short code                    |
+| url-invalid         | error    | a source, chat or web value that is not an http(s) URL                 |
+| url-not-https       | warning  | an http:// URL                                                         |
+| date-invalid        | error    | `verified`/`status_since` not a real YYYY-MM-DD date                   |
+| date-future         | error    | a date after today                                                     |
+| timezone-invalid    | error    | `timezone` not an IANA zone                                            |
+| hours-invalid       | error    | an `hours` rule that does not parse (crisisnav.hours grammar)          |
+| status-since-missing| error    | an ended or suspended entry without `status_since`                     |
+| timezone-missing    | error    | hours other than 24/7 without a `timezone`                             |
+| stale               | warning  | `verified` more than 12 months ago                                     |
+| audience-unknown    | warning  | an audience word outside the known list                                |
+| area-unknown        | error    | a state, county or city in `serves` not in the gazetteer               |
+
+Fatal problems mean the file could not be read as text at all (`crisisnav validate` exits 4).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import stat
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from crisisnav import errors
+from crisisnav.models import AUDIENCES, Problem
+from crisisnav.yamlsafe import (
+    BOOL_TAG,
+    CONTROL_RE,
+    FLOAT_TAG,
+    INT_TAG,
+    MAX_BYTES,
+    MMap,
+    MScalar,
+    MSeq,
+    Node,
+    compose,
+    decode,
+    key_node_at,
+    node_at,
+    problem,
+    to_plain,
+)
+
+FATAL_CODES = frozenset(
+    {"file-missing", "not-a-file", "too-large", "unreadable", "not-utf8", "nul-byte"}
+)
+PHONE_TYPES = frozenset({"phone", "text", "tty", "videophone"})
+URL_TYPES = frozenset({"chat", "web"})
+_SHORT_CODE_RE = re.compile(r"^[0-9]{3,6}$")
+_PHONE_CHARS_RE = re.compile(r"^\+?[0-9()\-. ]+$")
+_OCTAL_RE = re.compile(r"^[-+]?0[0-7_]+$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def schema_path() -> Path:
+    return Path(__file__).parent / "data" / "schema.json"
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    with open(schema_path(), encoding="utf-8") as fh:
+        schema: dict[str, Any] = json.load(fh)
+    return schema
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, or DataError (code file-missing/not-a-file/too-large/unreadable).
+
+    Never blocks on a FIFO: the type is checked before opening, and the open is non-blocking.
+    """
+    p = os.fspath(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise errors.DataError("no such file", path=p, code="file-missing") from None
+    except OSError as exc:
+        raise errors.DataError(f"cannot read the file ({exc.strerror})", path=p,
+                               code="unreadable") from None  # fmt: skip
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (FIFO, device or socket)"
+        raise errors.DataError(f"{what}, not a dataset file", path=p, code="not-a-file")
+    if st.st_size > MAX_BYTES:
+        raise errors.DataError(
+            f"the file is {st.st_size / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB",
+            path=p, code="too-large",
+        )  # fmt: skip
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise errors.DataError("not a regular file", path=p, code="not-a-file")
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise errors.DataError(f"cannot read the file ({exc.strerror or exc})", path=p,
+                               code="unreadable") from None  # fmt: skip
+    if len(data) > MAX_BYTES:
+        raise errors.DataError("the file is over the 20 MB limit", path=p, code="too-large")
+    return data
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def validate_file(path: str | Path, *, today: date | None = None) -> list[Problem]:
+    p = os.fspath(path)
+    try:
+        data = read_bytes(p)
+    except errors.DataError as exc:
+        return [problem(p, 0, 0, exc.code, exc.message)]
+    return validate_bytes(data, p, today=today)
+
+
+def validate_text(text: str, path: str, *, today: date | None = None) -> list[Problem]:
+    return validate_bytes(text.encode("utf-8", "surrogatepass"), path, today=today)
+
+
+def validate_bytes(data: bytes, path: str, *, today: date | None = None) -> list[Problem]:
+    return check(data, path, today=today)[0]
+
+
+def check(
+    data: bytes, path: str, *, today: date | None = None
+) -> tuple[list[Problem], Node | None]:
+    """Problems (sorted) and the marked tree (None when there is no usable tree)."""
+    try:
+        return _Checker(path, today or date.today()).run(data)
+    except RecursionError:
+        return [problem(path, 1, 1, "yaml-syntax", "the YAML is nested too deeply")], None
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
+def is_fatal(problems: list[Problem]) -> bool:
+    return any(p.code in FATAL_CODES for p in problems)
+
+
+# ---------------------------------------------------------------- the schema subset
+
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "$defs", "title", "description", "default", "examples", "$comment",
+     "markdownDescription", "format"}
+)  # fmt: skip
+SUPPORTED_KEYWORDS = frozenset(
+    {"type", "properties", "required", "additionalProperties", "items", "enum", "const",
+     "pattern", "minItems", "minLength", "$ref", "anyOf", "not", "if", "then", "else",
+     "dependentRequired", "maxProperties"}
+) | _ANNOTATIONS  # fmt: skip
+
+SchemaError = tuple[tuple[Any, ...], str, Any]  # (path, keyword, detail)
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return type(v).__name__
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    return bool(a == b)
+
+
+class _Schema:
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+        self._patterns: dict[str, re.Pattern[str]] = {}
+
+    def resolve(self, ref: str) -> dict[str, Any]:
+        node: Any = self.root
+        for part in ref.lstrip("#/").split("/"):
+            node = node[part]
+        assert isinstance(node, dict)
+        return node
+
+    def errors(self, s: dict[str, Any], v: Any, path: tuple[Any, ...]) -> list[SchemaError]:
+        out: list[SchemaError] = []
+        if "$ref" in s:
+            out.extend(self.errors(self.resolve(s["$ref"]), v, path))
+        t = s.get("type")
+        if t is not None:
+            types = t if isinstance(t, list) else [t]
+            jt = _json_type(v)
+            if not (jt in types or (jt == "integer" and "number" in types)):
+                return out + [(path, "type", types)]
+        if "const" in s and not _json_equal(v, s["const"]):
+            return out + [(path, "const", [s["const"]])]
+        if "enum" in s and not any(_json_equal(v, e) for e in s["enum"]):
+            return out + [(path, "enum", s["enum"])]
+        if isinstance(v, str):
+            if "minLength" in s and len(v) < s["minLength"]:
+                out.append((path, "minLength", s["minLength"]))
+            pat = s.get("pattern")
+            if pat is not None:
+                rx = self._patterns.get(pat)
+                if rx is None:
+                    rx = self._patterns[pat] = re.compile(pat)
+                if not rx.search(v):
+                    out.append((path, "pattern", pat))
+        if isinstance(v, list):
+            if "minItems" in s and len(v) < s["minItems"]:
+                out.append((path, "minItems", s["minItems"]))
+            items = s.get("items")
+            if isinstance(items, dict):
+                for i, item in enumerate(v):
+                    out.extend(self.errors(items, item, path + (i,)))
+        if isinstance(v, dict):
+            for name in s.get("required", ()):
+                if name not in v:
+                    out.append((path, "required", name))
+            for name, needs in s.get("dependentRequired", {}).items():
+                if name in v:
+                    for need in needs:
+                        if need not in v:
+                            out.append((path, "required", need))
+            if "maxProperties" in s and len(v) > s["maxProperties"]:
+                out.append((path, "maxProperties", s["maxProperties"]))
+            props = s.get("properties", {})
+            extra = s.get("additionalProperties", True)
+            for name, value in v.items():
+                sub = props.get(name)
+                if sub is not None:
+                    out.extend(self.errors(sub, value, path + (name,)))
+                elif extra is False:
+                    out.append((path, "additionalProperties", (name, sorted(props))))
+        if "anyOf" in s and not any(not self.errors(sub, v, path) for sub in s["anyOf"]):
+            out.append((path, "anyOf", s["anyOf"]))
+        if "not" in s and not self.errors(s["not"], v, path):
+            out.append((path, "not", s["not"]))
+        if "if" in s:
+            branch = "then" if not self.errors(s["if"], v, path) else "else"
+            if branch in s:
+                out.extend(self.errors(s[branch], v, path))
+        return out
+
+
+def schema_keywords(s: Any) -> set[str]:
+    """Every keyword used in a schema (to test that the interpreter supports them all)."""
+    found: set[str] = set()
+    if isinstance(s, dict):
+        for k, v in s.items():
+            found.add(k)
+            if k in ("properties", "$defs", "dependentRequired"):
+                for sub in v.values():
+                    found |= schema_keywords(sub) if k != "dependentRequired" else set()
+            elif k in ("enum", "const", "required", "type", "pattern") or k in _ANNOTATIONS:
+                continue
+            elif isinstance(v, list):
+                for sub in v:
+                    found |= schema_keywords(sub)
+            else:
+                found |= schema_keywords(v)
+    return found
+
+
+def schema_errors(value: Any) -> list[SchemaError]:
+    """The data/schema.json violations of a plain (JSON-like) value."""
+    return _Schema(load_schema()).errors(load_schema(), value, ())
+
+
+# ---------------------------------------------------------------- the checker
+
+_TYPE_WORDS = {
+    "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true/false",
+    "null": "empty", "array": "a list", "object": "a mapping (key: value)",
+}  # fmt: skip
+
+
+def _describe(v: Any) -> str:
+    jt = _json_type(v)
+    word = _TYPE_WORDS.get(jt, jt)
+    if jt in ("integer", "number", "boolean"):
+        return f"{word} ({json.dumps(v)})"
+    return word
+
+
+def _suggest(word: str, options: Any) -> str | None:
+    opts = [str(o) for o in options]
+    m = difflib.get_close_matches(word, opts, n=1, cutoff=0.6)
+    if not m:
+        m = difflib.get_close_matches(word.lower(), opts, n=1, cutoff=0.6)
+    return m[0] if m else None
+
+
+def _field_name(path: tuple[Any, ...]) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return "the file"
+
+
+class _Checker:
+    def __init__(self, path: str, today: date) -> None:
+        self.path = path
+        self.today = today
+        self.problems: list[Problem] = []
+        self.root: Node | None = None
+        self.claimed: set[tuple[Any, ...]] = set()  # paths already reported by YAML-level rules
+        self._phone_ok: dict[str, str | None] = {}
+        self._tz_ok: dict[str, bool] = {}
+
+    def add(self, node: Node | None, code: str, message: str, *, fix: str | None = None,
+            severity: str = "error", rid: str | None = None) -> None:  # fmt: skip
+        line, col = (node.line, node.col) if node is not None else (1, 1)
+        self.problems.append(problem(self.path, line, col, code, message, fix=fix,
+                                     severity=severity, resource_id=rid))  # fmt: skip
+
+    def run(self, data: bytes) -> tuple[list[Problem], Node | None]:
+        text, found = decode(data, self.path)
+        self.problems.extend(found)
+        if text is None:
+            return self.problems, None
+        root, found = compose(text, self.path)
+        if root is None and any(p.code == "yaml-syntax" for p in found):
+            tab_lines = [p.line for p in self.problems if p.code == "tab"]
+            # a tab in the indentation is the cause; the parser's complaint only repeats it
+            found = [p for p in found if not (p.code == "yaml-syntax" and tab_lines
+                                              and min(tab_lines) <= p.line)]  # fmt: skip
+            self.problems.extend(found)
+            return sorted(self.problems, key=lambda p: (p.line, p.col)), None
+        self.problems.extend(found)
+        self.root = root
+        if root is None:
+            self.add(None, "missing-field", "the file is empty: it needs schema_version and resources",
+                     fix="start from the example in the README")  # fmt: skip
+            return sorted(self.problems, key=lambda p: (p.line, p.col)), None
+        self._scalars(root, ())
+        plain = to_plain(root)
+        self._schema(plain)
+        if isinstance(plain, dict) and isinstance(plain.get("resources"), list):
+            self._semantics(plain["resources"])
+        self.problems.sort(key=lambda p: (p.line, p.col))
+        return self.problems, root
+
+    # ---- values YAML silently changes; control characters from escapes
+    def _scalars(self, node: Node, path: tuple[Any, ...]) -> None:
+        if isinstance(node, MMap):
+            for name, (_, value) in node.pairs.items():
+                self._scalars(value, path + (name,))
+            return
+        if isinstance(node, MSeq):
+            for i, item in enumerate(node.items):
+                self._scalars(item, path + (i,))
+            return
+        if not isinstance(node, MScalar):
+            return
+        if not node.plain:
+            if node.style == '"' and CONTROL_RE.search(node.raw):
+                ch = CONTROL_RE.search(node.raw)
+                assert ch is not None
+                self.add(node, "control-char",
+                         f"invisible control character U+{ord(ch.group()):04X} in the text",
+                         fix="remove the escape sequence")  # fmt: skip
+            return
+        tag, raw = node.tag, node.raw
+        if tag not in (BOOL_TAG, INT_TAG, FLOAT_TAG):
+            return
+        is_phone = len(path) >= 3 and path[-1] == "value" and path[-3] == "contacts"
+        if is_phone and tag in (INT_TAG, FLOAT_TAG):
+            self.add(node, "unquoted-phone",
+                     f"the number {raw} is not quoted: YAML reads it as the number {node.value!r}",
+                     fix=f'quote it: value: "{raw}"')  # fmt: skip
+        elif tag == BOOL_TAG and raw.lower() not in ("true", "false"):
+            self.add(node, "yaml-bool",
+                     f"{raw} is read as the boolean {str(node.value).lower()}, not the text '{raw}'",
+                     fix=f'quote it: "{raw}" (or write {str(node.value).lower()} if a boolean is meant)')  # fmt: skip
+        elif ":" in raw:
+            self.add(node, "yaml-time",
+                     f"{raw} is read as the base-60 number {node.value!r} (YAML 1.1), not a time",
+                     fix=f'quote it: "{raw}"')  # fmt: skip
+        elif tag == INT_TAG and _OCTAL_RE.match(raw) and len(raw.lstrip("+-")) > 1:
+            self.add(node, "octal-string",
+                     f"{raw} is read as the octal number {node.value!r}, not the text '{raw}'",
+                     fix=f'quote it: "{raw}"')  # fmt: skip
+        else:
+            return
+        self.claimed.add(path)
+
+    # ---- data/schema.json
+    def _schema(self, plain: Any) -> None:
+        found = schema_errors(plain)
+        required_at = {path for path, keyword, _ in found if keyword == "required"}
+        for path, keyword, detail in found:
+            if any(path[: len(c)] == c for c in self.claimed):
+                continue
+            if keyword == "anyOf" and path in required_at:
+                continue  # "needs state" already said, more precisely
+            self._schema_problem(plain, path, keyword, detail)
+
+    def _rid(self, plain: Any, path: tuple[Any, ...]) -> str | None:
+        if len(path) >= 2 and path[0] == "resources" and isinstance(path[1], int):
+            try:
+                rid = plain["resources"][path[1]].get("id")
+            except (AttributeError, IndexError, KeyError, TypeError):
+                return None
+            return rid if isinstance(rid, str) else None
+        return None
+
+    def _schema_problem(self, plain: Any, path: tuple[Any, ...], keyword: str, detail: Any) -> None:
+        rid = self._rid(plain, path)
+        node = node_at(self.root, path)
+        field = _field_name(path)
+        value: Any = plain
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                break
+        in_area = len(path) >= 4 and path[-2] == "serves"
+        if keyword == "additionalProperties":
+            name, allowed = detail
+            guess = _suggest(name, allowed)
+            where = "an area" if path and path[-2:-1] == ("serves",) else (
+                "a contact" if len(path) >= 2 and path[-2] == "contacts" else
+                "an entry" if len(path) == 2 else "the file")  # fmt: skip
+            msg = f"unknown field '{name}' in {where}" + (f" (did you mean '{guess}'?)" if guess else "")
+            fix = f"rename it to '{guess}'" if guess else f"use one of: {', '.join(allowed)}"
+            self.add(key_node_at(self.root, path, name), "unknown-field", msg, fix=fix, rid=rid)
+        elif keyword == "required":
+            if in_area or (len(path) >= 2 and path[-1:] and path[-2:-1] == ("serves",)):
+                self.add(node, "missing-field", f"an area with a county or city needs 'state: XX' (missing '{detail}')",
+                         rid=rid)  # fmt: skip
+            else:
+                self.add(node, "missing-field", f"missing required field '{detail}'", rid=rid,
+                         fix=f"add '{detail}:'")  # fmt: skip
+        elif keyword == "type":
+            want = " or ".join(_TYPE_WORDS.get(t, t) for t in detail)
+            self.add(node, "wrong-type", f"'{field}' must be {want}, not {_describe(value)}",
+                     rid=rid, fix="quote it" if "string" in detail and _json_type(value) in
+                     ("integer", "number", "boolean") else None)  # fmt: skip
+        elif keyword in ("enum", "const"):
+            shown = ", ".join(json.dumps(e) if not isinstance(e, str) else e for e in detail)
+            guess = None
+            if isinstance(value, str) and field != "police":  # never nudge towards a police level
+                guess = _suggest(value, [e for e in detail if isinstance(e, str)])
+            msg = f"'{field}' is {json.dumps(value, default=str)}; it must be one of: {shown}"
+            if guess:
+                msg += f" (did you mean '{guess}'?)"
+            self.add(node, "enum", msg, rid=rid, fix=f"write {guess}" if guess else None)
+        elif keyword == "pattern":
+            if field == "id":
+                suggestion = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+                self.add(node, "id-format", f"id '{value}' is not lowercase-kebab (a-z, 0-9, single hyphens)",
+                         fix=f"write id: {suggestion}" if suggestion else None, rid=rid)  # fmt: skip
+            elif field in ("verified", "status_since"):
+                self.add(node, "date-invalid", f"'{field}' is '{value}'; it must be a date YYYY-MM-DD",
+                         fix="write the date as YYYY-MM-DD, e.g. 2026-11-26", rid=rid)  # fmt: skip
+            else:
+                self.add(node, "schema", f"'{field}' does not match the pattern {detail}", rid=rid)
+        elif keyword in ("minItems", "minLength"):
+            what = "list" if keyword == "minItems" else "text"
+            self.add(node, "empty-value", f"'{field}' is an empty {what}; it needs at least {detail}"
+                     + (" (entries that are not ended or suspended need contacts and hours)"
+                        if field in ("contacts", "hours") else ""), rid=rid)  # fmt: skip
+        elif keyword == "anyOf" and field == "status_since":
+            self.add(node, "date-invalid", f"'{field}' must be a date YYYY-MM-DD, not {_describe(value)}",
+                     rid=rid)  # fmt: skip
+        elif keyword in ("anyOf", "not", "maxProperties") and (in_area or (path[-2:-1] == ("serves",))):
+            msg = {
+                "anyOf": "an area needs 'state: XX' (or is {national: true})",
+                "not": "an area names a county or a city, not both: make two areas",
+                "maxProperties": "{national: true} stands alone: remove the other keys",
+            }[keyword]
+            self.add(node, "area-shape", msg, rid=rid)
+        else:
+            self.add(node, "schema", f"'{field}' does not satisfy the schema rule '{keyword}'", rid=rid)
+
+    # ---- rules beyond the schema
+    def _semantics(self, resources: list[Any]) -> None:
+        seen_ids: dict[str, int] = {}
+        for i, r in enumerate(resources):
+            if not isinstance(r, dict):
+                continue
+            base: tuple[Any, ...] = ("resources", i)
+            rid = r.get("id") if isinstance(r.get("id"), str) else None
+
+            def at(*rel: Any, _base: tuple[Any, ...] = base) -> Node | None:
+                return node_at(self.root, _base + rel)
+
+            if rid is not None:
+                node = at("id")
+                if rid in seen_ids:
+                    self.add(node, "duplicate-id", f"id '{rid}' is already used on line {seen_ids[rid]}",
+                             fix="give this entry a new id (ids are never reused)", rid=rid)  # fmt: skip
+                else:
+                    seen_ids[rid] = node.line if node is not None else 0
+            self._contacts(r, at, rid)
+            sources = r.get("sources")
+            if isinstance(sources, list):
+                for j, src in enumerate(sources):
+                    if isinstance(src, str):
+                        self._url(src, at("sources", j), rid, "source")
+            self._dates(r, at, rid)
+            self._time(r, at, rid)
+            self._audiences(r, at, rid)
+            self._areas(r, at, rid)
+
+    def _contacts(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+        contacts = r.get("contacts")
+        if not isinstance(contacts, list):
+            return
+        for j, c in enumerate(contacts):
+            if not isinstance(c, dict) or not isinstance(c.get("value"), str):
+                continue
+            ctype, value = c.get("type"), c["value"]
+            node = at("contacts", j, "value")
+            if ctype in PHONE_TYPES:
+                why = self._phone_problem(value)
+                if why is not None:
+                    self.add(node, "phone-invalid", f"'{value}' {why}",
+                             fix='write a US number like "541-682-1001" or a short code like "988"',
+                             rid=rid)  # fmt: skip
+            elif ctype in URL_TYPES:
+                self._url(value, node, rid, f"{ctype} contact")
+
+    def _phone_problem(self, value: str) -> str | None:
+        if value in self._phone_ok:
+            return self._phone_ok[value]
+        why: str | None = None
+        v = value.strip()
+        if _SHORT_CODE_RE.match(v):
+            why = None
+        elif not _PHONE_CHARS_RE.match(v):
+            why = "is not a phone number: use digits only (no letters, words or extensions)"
+        else:
+            import phonenumbers
+
+            try:
+                num = phonenumbers.parse(v, "US")
+            except phonenumbers.NumberParseException:
+                num = None
+            if num is None or num.country_code != 1:
+                why = "is not a US phone number"
+            elif not phonenumbers.is_valid_number(num):
+                why = "is not a valid US phone number"
+            elif phonenumbers.region_code_for_number(num) not in ("US", "PR", "GU", "VI", "AS", "MP"):
+                why = "is not a US phone number (it belongs to another country of the +1 plan)"
+        self._phone_ok[value] = why
+        return why
+
+    def _url(self, value: str, node: Node | None, rid: str | None, what: str) -> None:
+        from urllib.parse import urlsplit
+
+        bad = None
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https"):
+            bad = "is not a web address (it must start with https://)"
+        elif not parts.hostname or "." not in parts.hostname or any(ch.isspace() for ch in value):
+            bad = "is not a well-formed web address"
+        if bad is not None:
+            self.add(node, "url-invalid", f"{what} '{value}' {bad}", rid=rid)
+        elif parts is not None and parts.scheme == "http":
+            self.add(node, "url-not-https", f"{what} '{value}' uses http://",
+                     fix="use https:// if the site supports it", severity="warning", rid=rid)  # fmt: skip
+
+    def _dates(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+        for field in ("verified", "status_since"):
+            v = r.get(field)
+            if not isinstance(v, str) or not _DATE_RE.match(v):
+                continue
+            node = at(field)
+            try:
+                d = date.fromisoformat(v)
+            except ValueError:
+                self.add(node, "date-invalid", f"'{field}' {v} is not a real date", rid=rid,
+                         fix="check the day and month")  # fmt: skip
+                continue
+            if d > self.today:
+                self.add(node, "date-future", f"'{field}' {v} is in the future (today is {self.today})",
+                         rid=rid)  # fmt: skip
+            elif field == "verified":
+                try:
+                    limit = self.today.replace(year=self.today.year - 1)
+                except ValueError:  # 29 February
+                    limit = self.today.replace(year=self.today.year - 1, day=28)
+                if d < limit:
+                    self.add(node, "stale", f"verified {v}, more than 12 months ago",
+                             fix="check the entry against its sources and update 'verified'",
+                             severity="warning", rid=rid)  # fmt: skip
+        status = r.get("status")
+        if status in ("ended", "suspended") and r.get("status_since") is None:
+            self.add(at("status"), "status-since-missing",
+                     f"an entry with status {status} needs 'status_since' (the date it {status})",
+                     fix="add status_since: YYYY-MM-DD", rid=rid)  # fmt: skip
+
+    def _time(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+        tz = r.get("timezone")
+        if isinstance(tz, str) and not self._zone_ok(tz):
+            guess = None
+            try:
+                import zoneinfo
+
+                guess = _suggest(tz, sorted(zoneinfo.available_timezones()))
+            except Exception:  # noqa: BLE001 - a suggestion is optional
+                guess = None
+            self.add(at("timezone"), "timezone-invalid", f"'{tz}' is not an IANA time zone"
+                     + (f" (did you mean '{guess}'?)" if guess else ""),
+                     fix="use a zone like America/Los_Angeles", rid=rid)  # fmt: skip
+        hours = r.get("hours")
+        if not isinstance(hours, list) or not hours or not all(isinstance(h, str) for h in hours):
+            return
+        parse = _hours_parser()
+        try:
+            parse(hours)
+        except ValueError as exc:
+            where: Node | None = at("hours")
+            message = str(exc)
+            for j, rule in enumerate(hours):
+                try:
+                    parse([rule])
+                except ValueError as one:
+                    where, message = at("hours", j), str(one)
+                    break
+            self.add(where, "hours-invalid", message, rid=rid)
+            return
+        if hours != ["24/7"] and tz is None:
+            self.add(at("hours"), "timezone-missing", "hours other than 24/7 need a 'timezone'",
+                     fix="add timezone: America/... (the zone the hours are given in)", rid=rid)  # fmt: skip
+
+    def _zone_ok(self, tz: str) -> bool:
+        ok = self._tz_ok.get(tz)
+        if ok is None:
+            import zoneinfo
+
+            try:
+                zoneinfo.ZoneInfo(tz)
+                ok = "/" in tz or tz == "UTC"
+            except Exception:  # noqa: BLE001 - ZoneInfoNotFoundError, ValueError, OSError...
+                ok = False
+            self._tz_ok[tz] = ok
+        return ok
+
+    def _state_codes(self, gaz: Any) -> frozenset[str]:
+        if not hasattr(self, "_states"):
+            self._states = frozenset(gaz.state_codes())
+        return self._states
+
+    def _audiences(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+        auds = r.get("audiences")
+        if not isinstance(auds, list):
+            return
+        for j, a in enumerate(auds):
+            if isinstance(a, str) and a not in AUDIENCES:
+                guess = _suggest(a, AUDIENCES)
+                self.add(at("audiences", j), "audience-unknown",
+                         f"audience '{a}' is not one of the known words"
+                         + (f" (did you mean '{guess}'?)" if guess else ""),
+                         fix=f"use one of: {', '.join(AUDIENCES)}", severity="warning", rid=rid)  # fmt: skip
+
+    def _areas(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+        serves = r.get("serves")
+        if not isinstance(serves, list):
+            return
+        if not any(isinstance(a, dict) and ("county" in a or "city" in a) for a in serves):
+            return
+        gaz = _gazetteer()
+        if gaz is None:
+            return
+        states = self._state_codes(gaz)
+        for j, area in enumerate(serves):
+            if not isinstance(area, dict):
+                continue
+            state = area.get("state")
+            if not isinstance(state, str) or state not in states:
+                continue  # the schema's enum reports unknown states
+            for field, has, suggest in (
+                ("county", gaz.has_county, gaz.suggest_county),
+                ("city", gaz.has_city, gaz.suggest_city),
+            ):
+                name = area.get(field)
+                if isinstance(name, str) and name and not has(state, name):
+                    guess = _first(suggest(state, name))
+                    self.add(at("serves", j, field), "area-unknown",
+                             f"there is no {field} '{name}' in {state} in the gazetteer"
+                             + (f" (did you mean '{guess}'?)" if guess else ""),
+                             fix=f"write {field}: {guess}" if guess else None, rid=rid)  # fmt: skip
+
+
+def _first(x: Any) -> str | None:
+    if isinstance(x, str):
+        return x
+    if isinstance(x, (list, tuple)) and x:
+        head = x[0]
+        if isinstance(head, (list, tuple)) and head:
+            head = head[0]
+        return head if isinstance(head, str) else None
+    return None
+
+
+def _gazetteer() -> Any:
+    """The places index, or None until crisisnav.gazetteer exists (area checks are then skipped)."""
+    import importlib
+
+    try:
+        mod = importlib.import_module("crisisnav.gazetteer")
+    except ImportError:
+        return None
+    return mod.load()
+
+
+def _hours_parser() -> Callable[[list[str]], Any]:
+    from crisisnav.hours import parse_hours
+
+    return parse_hours

@@ -1,0 +1,381 @@
+"""Safe YAML reading with positions: bytes -> text checks -> a marked tree, never Python objects.
+
+Used by validate (every problem with line and column) and by the dataset loader (which runs
+validate). Nothing here ever builds an arbitrary Python object from YAML:
+
+- the file is decoded and screened first (BOM, NUL bytes, UTF-8, control characters, CRLF,
+  tabs in indentation);
+- the YAML is read as a stream of parser *events* (the C parser when PyYAML has it) and the tree
+  is built from those events here. Anchors, aliases and tags are reported as errors and never
+  expanded or constructed, so an alias bomb costs one event and a `!!python/...` tag is inert;
+- plain scalars are resolved with PyYAML's YAML 1.1 implicit resolvers, so the tree holds the
+  value PyYAML would produce (``NO`` -> False, ``08:30`` -> 510) and validate can say so; only
+  the safe constructors for null/bool/int/float/timestamp are ever called.
+
+`yaml` is imported inside functions only: importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from crisisnav.models import Problem
+
+MAX_BYTES = 20 * 1024 * 1024  # larger files are refused, not parsed
+
+STR_TAG = "tag:yaml.org,2002:str"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+# C0 controls except tab/newline/CR, DEL, C1 controls, and the bidirectional embedding/override/
+# isolate characters that can make a line display differently from what it says.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_INDENT_TAB_RE = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+class Node:
+    __slots__ = ("line", "col")
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line = line  # 1-based
+        self.col = col  # 1-based, in characters
+
+
+class MScalar(Node):
+    __slots__ = ("value", "raw", "plain", "tag", "style")
+
+    def __init__(
+        self, line: int, col: int, value: Any, raw: str, plain: bool, tag: str, style: str | None
+    ) -> None:
+        super().__init__(line, col)
+        self.value = value  # what PyYAML's safe loader would give (str for anything tagged)
+        self.raw = raw  # the text as written
+        self.plain = plain  # unquoted
+        self.tag = tag  # resolved tag
+        self.style = style
+
+
+class MMap(Node):
+    __slots__ = ("pairs", "_key")
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.pairs: dict[str, tuple[Node, Node]] = {}  # key -> (key node, value node), in order
+        self._key: Node | None = None
+
+
+class MSeq(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.items: list[Node] = []
+
+
+def problem(
+    path: str,
+    line: int,
+    col: int,
+    code: str,
+    message: str,
+    *,
+    fix: str | None = None,
+    severity: str = "error",
+    resource_id: str | None = None,
+) -> Problem:
+    return Problem(
+        path=path,
+        line=line,
+        col=col,
+        severity="warning" if severity == "warning" else "error",
+        code=code,
+        message=message,
+        fix=fix,
+        resource_id=resource_id,
+    )
+
+
+def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    # column in characters: decode the (valid) prefix of the line leniently
+    col = len(data[start:offset].decode("utf-8", "replace")) + 1
+    return line, col
+
+
+def _line_col_of_char(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes -> text for the parser, with the problems found on the way.
+
+    Returns (None, problems) when the bytes are not text at all (UTF-16/32, NUL bytes, invalid
+    UTF-8). Otherwise the text has its BOM removed, CRLF turned into LF and each control
+    character replaced by U+FFFD (same length, so positions stay right), each reported.
+    """
+    problems: list[Problem] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            problem(path, 1, 1, "not-utf8", "the file is UTF-16 (or UTF-32), not UTF-8",
+                    fix="save the file as UTF-8")  # fmt: skip
+        ]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _line_col_of_byte(data, nul)
+        return None, [
+            problem(path, line, col, "nul-byte",
+                    "the file contains a NUL byte: it is binary, not YAML text",
+                    fix="remove the NUL byte or save the file as plain UTF-8 text")  # fmt: skip
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_of_byte(data, exc.start)
+        bad = data[exc.start : exc.start + 1].hex()
+        return None, [
+            problem(path, line, col, "not-utf8",
+                    f"the file is not valid UTF-8 (byte 0x{bad} at line {line})",
+                    fix="save the file as UTF-8")  # fmt: skip
+        ]
+    if text.startswith("\ufeff"):
+        problems.append(
+            problem(path, 1, 1, "bom", "the file starts with a byte-order mark (ignored)",
+                    fix="save the file as UTF-8 without a BOM", severity="warning")  # fmt: skip
+        )
+        text = text[1:]
+    if "\r" in text:
+        first = text.find("\r\n")
+        if first >= 0:
+            line, col = _line_col_of_char(text, first)
+            problems.append(
+                problem(path, line, col, "crlf",
+                        "Windows (CRLF) line endings; read as LF",
+                        fix="save the file with LF line endings", severity="warning")  # fmt: skip
+            )
+            text = text.replace("\r\n", "\n")
+    if CONTROL_RE.search(text) or "\r" in text:
+        chars = list(text)
+        for m in re.finditer(CONTROL_RE.pattern + "|\r", text):
+            line, col = _line_col_of_char(text, m.start())
+            problems.append(
+                problem(path, line, col, "control-char",
+                        f"invisible control character U+{ord(m.group()):04X} in the text",
+                        fix="delete it (it can hide or reorder what a reader sees)")  # fmt: skip
+            )
+            chars[m.start()] = "\ufffd"
+        text = "".join(chars)
+    for m in _INDENT_TAB_RE.finditer(text):
+        line, col = _line_col_of_char(text, m.end() - 1)
+        problems.append(
+            problem(path, line, col, "tab", "a tab in the indentation (YAML allows only spaces)",
+                    fix="indent with spaces")  # fmt: skip
+        )
+    return text, problems
+
+
+class _Resolver:
+    """PyYAML's YAML 1.1 implicit resolution of plain scalars, and safe construction."""
+
+    def __init__(self) -> None:
+        import yaml
+
+        self._table: dict[Any, list[tuple[str, Any]]] = yaml.resolver.Resolver.yaml_implicit_resolvers
+        self._wild = self._table.get(None, [])
+        self._constructor = yaml.constructor.SafeConstructor()
+        self._node_cls = yaml.nodes.ScalarNode
+        self._cache: dict[str, tuple[str, Any]] = {}
+
+    def resolve(self, raw: str) -> tuple[str, Any]:
+        hit = self._cache.get(raw)
+        if hit is not None:
+            return hit
+        tag = STR_TAG
+        for t, regexp in self._table.get(raw[:1] if raw else "", []) + self._wild:
+            if regexp.match(raw):
+                tag = t
+                break
+        value: Any = raw
+        if tag in (NULL_TAG, BOOL_TAG, INT_TAG, FLOAT_TAG, TIMESTAMP_TAG):
+            try:
+                value = self._constructor.construct_object(self._node_cls(tag, raw), deep=True)
+            except Exception:  # noqa: BLE001 - e.g. 2026-02-30: keep the text, validate says why
+                tag, value = STR_TAG, raw
+        else:
+            tag = STR_TAG  # merge ("<<"), value ("="): plain text here
+        out = (tag, value)
+        if len(self._cache) < 50_000:
+            self._cache[raw] = out
+        return out
+
+
+def _events(text: str) -> Iterator[Any]:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    loader = loader_cls(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
+    """Text -> (marked tree or None, problems). Never raises for any input text."""
+    import yaml
+
+    problems: list[Problem] = []
+    resolver = _Resolver()
+    root: Node | None = None
+    stack: list[Node] = []
+    documents = 0
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            if root is None:
+                root = node
+            return
+        top = stack[-1]
+        if isinstance(top, MSeq):
+            top.items.append(node)
+            return
+        assert isinstance(top, MMap)
+        if top._key is None:
+            top._key = node
+            return
+        key_node = top._key
+        top._key = None
+        if isinstance(key_node, MScalar):
+            name = key_node.raw if key_node.plain else str(key_node.value)
+        else:
+            problems.append(problem(path, key_node.line, key_node.col, "wrong-type",
+                                    "a key must be a plain name, not a list or mapping"))  # fmt: skip
+            return
+        first = top.pairs.get(name)
+        if first is not None:
+            problems.append(
+                problem(path, key_node.line, key_node.col, "duplicate-key",
+                        f"duplicate key '{name}' (first on line {first[0].line}); "
+                        "PyYAML would silently keep only the last one",
+                        fix=f"remove one of the two '{name}' keys")  # fmt: skip
+            )
+            return
+        top.pairs[name] = (key_node, node)
+
+    def check_props(ev: Any, line: int, col: int) -> None:
+        if getattr(ev, "anchor", None) is not None:
+            problems.append(
+                problem(path, line, col, "anchor",
+                        f"anchor '&{ev.anchor}': anchors and aliases are not allowed",
+                        fix="write the value out in full")  # fmt: skip
+            )
+        tag = getattr(ev, "tag", None)
+        if tag is not None:
+            problems.append(
+                problem(path, line, col, "tag",
+                        f"tag '{tag}': YAML tags are not allowed (and never executed)",
+                        fix="remove the tag; quote the value if it must be text")  # fmt: skip
+            )
+
+    try:
+        for ev in _events(text):
+            mark = ev.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            if isinstance(ev, yaml.ScalarEvent):
+                check_props(ev, line, col)
+                raw = ev.value
+                if ev.tag is None and ev.implicit[0]:
+                    tag, value = resolver.resolve(raw)
+                    attach(MScalar(line, col, value, raw, True, tag, None))
+                else:
+                    attach(MScalar(line, col, raw, raw, False, STR_TAG, ev.style or None))
+            elif isinstance(ev, yaml.MappingStartEvent):
+                check_props(ev, line, col)
+                m = MMap(line, col)
+                attach(m)
+                stack.append(m)
+            elif isinstance(ev, yaml.SequenceStartEvent):
+                check_props(ev, line, col)
+                s = MSeq(line, col)
+                attach(s)
+                stack.append(s)
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+            elif isinstance(ev, yaml.AliasEvent):
+                problems.append(
+                    problem(path, line, col, "alias",
+                            f"alias '*{ev.anchor}': anchors and aliases are not allowed",
+                            fix="write the value out in full")  # fmt: skip
+                )
+                attach(MScalar(line, col, None, "*" + str(ev.anchor), False, NULL_TAG, None))
+            elif isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    problems.append(
+                        problem(path, line, col, "yaml-syntax",
+                                "a second YAML document: the file must hold exactly one",
+                                fix="remove the '---' line and what follows, or merge it")  # fmt: skip
+                    )
+                    break
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if mark is not None:
+            line, col = mark.line + 1, mark.column + 1
+        elif hasattr(exc, "position"):  # ReaderError
+            line, col = _line_col_of_char(text, int(getattr(exc, "position", 0) or 0))
+        else:
+            line, col = 1, 1
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        message = f"YAML syntax error: {what}" + (f" ({context})" if context else "")
+        problems.append(problem(path, line, col, "yaml-syntax", message))
+        return None, problems
+    except RecursionError:
+        problems.append(problem(path, 1, 1, "yaml-syntax", "YAML nesting is too deep"))
+        return None, problems
+    return root, problems
+
+
+def to_plain(node: Node | None) -> Any:
+    """The tree as plain JSON-like values (dates become ISO strings, like an editor sees them)."""
+    if node is None:
+        return None
+    if isinstance(node, MScalar):
+        v = node.value
+        if hasattr(v, "isoformat") and not isinstance(v, str):
+            return v.isoformat()
+        return v
+    if isinstance(node, MMap):
+        return {k: to_plain(v) for k, (_, v) in node.pairs.items()}
+    if isinstance(node, MSeq):
+        return [to_plain(i) for i in node.items]
+    return None
+
+
+def node_at(root: Node | None, path: tuple[Any, ...]) -> Node | None:
+    """The node at a JSON path (keys and indexes), or the deepest existing one."""
+    node = root
+    for part in path:
+        if isinstance(node, MMap) and isinstance(part, str) and part in node.pairs:
+            node = node.pairs[part][1]
+        elif isinstance(node, MSeq) and isinstance(part, int) and 0 <= part < len(node.items):
+            node = node.items[part]
+        else:
+            break
+    return node
+
+
+def key_node_at(root: Node | None, path: tuple[Any, ...], key: str) -> Node | None:
+    parent = node_at(root, path)
+    if isinstance(parent, MMap) and key in parent.pairs:
+        return parent.pairs[key][0]
+    return parent
