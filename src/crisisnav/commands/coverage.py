@@ -1,17 +1,334 @@
-"""PLACEHOLDER until its issue lands."""
+"""`crisisnav coverage` (what the dataset covers, state by state and in the largest cities) and
+`crisisnav stale` (entries due for re-verification, oldest first).
+
+The counting is pure (`coverage_report`, `stale_report`); the commands load, count and print.
+"""
 
 from __future__ import annotations
 
-from crisisnav.commands._common import guarded
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from crisisnav import errors
+from crisisnav.commands._common import DataOpt, data_path, guarded
+from crisisnav.models import Place, Resource
+
+SCHEMA_VERSION = 1
+
+# The 50 states and DC, by USPS code.
+STATE_CODES = (
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY",
+)  # fmt: skip
+
+# Kinds that are not counted as a state's lines or a place's local options.
+NOT_OPTIONS = ("directory", "co-responder", "police-cit")
+RESPONDER_KINDS = ("mobile-team", "community-responder")
+NON_POLICE = ("none", "possible")
+TOP_CITIES = 100
+GAPS_FILE = "coverage-gaps.yaml"
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOpt = Annotated[
+    TextOrJson,
+    typer.Option("--format", "-f", help="text for people, json for scripts.", case_sensitive=False),
+]
+
+
+# --------------------------------------------------------------------------- pure counting
+
+
+def _counts_in_state(r: Resource, state: str, scopes: Sequence[str]) -> bool:
+    return any(a.state == state and a.scope in scopes for a in r.serves)
+
+
+def is_local_responder(r: Resource) -> bool:
+    """A mobile team or community responder, still operating, with no police on the team."""
+    return r.is_option and r.kind in RESPONDER_KINDS and r.police in NON_POLICE
+
+
+def is_local_option(r: Resource) -> bool:
+    """Anything still operating that a person could use, except police and directories."""
+    return r.is_option and r.kind not in NOT_OPTIONS and r.police in NON_POLICE
+
+
+def _local_place_scope(r: Resource, place: Place) -> bool:
+    from crisisnav.rank import scope_for
+
+    return scope_for(r, place) in ("city", "county")
+
+
+def coverage_report(
+    resources: Sequence[Resource],
+    *,
+    state_name: Callable[[str], str],
+    cities: Sequence[Place],
+    gaps: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """Per state: its state-level lines and local non-police responders; per large city: its
+    local options. Only entries that are still options (not ended or suspended) count."""
+    gap_by_state: dict[str, dict[str, Any]] = {}
+    for g in gaps:
+        gap_by_state.setdefault(str(g.get("state", "")).upper(), g)
+    states = []
+    for code in STATE_CODES:
+        lines = [
+            r.id
+            for r in resources
+            if r.is_option and r.kind not in NOT_OPTIONS and _counts_in_state(r, code, ("state",))
+        ]
+        local = [
+            r.id
+            for r in resources
+            if is_local_responder(r) and _counts_in_state(r, code, ("city", "county"))
+        ]
+        gap = gap_by_state.get(code)
+        states.append(
+            {
+                "state": code,
+                "name": state_name(code),
+                "state_lines": len(lines),
+                "local_responders": len(local),
+                "state_line_ids": lines,
+                "local_responder_ids": local,
+                "gap": None
+                if gap is None
+                else {"searched": gap.get("searched"), "note": gap.get("note")},
+            }
+        )
+    city_rows = []
+    for rank, place in enumerate(cities, start=1):
+        options = [r for r in resources if is_local_option(r) and _local_place_scope(r, place)]
+        city_rows.append(
+            {
+                "rank": rank,
+                "city": place.name,
+                "state": place.state,
+                "counties": list(place.counties),
+                "has_local_option": bool(options),
+                "local_option_ids": [r.id for r in options],
+                "local_responder_ids": [r.id for r in options if is_local_responder(r)],
+            }
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "summary": {
+            "states": len(states),
+            "states_with_state_line": sum(1 for s in states if s["state_lines"]),
+            "states_with_local_responder": sum(1 for s in states if s["local_responders"]),
+            "states_listed_as_gaps": sorted(gap_by_state),
+            "cities": len(city_rows),
+            "cities_with_local_option": sum(1 for c in city_rows if c["has_local_option"]),
+            "cities_with_local_responder": sum(1 for c in city_rows if c["local_responder_ids"]),
+        },
+        "states": states,
+        "cities": city_rows,
+    }
+
+
+def stale_report(resources: Sequence[Resource], *, today: date, days: int | None) -> dict[str, Any]:
+    """Entries verified longer ago than `days` (default: the dataset's 12-month rule), oldest first."""
+    from crisisnav.rank import is_stale
+
+    if days is None:
+        due = [r for r in resources if is_stale(r.verified, today)]
+    else:
+        cutoff = today - timedelta(days=days)
+        due = [r for r in resources if r.verified < cutoff]
+    due.sort(key=lambda r: (r.verified, r.id))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "as_of": today.isoformat(),
+        "days": days,
+        "count": len(due),
+        "entries": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "verified": r.verified.isoformat(),
+                "age_days": (today - r.verified).days,
+                "status": r.status,
+                "line": r.line,
+                "sources": list(r.sources),
+            }
+            for r in due
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- I/O
+
+
+def load_gaps(dataset_path: str) -> list[dict[str, Any]]:
+    """data/coverage-gaps.yaml beside the dataset: a list of {state, searched, note}; [] if absent."""
+    path = Path(dataset_path).parent / GAPS_FILE
+    if not path.is_file():
+        return []
+    import yaml
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise errors.DataError(f"cannot read coverage gaps: {exc}", path=str(path)) from None
+    if isinstance(doc, dict):
+        doc = doc.get("gaps", doc.get("states"))
+    if doc is None:
+        return []
+    if not isinstance(doc, list) or not all(isinstance(g, dict) and "state" in g for g in doc):
+        raise errors.DataError(
+            "coverage gaps must be a list of {state, searched, note}", path=str(path)
+        )
+    return [dict(g) for g in doc]
+
+
+def _gazetteer() -> Any:
+    from crisisnav import gazetteer
+
+    return gazetteer.load()
+
+
+def _parse_date(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise errors.UsageError(f"--as-of wants a date like 2026-11-26, not {text!r}") from None
+
+
+def _emit_json(obj: Any) -> None:
+    from crisisnav.render.jsonfmt import dumps
+
+    typer.echo(dumps(obj))
+
+
+def _cell(text: object, width: int) -> str:
+    s = str(text)
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def coverage_text(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    out = [
+        f"States with a state-level line: {s['states_with_state_line']} of {s['states']}",
+        f"States with a local non-police responder: {s['states_with_local_responder']} of {s['states']}",
+        f"Largest {s['cities']} cities with a local option: {s['cities_with_local_option']} "
+        f"(with a non-police responder: {s['cities_with_local_responder']})",
+        "",
+        f"{'ST':<3} {'State':<22} {'Lines':>5} {'Local':>5}  Note",
+    ]
+    for st in report["states"]:
+        note = ""
+        if st["gap"] is not None:
+            note = "coverage gap: " + str(st["gap"].get("note") or st["gap"].get("searched") or "")
+        elif not st["state_lines"]:
+            note = "no state-level line in the dataset"
+        out.append(
+            f"{st['state']:<3} {_cell(st['name'], 22):<22} {st['state_lines']:>5} "
+            f"{st['local_responders']:>5}  {note}".rstrip()
+        )
+    if report["cities"]:
+        out += ["", "Largest cities without a local option:"]
+        missing = [c for c in report["cities"] if not c["has_local_option"]]
+        for c in missing:
+            out.append(f"  {c['rank']:>3}. {c['city']}, {c['state']}")
+        if not missing:
+            out.append("  (none)")
+    return "\n".join(out)
+
+
+def stale_text(report: dict[str, Any]) -> str:
+    rule = (
+        f"more than {report['days']} days" if report["days"] is not None else "more than 12 months"
+    )
+    if not report["entries"]:
+        return f"No entry was last verified {rule} before {report['as_of']}."
+    out = [
+        f"{report['count']} entries last verified {rule} before {report['as_of']} (oldest first):"
+    ]
+    for e in report["entries"]:
+        out.append(
+            f"  {e['verified']}  {e['age_days']:>5} days  {e['id']}  ({e['status']})  {e['name']}"
+        )
+    return "\n".join(out)
 
 
 @guarded
-def coverage_cmd() -> None:
-    """Placeholder."""
-    raise NotImplementedError
+def coverage_cmd(
+    fmt: FormatOpt = TextOrJson.text,
+    data: DataOpt = None,
+) -> None:
+    """Show what the dataset covers, by state.
+
+    Per state (50 + DC): the state-level lines and the local non-police responders; for the
+    100 most populous cities: whether any local option serves them; and the states listed
+    in coverage-gaps.yaml beside the dataset, with what was searched. Counts only entries that are still options (not ended or suspended). A local non-police
+    responder is a mobile team or community responder whose police involvement is none or
+    possible.
+
+    Example: crisisnav coverage --format json
+    """
+    from crisisnav import dataset as dataset_mod
+
+    ds = dataset_mod.load(data_path(data))
+    gaps = load_gaps(ds.path)
+    gaz = _gazetteer()
+    report = coverage_report(
+        ds.resources, state_name=gaz.state_name, cities=gaz.top_cities(TOP_CITIES), gaps=gaps
+    )
+    if fmt is TextOrJson.json:
+        _emit_json(report)
+    else:
+        typer.echo(coverage_text(report))
 
 
 @guarded
-def stale_cmd() -> None:
-    """Placeholder."""
-    raise NotImplementedError
+def stale_cmd(
+    fmt: FormatOpt = TextOrJson.text,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            min=0,
+            help="Due when verified more than this many days ago (default: 12 months).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Count ages from this date (YYYY-MM-DD) instead of today.",
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """List entries due for re-verification, oldest verified first.
+
+    An entry is stale when its `verified` date is more than 12 months old; stale entries
+    are still shown by lookup, marked as such.
+
+    Example: crisisnav stale --days 180
+    """
+    from crisisnav import dataset as dataset_mod
+
+    today = _parse_date(as_of)
+    ds = dataset_mod.load(data_path(data))
+    report = stale_report(ds.resources, today=today, days=days)
+    if fmt is TextOrJson.json:
+        _emit_json(report)
+    else:
+        typer.echo(stale_text(report))

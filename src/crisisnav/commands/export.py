@@ -1,11 +1,157 @@
-"""PLACEHOLDER until its issue lands."""
+"""`crisisnav export`: the dataset as HSDS 3.0 (JSON or tabular CSV package), or flat JSON/CSV."""
 
 from __future__ import annotations
 
-from crisisnav.commands._common import guarded
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from crisisnav import errors
+from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
+
+
+class ExportFormat(str, Enum):
+    hsds_json = "hsds-json"
+    hsds_csv = "hsds-csv"
+    json = "json"
+    csv = "csv"
 
 
 @guarded
-def export_cmd() -> None:
-    """Placeholder."""
-    raise NotImplementedError
+def export_cmd(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=(
+                "hsds-json: a JSON list of HSDS 3.0 services; hsds-csv: HSDS tables as CSV files "
+                "plus datapackage.json in the -o directory; json or csv: the dataset flat, one "
+                "row per entry."
+            ),
+            case_sensitive=False,
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (a directory for hsds-csv); '-' writes to standard output.",
+        ),
+    ] = "-",
+    data: DataOpt = None,
+) -> None:
+    """Export the dataset (HSDS 3.0, JSON, CSV).
+
+    HSDS exports carry police involvement and dispatch path as attributes under a
+    `crisisnav` taxonomy; ids are stable UUIDs derived from entry ids, so re-exports diff
+    cleanly. Files are written atomically.
+
+    Example: crisisnav export --format hsds-json -o services.json
+    """
+    from crisisnav import dataset as dataset_mod
+
+    ds = dataset_mod.load(data_path(data))
+    if fmt is ExportFormat.hsds_csv:
+        if output == "-":
+            raise errors.UsageError(
+                "hsds-csv writes several files: give a directory with -o, e.g. -o hsds/"
+            )
+        written = write_hsds_csv(ds, Path(output))
+        eprint(f"crisisnav: wrote {len(written)} files to {output}")
+        return
+    text = render(ds, fmt)
+    if output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise errors.UsageError(
+            f"{output} is a directory: give a file name for --format {fmt.value}"
+        )
+    write_atomic(target, text.encode("utf-8"))
+
+
+def render(ds: Any, fmt: ExportFormat) -> str:
+    """The whole export as text, for the single-file formats."""
+    from crisisnav.export import flat, hsds
+    from crisisnav.render.jsonfmt import dumps
+
+    if fmt is ExportFormat.hsds_json:
+        return dumps(hsds.services(ds)) + "\n"
+    if fmt is ExportFormat.json:
+        return dumps(flat.records(ds)) + "\n"
+    if fmt is ExportFormat.csv:
+        return _csv_text([list(flat.COLUMNS)] + [flat.csv_row(r) for r in flat.records(ds)])
+    raise errors.UsageError(f"--format {fmt.value} writes a directory: use -o DIR")
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def write_hsds_csv(ds: Any, directory: Path) -> list[Path]:
+    """One CSV per HSDS table plus datapackage.json in directory (created if missing).
+
+    Every file is written to a temporary name first and renamed into place."""
+    from crisisnav.export import hsds
+    from crisisnav.render.jsonfmt import dumps
+
+    if directory.exists() and not directory.is_dir():
+        raise errors.UsageError(f"{directory} is a file: hsds-csv needs a directory for -o")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.CrisisNavError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    rows = hsds.tables(ds)
+    files: dict[str, bytes] = {}
+    for table, (path, columns) in hsds.TABLES.items():
+        body = [list(columns)] + [[hsds.cell(rec.get(c)) for c in columns] for rec in rows[table]]
+        files[path] = _csv_text(body).encode("utf-8")
+    files["datapackage.json"] = (dumps(hsds.datapackage()) + "\n").encode("utf-8")
+    written = []
+    for name, payload in files.items():
+        target = directory / name
+        write_atomic(target, payload)
+        written.append(target)
+    return written
+
+
+def write_atomic(target: Path, payload: bytes) -> None:
+    """Write payload to target via a temporary file in the same directory and a rename."""
+    parent = target.parent if str(target.parent) else Path(".")
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an export is an ordinary file
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise errors.CrisisNavError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

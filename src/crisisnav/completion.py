@@ -1,0 +1,71 @@
+"""Shell-completion callbacks (Typer's own completion: `crisisnav --install-completion`).
+
+Attach them in the command signatures:
+
+    place: Annotated[str, typer.Argument(help=..., autocompletion=complete_place)]
+    audience: Annotated[list[str] | None, typer.Option("--for", help=..., autocompletion=complete_audience)]
+
+Typer calls a callback with the word being completed (the parameter typed `str`) and prints
+the returned values for the shell. Nothing here runs unless the shell asks for completions,
+and nothing is logged: completion never records what was typed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+PLACE_LIMIT = 40  # bash lists every candidate; more than a screenful helps nobody
+
+# Characters bash would split or interpret in an inserted completion.
+_BASH_SPECIAL = re.compile(r"([^\w@%+=:,./-])")
+
+
+def _shell() -> str:
+    """The shell asking, from Typer's completion variable: "bash", "zsh", "fish", ... or ""."""
+    mode = os.environ.get("_CRISISNAV_COMPLETE", "")
+    return mode.removeprefix("complete_").removeprefix("source_")
+
+
+def _for_shell(values: list[str]) -> list[str]:
+    """Bash inserts completions literally, so "Eugene, OR" must arrive as "Eugene,\\ OR" or it
+    becomes two words; zsh and fish quote the values themselves."""
+    if _shell() != "bash":
+        return values
+    return [_BASH_SPECIAL.sub(r"\\\1", v) for v in values]
+
+
+def _unescape(incomplete: str) -> str:
+    """Typer hands bash's current word over with its backslashes ("San\\ Fr"); drop them."""
+    return re.sub(r"\\(.)", r"\1", incomplete)
+
+
+def place_candidates(incomplete: str, limit: int = PLACE_LIMIT) -> list[str]:
+    """Place names from the gazetteer that start like `incomplete` ("Eug" -> "Eugene, OR", ...)."""
+    prefix = _unescape(incomplete or "").strip()
+    if not prefix:
+        return []
+    try:
+        from crisisnav import gazetteer
+
+        names: list[str] = gazetteer.load().complete(prefix, limit)
+    except Exception:  # noqa: BLE001 - a completion must never print a traceback into a prompt
+        return []
+    return names[:limit]
+
+
+def complete_place(incomplete: str) -> list[str]:
+    """Autocompletion callback for the PLACE argument of lookup, places and sheet."""
+    return _for_shell(place_candidates(incomplete))
+
+
+def audience_candidates(incomplete: str) -> list[str]:
+    from crisisnav.models import AUDIENCES
+
+    word = (incomplete or "").strip().lower()
+    return [a for a in AUDIENCES if a.startswith(word)]
+
+
+def complete_audience(incomplete: str) -> list[str]:
+    """Autocompletion callback for `--for` (the audience words of models.AUDIENCES)."""
+    return _for_shell(audience_candidates(incomplete))
