@@ -103,7 +103,7 @@ DISPATCH_WORDS = {
     "direct": "reached directly",
     "via-988": "reached through 988",
     "via-non-emergency": "reached through the police non-emergency line",
-    "via-911": "only through 911",
+    "via-911": "reached only through 911",
 }
 
 
@@ -240,16 +240,10 @@ def _why(c: _Candidate, place: Place, at: datetime) -> tuple[str, ...]:
 
 
 def _default_city_counties(city: str, state: str) -> tuple[str, ...]:
-    """Counties a city lies in, through the resolver; () when that cannot be told."""
-    try:
-        from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return ()
-    res = resolve(f"{city}, {state}")
-    if res.status != "ok" or res.place is None:
-        return ()
-    p = res.place
-    return p.counties or ((p.county,) if p.county else ())
+    """Counties a city lies in, from the gazetteer; () when that cannot be told."""
+    from crisisnav import gazetteer
+
+    return tuple(gazetteer.load().city_counties(state, city))
 
 
 def _area_label_short(resource: Resource, place: Place) -> str:
@@ -289,8 +283,8 @@ def lookup(
     city_counties: Callable[[str, str], Sequence[str]] | None = None,
 ) -> LookupResult:
     """Rank the dataset's resources for a resolved place. Pure apart from reading the clock
-    when `at` is None (and, for county places, asking the resolver which county a
-    city-only program's city lies in; pass `city_counties` to answer that yourself)."""
+    when `at` is None (and, for county places, asking the gazetteer which county a
+    city-only program's city lies in; pass `city_counties(city, state)` to answer that)."""
     place = resolution.place
     when = _aware(at, place)
     filters: dict[str, object] = {

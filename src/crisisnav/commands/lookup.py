@@ -1,19 +1,448 @@
-"""PLACEHOLDER until the lookup work lands (issue 4)."""
+"""`crisisnav lookup`: ranked alternatives to police for a place.
+
+Thin: parse options, resolve, rank (crisisnav.rank), pick a renderer, map the status to an
+exit code. Everything heavy is imported inside functions, so a warm plain lookup imports
+neither rich, yaml, rapidfuzz nor zipcodes.
+
+Decisions:
+- `--format auto` is Rich on a terminal (or with --color always), plain text when piped.
+- A single ambiguous place: when standard input and output are both terminals, the
+  candidates are listed on standard error with numbers and the user picks one; otherwise
+  the candidates are printed (in the chosen format) and the exit code is 3.
+- `--batch FILE|-`: one result per input line, in order, `jsonl` by default (`auto` means
+  jsonl in batch mode; json gives one array; csv one header; plain/markdown blocks). Blank,
+  over-long and undecodable lines get their own not_found result. Ambiguous lines are never
+  asked about. The exit code is 0 unless the run itself failed (unreadable file: 4).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from crisisnav.commands._common import guarded
+from crisisnav import errors
+from crisisnav.commands._common import ColorOpt, DataOpt, data_path, eprint, guarded, use_color
+
+if TYPE_CHECKING:
+    from crisisnav.models import Dataset, LookupResult, Place, Resolution
+
+FORMATS = ("auto", "plain", "json", "jsonl", "csv", "markdown")
+CONTACTS = ("phone", "text", "chat", "web", "tty", "videophone")
+MAX_QUERY = 300  # characters; longer batch lines are not places
+BATCH_CHUNK = 512
+
+
+@dataclass
+class Options:
+    """Everything that shapes one lookup, shared by the command, batch and interactive mode."""
+
+    fmt: str = "auto"
+    explain: bool = False
+    audiences: tuple[str, ...] = ()
+    contact: str | None = None
+    language: str | None = None
+    no_911: bool = False
+    open_now: bool = False
+    at: datetime | None = None
+    limit: int | None = None
+    color: str = "auto"
+    data: Path | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def parse_at(text: str | None) -> datetime | None:
+    """--at "2026-12-01 03:00" (wall-clock time at the place) or any ISO 8601 date-time."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise errors.UsageError(
+            f'--at: cannot read "{text}" as a date and time',
+            hint='write it like --at "2026-12-01 03:00" (local time at the place)',
+        ) from None
+
+
+def parse_audiences(values: Iterable[str] | None) -> tuple[str, ...]:
+    from crisisnav.rank import BASE_SECTIONS
+
+    out: list[str] = []
+    for raw in values or ():
+        for part in raw.split(","):
+            a = part.strip().lower()
+            if not a:
+                continue
+            if (
+                not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in a)
+                or a in BASE_SECTIONS
+            ):
+                raise errors.UsageError(
+                    f'--for: "{part.strip()}" is not an audience word',
+                    hint="use words like trans, lgbtq, youth, veterans, native, deaf",
+                )
+            if a not in out:
+                out.append(a)
+    return tuple(out)
+
+
+def load_dataset(options: Options) -> Dataset:
+    from crisisnav import dataset
+
+    return dataset.load(data_path(options.data))
+
+
+def rank_one(ds: Dataset, resolution: Resolution, options: Options) -> LookupResult:
+    from crisisnav import rank
+
+    return rank.lookup(
+        ds,
+        resolution,
+        at=options.at,
+        audiences=options.audiences,
+        contact=options.contact,
+        language=options.language,
+        no_911=options.no_911,
+        open_now_only=options.open_now,
+        limit=options.limit,
+    )
+
+
+def _terminal_width(stream: IO[str]) -> int:
+    import shutil
+
+    return max(40, min(120, shutil.get_terminal_size((80, 24)).columns))
+
+
+def effective_format(options: Options, stream: IO[str] | None = None) -> str:
+    """auto -> terminal (Rich) on a terminal or with --color always, else plain."""
+    if options.fmt != "auto":
+        return options.fmt
+    stream = stream or sys.stdout
+    if options.color == "always":
+        return "terminal"
+    try:
+        return "terminal" if stream.isatty() else "plain"
+    except (AttributeError, ValueError):
+        return "plain"
+
+
+def render(result: LookupResult, options: Options, fmt: str, stream: IO[str] | None = None) -> str:
+    """The text of one result in a concrete format (not auto)."""
+    stream = stream or sys.stdout
+    if fmt == "terminal":
+        from crisisnav.render import terminal
+
+        return terminal.render(
+            result,
+            color=use_color(options.color, stream),
+            width=_terminal_width(stream),
+            explain=options.explain,
+        )
+    if fmt == "plain":
+        from crisisnav.render import plain
+
+        return plain.render(result, explain=options.explain)
+    if fmt in ("json", "jsonl"):
+        from crisisnav.render import jsonfmt
+
+        return jsonfmt.dumps(jsonfmt.result_to_json(result), pretty=fmt == "json") + "\n"
+    if fmt == "csv":
+        from crisisnav.render import csvfmt
+
+        return csvfmt.render(result)
+    if fmt == "markdown":
+        from crisisnav.render import markdown
+
+        return markdown.render(result, explain=options.explain)
+    raise errors.UsageError(f"unknown format {fmt!r}")
+
+
+def exit_code_for(result: LookupResult) -> int:
+    status = result.resolution.status
+    if status == "ok":
+        return errors.EXIT_OK
+    if status == "ambiguous":
+        return errors.EXIT_AMBIGUOUS
+    return errors.EXIT_NOT_FOUND
+
+
+def can_ask() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def candidate_lines(resolution: Resolution) -> list[str]:
+    from crisisnav.render.safe import inert
+
+    return [f"  {i}. {inert(p.label())}" for i, p in enumerate(resolution.candidates, start=1)]
+
+
+def ask_pick(resolution: Resolution, *, read: object = None) -> Place | None:
+    """Numbered pick list on stderr; the chosen place, or None when cancelled (Enter/EOF)."""
+    from crisisnav.render.safe import inert
+
+    reader = read if callable(read) else input
+    n = len(resolution.candidates)
+    eprint(f'"{inert(resolution.query)}" fits several places:')
+    for line in candidate_lines(resolution):
+        eprint(line)
+    for _ in range(5):
+        try:
+            answer = str(reader(f"Pick 1-{n} (Enter to cancel): ")).strip()
+        except EOFError:
+            return None
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= n:
+            return resolution.candidates[int(answer) - 1]
+        eprint(f"  Please type a number from 1 to {n}, or press Enter to cancel.")
+    return None
+
+
+def picked(resolution: Resolution, place: Place) -> Resolution:
+    return replace(resolution, status="ok", place=place, candidates=(), message=None)
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 @guarded
-def lookup_cmd(place: Annotated[str, typer.Argument(help="A US city, county, ZIP or state.")]) -> None:
+def lookup_cmd(
+    place: Annotated[
+        str | None,
+        typer.Argument(
+            help='A US city, county, ZIP or state, e.g. "Eugene, OR".', show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="auto (Rich on a terminal, plain when piped), plain, json, jsonl, csv, markdown.",
+        ),
+    ] = "auto",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show why each entry sits where it does.")
+    ] = False,
+    audiences: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--for",
+            help="Give entries for this community their own section first "
+            "(trans, lgbtq, youth, veterans, native, deaf, ...). Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            "--contact",
+            help="Only entries reachable this way (text, chat, phone, ...).",
+            show_default=False,
+        ),
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="Only entries listing this language code (es, asl, ...).",
+            show_default=False,
+        ),
+    ] = None,
+    no_911: Annotated[
+        bool, typer.Option("--no-911", help="Hide entries reached only through 911.")
+    ] = False,
+    open_now: Annotated[
+        bool, typer.Option("--open-now", help="Hide entries known to be closed now.")
+    ] = False,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help='Evaluate hours at this local time, e.g. "2026-12-01 03:00".',
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=0, help="Show at most N entries.", show_default=False),
+    ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--batch",
+            help="One query per line from FILE (- for standard input).",
+            show_default=False,
+        ),
+    ] = None,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="Prompt for one place after another.")
+    ] = False,
+    data: DataOpt = None,
+    color: ColorOpt = "auto",
+) -> None:
     """Ranked alternatives to police for a place. Example: crisisnav lookup "Eugene, OR"."""
-    raise NotImplementedError
+    if fmt not in FORMATS:
+        raise errors.UsageError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if contact is not None and contact not in CONTACTS:
+        raise errors.UsageError(f"--contact: {contact!r} is not one of {', '.join(CONTACTS)}")
+    if color not in ("auto", "always", "never"):
+        raise errors.UsageError(f"--color: {color!r} is not one of auto, always, never")
+    options = Options(
+        fmt=fmt,
+        explain=explain,
+        audiences=parse_audiences(audiences),
+        contact=contact,
+        language=language.strip().lower() if language else None,
+        no_911=no_911,
+        open_now=open_now,
+        at=parse_at(at),
+        limit=limit,
+        color=color,
+        data=data,
+    )
+    given = sum(x for x in (place is not None, batch is not None, interactive))
+    if given > 1:
+        raise errors.UsageError("give a PLACE, --batch FILE or --interactive, not more than one")
+    if interactive:
+        from crisisnav import interactive as interactive_mod
+
+        raise typer.Exit(interactive_mod.run(options))
+    if batch is not None:
+        run_batch(batch, options)
+        raise typer.Exit(errors.EXIT_OK)
+    if place is None:
+        raise errors.UsageError(
+            "give a place to look up", hint='e.g. crisisnav lookup "Eugene, OR" (or -i to be asked)'
+        )
+    raise typer.Exit(lookup_one(place, options))
 
 
+def lookup_one(query: str, options: Options) -> int:
+    from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
+
+    ds = load_dataset(options)
+    resolution: Resolution = resolve(query)
+    fmt = effective_format(options)
+    if resolution.status == "ambiguous" and resolution.candidates and can_ask():
+        choice = ask_pick(resolution)
+        if choice is not None:
+            resolution = picked(resolution, choice)
+    result = rank_one(ds, resolution, options)
+    write(render(result, options, fmt))
+    return exit_code_for(result)
+
+
+def _read_lines(source: str) -> Iterator[bytes]:
+    if source == "-":
+        stream = sys.stdin.buffer
+        yield from stream
+        return
+    try:
+        fh = open(source, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise errors.DataError(
+            f"cannot read the batch file: {exc.strerror or exc}", path=source, code="unreadable"
+        ) from None
+    with fh:
+        try:
+            yield from fh
+        except OSError as exc:
+            raise errors.DataError(
+                f"cannot read the batch file: {exc.strerror or exc}", path=source
+            ) from None
+
+
+def batch_resolutions(lines: Iterable[bytes]) -> Iterator[Resolution]:
+    """One Resolution per input line, in order; bad lines become not_found results."""
+    from crisisnav.models import Resolution
+    from crisisnav.resolve import resolve_many  # type: ignore[import-not-found,unused-ignore]
+
+    pending: list[tuple[int, str]] = []
+    slots: list[Resolution | None] = []
+
+    def flush() -> Iterator[Resolution]:
+        done = resolve_many([q for _, q in pending]) if pending else []
+        for (slot, _), res in zip(pending, done, strict=True):
+            slots[slot] = res
+        for res in slots:
+            assert res is not None
+            yield res
+        pending.clear()
+        slots.clear()
+
+    first = True
+    for raw in lines:
+        line = raw.rstrip(b"\r\n")
+        if first and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        first = False
+        try:
+            text = line.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            bad = line.decode("utf-8", "replace").strip()
+            slots.append(
+                Resolution(
+                    query=bad, status="not_found", message="this line is not valid UTF-8 text"
+                )
+            )
+        else:
+            if not text:
+                slots.append(Resolution(query="", status="not_found", message="empty line"))
+            elif len(text) > MAX_QUERY or "\x00" in text:
+                slots.append(
+                    Resolution(
+                        query=text[:MAX_QUERY],
+                        status="not_found",
+                        message=f"this line is not a place name (over {MAX_QUERY} characters or binary)",
+                    )
+                )
+            else:
+                pending.append((len(slots), text))
+                slots.append(None)
+        if len(slots) >= BATCH_CHUNK:
+            yield from flush()
+    yield from flush()
+
+
+def run_batch(source: str, options: Options) -> None:
+    ds = load_dataset(options)
+    fmt = "jsonl" if options.fmt == "auto" else options.fmt
+    results = (rank_one(ds, res, options) for res in batch_resolutions(_read_lines(source)))
+    if fmt == "json":
+        from crisisnav.render import jsonfmt
+
+        write("[")
+        for i, result in enumerate(results):
+            body = jsonfmt.dumps(jsonfmt.result_to_json(result), pretty=False)
+            write(("," if i else "") + "\n" + body)
+        write("\n]\n")
+    elif fmt == "csv":
+        from crisisnav.render import csvfmt
+
+        write(csvfmt.render_many([], header=True))
+        for result in results:
+            write(csvfmt.render(result, header=False))
+    else:
+        sep = {"plain": "\n", "markdown": "\n---\n\n"}.get(fmt, "")
+        for i, result in enumerate(results):
+            write((sep if i else "") + render(result, options, fmt))
+
+
+@guarded
 def interactive_entry() -> None:
-    raise NotImplementedError
+    """`crisisnav` with no arguments on a terminal: the interactive loop with default options."""
+    from crisisnav import interactive as interactive_mod
+
+    raise typer.Exit(interactive_mod.run(Options()))

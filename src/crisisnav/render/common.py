@@ -117,7 +117,7 @@ def resource_lines(item: RankedResource, *, explain: bool) -> list[Line]:
     out.append(Line(head))
     out.append(Line([(police_text(item), f"police-{r.police}")], indent=3))
     reach_role = "dispatch-911" if r.dispatch == "via-911" else None
-    out.append(Line([("reach: ", "label"), (dispatch_text_inert(item), reach_role)], indent=3))
+    out.append(Line([(dispatch_text_inert(item), reach_role)], indent=3))
     if r.contacts:
         spans: list[Span] = []
         for i, c in enumerate(r.contacts):
