@@ -47,7 +47,7 @@ def load(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
     Raises errors.DataError (exit 4) with path, line and column when the file cannot be read,
     is not YAML, or has validation errors (then the hint names `crisisnav validate`).
     """
-    from crisisnav.validate import read_bytes
+    from crisisnav.yamlsafe import read_bytes
 
     target = resolve_path(path)
     shown = str(target)

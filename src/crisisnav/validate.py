@@ -46,18 +46,17 @@ schema editors read and the checks validate runs cannot disagree.
 | timezone-missing    | error    | hours other than 24/7 without a `timezone`                             |
 | stale               | warning  | `verified` more than 12 months ago                                     |
 | audience-unknown    | warning  | an audience word outside the known list                                |
-| area-unknown        | error    | a state, county or city in `serves` not in the gazetteer               |
+| area-unknown        | error    | a county or city in `serves` not in the gazetteer (with did-you-mean)  |
+| area-unchecked      | warning  | the gazetteer could not be loaded, so areas were not checked           |
 
 Fatal problems mean the file could not be read as text at all (`crisisnav validate` exits 4).
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
-import stat
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
@@ -71,7 +70,6 @@ from crisisnav.yamlsafe import (
     CONTROL_RE,
     FLOAT_TAG,
     INT_TAG,
-    MAX_BYTES,
     MMap,
     MScalar,
     MSeq,
@@ -81,6 +79,7 @@ from crisisnav.yamlsafe import (
     key_node_at,
     node_at,
     problem,
+    read_bytes,
     to_plain,
 )
 
@@ -107,41 +106,6 @@ def load_schema() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- reading files
-
-
-def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes, or DataError (code file-missing/not-a-file/too-large/unreadable).
-
-    Never blocks on a FIFO: the type is checked before opening, and the open is non-blocking.
-    """
-    p = os.fspath(path)
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        raise errors.DataError("no such file", path=p, code="file-missing") from None
-    except OSError as exc:
-        raise errors.DataError(f"cannot read the file ({exc.strerror})", path=p,
-                               code="unreadable") from None  # fmt: skip
-    if not stat.S_ISREG(st.st_mode):
-        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (FIFO, device or socket)"
-        raise errors.DataError(f"{what}, not a dataset file", path=p, code="not-a-file")
-    if st.st_size > MAX_BYTES:
-        raise errors.DataError(
-            f"the file is {st.st_size / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB",
-            path=p, code="too-large",
-        )  # fmt: skip
-    try:
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise errors.DataError("not a regular file", path=p, code="not-a-file")
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise errors.DataError(f"cannot read the file ({exc.strerror or exc})", path=p,
-                               code="unreadable") from None  # fmt: skip
-    if len(data) > MAX_BYTES:
-        raise errors.DataError("the file is over the 20 MB limit", path=p, code="too-large")
-    return data
 
 
 # ---------------------------------------------------------------- entry points
@@ -335,6 +299,8 @@ def _describe(v: Any) -> str:
 
 
 def _suggest(word: str, options: Any) -> str | None:
+    import difflib
+
     opts = [str(o) for o in options]
     m = difflib.get_close_matches(word, opts, n=1, cutoff=0.6)
     if not m:
@@ -358,6 +324,7 @@ class _Checker:
         self.claimed: set[tuple[Any, ...]] = set()  # paths already reported by YAML-level rules
         self._phone_ok: dict[str, str | None] = {}
         self._tz_ok: dict[str, bool] = {}
+        self._gaz_warned = False
 
     def add(self, node: Node | None, code: str, message: str, *, fix: str | None = None,
             severity: str = "error", rid: str | None = None) -> None:  # fmt: skip
@@ -716,8 +683,13 @@ class _Checker:
             return
         if not any(isinstance(a, dict) and ("county" in a or "city" in a) for a in serves):
             return
-        gaz = _gazetteer()
+        gaz, why = _gazetteer()
         if gaz is None:
+            if why and not self._gaz_warned:
+                self._gaz_warned = True
+                self.add(at("serves"), "area-unchecked",
+                         f"places in 'serves' were not checked: the places index failed to load ({why})",
+                         severity="warning", rid=rid)  # fmt: skip
             return
         states = self._state_codes(gaz)
         for j, area in enumerate(serves):
@@ -750,15 +722,15 @@ def _first(x: Any) -> str | None:
     return None
 
 
-def _gazetteer() -> Any:
-    """The places index, or None until crisisnav.gazetteer exists (area checks are then skipped)."""
+def _gazetteer() -> tuple[Any, str | None]:
+    """(the places index, None), or (None, why) when it cannot be loaded."""
     import importlib
 
     try:
         mod = importlib.import_module("crisisnav.gazetteer")
-    except ImportError:
-        return None
-    return mod.load()
+        return mod.load(), None
+    except Exception as exc:  # noqa: BLE001 - reported as an area-unchecked warning, never a crash
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def _hours_parser() -> Callable[[list[str]], Any]:
