@@ -1,0 +1,307 @@
+"""Sheet renderers (PDF, HTML, Markdown, plain) on a LookupResult built from the fixture data.
+
+PDFs are read back with pypdf: one page, every listed name and number present as text, the
+footer dates present, contacts clickable."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_sheet_support import EUGENE, fake_result, fixture_resources, many_resources
+
+from crisisnav.models import Contact, Place, Resource
+from crisisnav.render import sheet_common as sc
+from crisisnav.render.sheet_html import plan_html, render_html
+from crisisnav.render.sheet_pdf import plan_pdf, render_pdf
+
+PRINTED = dt.date(2026, 11, 26)
+
+
+def _sheet(resources: list[Resource] | None = None, place: Place = EUGENE) -> sc.Sheet:
+    return sc.build_sheet(fake_result(resources, place), printed=PRINTED, source="fixture dataset (test)")
+
+
+def _pdf_text(data: bytes) -> tuple[int, str, list[str]]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    uris = []
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            obj = annot.get_object()
+            action = obj.get("/A")
+            if action is not None and "/URI" in action:
+                uris.append(str(action["/URI"]))
+    return len(reader.pages), text, uris
+
+
+def _squash(text: str) -> str:
+    """pypdf may split a wrapped line anywhere: compare without whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_pdf_one_page_with_every_name_number_and_footer_date() -> None:
+    sheet = _sheet()
+    pages, text, uris = _pdf_text(render_pdf(sheet))
+    assert pages == 1
+    flat = _squash(text)
+    options = [r for r in fixture_resources() if r.is_option]
+    assert sheet.omitted == 0 and len(sheet.entries) == len(options) == 10
+    for r in options:
+        assert _squash(r.name) in flat, r.name
+        for c in r.contacts:
+            if c.type in ("phone", "text", "tty", "videophone"):
+                assert c.value in flat, (r.name, c.value)
+    assert "Printed2026-11-26." in flat
+    oldest = min(r.verified for r in options).isoformat()
+    assert oldest == "2026-07-01"
+    assert f"Oldestcheckofanentryonthispage:{oldest}" in flat
+    for r in options:  # each entry's own check date
+        assert f"checked{r.verified.isoformat()}" in flat
+    # ended and suspended programs appear only as notices
+    assert "FixtureEugeneCommunityRespondershasended" in flat
+    assert "FixtureOregonPeerRespitehassuspended" in flat
+    # title and plain-words police lines
+    assert _squash("Crisis help without police — Eugene, Lane County, OR") in flat
+    assert "Policeareneverinvolved" in flat
+    assert "Maycontact911ifthereisimminentdanger" in flat
+    assert "Onlyreachedthrough911—askforaCIT-trainedofficer" in flat
+    # clickable contacts
+    assert "tel:+15415550102" in uris
+    assert "tel:988" in uris
+    assert "https://example.org/fixture-national/chat" in uris
+    assert "sms:741741" in uris
+
+
+def test_pdf_overflow_keeps_highest_ranked_and_says_how_many_left_out() -> None:
+    resources = fixture_resources() + many_resources(60)
+    sheet = _sheet(resources)
+    plan = plan_pdf(sheet)
+    shown = plan.sheet
+    total = len(sheet.entries)
+    assert 0 < len(shown.entries) < total
+    assert shown.omitted == total - len(shown.entries)
+    # the kept ones are exactly the top of the ranking
+    assert [e.rank for e in shown.entries] == list(range(1, len(shown.entries) + 1))
+    pages, text, _ = _pdf_text(render_pdf(sheet))
+    assert pages == 1
+    flat = _squash(text)
+    assert _squash(f'{shown.omitted} more not shown — run: crisisnav lookup "Eugene, OR"') in flat
+    for e in shown.entries:
+        assert _squash(e.name) in flat
+    first_left_out = sheet.entries[len(shown.entries)]
+    assert _squash(first_left_out.name) not in flat
+    # the oldest date on the page is over the entries shown, not the ones left out
+    assert shown.oldest_verified is not None
+    assert f"Oldestcheckofanentryonthispage:{shown.oldest_verified.isoformat()}" in flat
+
+
+def test_pdf_a4_is_one_page_and_a4_sized() -> None:
+    from pypdf import PdfReader
+
+    data = render_pdf(_sheet(fixture_resources() + many_resources(30)), paper="a4")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert round(float(box.width)) == 595 and round(float(box.height)) == 842
+    letter = PdfReader(io.BytesIO(render_pdf(_sheet())))
+    assert round(float(letter.pages[0].mediabox.width)) == 612
+
+
+def _named(name: str, **changes: object) -> Resource:
+    base = fixture_resources()[0]
+    return dataclasses.replace(base, name=name, **changes)  # type: ignore[arg-type]
+
+
+def test_script_name_is_escaped_in_html_and_literal_in_pdf() -> None:
+    evil = "<script>alert(1)</script>"
+    resources = [_named(evil)] + fixture_resources()[1:]
+    sheet = _sheet(resources)
+    html = render_html(sheet)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html.lower()
+    _, text, _ = _pdf_text(render_pdf(sheet))
+    assert evil in text
+    md = sc.render_markdown(sheet)
+    assert "<script>" not in md
+    assert sc.render_plain(sheet).count(evil) == 1
+
+
+def test_accented_spanish_and_latin_extended_a_are_real_text_in_pdf() -> None:
+    name = "Línea de Crisis Señora Ñandú — Łódź Œuvre ŠŽ"
+    resources = [_named(name)] + fixture_resources()[1:]
+    _, text, _ = _pdf_text(render_pdf(_sheet(resources)))
+    assert _squash(name) in _squash(text)
+
+
+def test_control_ansi_and_bidi_characters_never_reach_the_pdf_or_html() -> None:
+    name = "Fixture \x1b[31mRed\x1b[0m \u202eevil\u202c Line\x07"
+    resources = [_named(name, caveats=("Bad\x00 caveat\u2066.",))] + fixture_resources()[1:]
+    sheet = _sheet(resources)
+    assert "Fixture Red evil Line" in [e.name for e in sheet.entries]
+    _, text, _ = _pdf_text(render_pdf(sheet))
+    html = render_html(sheet)
+    for bad in ("\x1b", "\u202e", "\u202c", "\x07", "\x00", "\u2066"):
+        assert bad not in text
+        assert bad not in html
+    assert "FixtureRedevilLine" in _squash(text)
+
+
+def test_glyphs_missing_from_the_font_become_question_marks_not_nothing() -> None:
+    name = "Fixture 中文 Line"
+    resources = [_named(name)] + fixture_resources()[1:]
+    _, text, _ = _pdf_text(render_pdf(_sheet(resources)))
+    assert "Fixture??Line" in _squash(text)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=12),
+    phone=st.from_regex(r"\A[0-9]{3}-555-01[0-9]{2}\Z"),
+)
+def test_any_names_give_one_pdf_page_and_escaped_html(names: list[str], phone: str) -> None:
+    base = fixture_resources()[0]
+    resources = [
+        dataclasses.replace(base, id=f"fixture-h-{i}", name=n, contacts=(Contact("phone", phone),))
+        for i, n in enumerate(names)
+    ]
+    sheet = _sheet(resources)
+    pages, _, _ = _pdf_text(render_pdf(sheet))
+    assert pages == 1
+    html = render_html(sheet)
+    body = html.split("<body>", 1)[1]
+    assert "<script" not in body.lower()
+    for e in plan_html(sheet).sheet.entries:
+        assert f">{__import__('html').escape(e.name, quote=True)}<" in body or e.name == ""
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_is_self_contained_print_ready_and_black_and_white() -> None:
+    html = render_html(_sheet())
+    assert html.startswith("<!DOCTYPE html>")
+    assert "@page{size:letter;margin:12.0mm}" in html
+    assert "@media print" in html
+    assert "default-src 'none'" in html
+    low = html.lower()
+    for banned in ("<script", "<img", "<link", "<iframe", "@import", "url(", " src="):
+        assert banned not in low
+    # every external-looking address is an anchor target, never something the page loads
+    for m in re.finditer(r"https?://[^\s\"'<>]+", html):
+        assert html[max(0, m.start() - 6) : m.start()] == 'href="', m.group(0)
+    # no colour carries meaning: only black and white appear
+    assert set(re.findall(r"#[0-9a-fA-F]{3,6}\b", html)) <= {"#000", "#fff"}
+    assert '<a href="tel:+15415550102">Call 541-555-0102</a>' in html
+    assert "Crisis help without police — Eugene, Lane County, OR" in html
+
+
+def test_html_overflow_says_how_many_were_left_out() -> None:
+    sheet = _sheet(fixture_resources() + many_resources(60))
+    plan = plan_html(sheet)
+    assert plan.sheet.omitted > 0
+    html = render_html(sheet)
+    assert f"{plan.sheet.omitted} more not shown — run: crisisnav lookup &quot;Eugene, OR&quot;" in html
+
+
+# --------------------------------------------------------------------------- shared decisions
+
+
+@pytest.mark.parametrize(
+    ("rid", "expected"),
+    [
+        ("fixture-oregon-warmline", "Police are never involved"),
+        ("fixture-national-crisis-line", "May contact 911 if there is imminent danger"),
+        ("fixture-lane-mobile-team", "May contact 911 if there is imminent danger"),
+        (
+            "fixture-lane-co-responder",
+            "Police come with this team. Only reached through 911 — ask for the fixture co-responder team by name",
+        ),
+        ("fixture-eugene-police-cit", "Police respond. Only reached through 911 — ask for a CIT-trained officer"),
+        (
+            "fixture-eugene-community-responder",
+            "Police are never involved. Reached through the police non-emergency line",
+        ),
+    ],
+)
+def test_police_line_in_plain_words(rid: str, expected: str) -> None:
+    r = {x.id: x for x in fixture_resources()}[rid]
+    assert sc.police_line(r) == expected
+
+
+def test_police_line_for_911_without_a_named_team() -> None:
+    r = dataclasses.replace(fixture_resources()[0], dispatch="via-911", how_to_ask=None)
+    assert sc.police_line(r) == "Only reached through 911 — a dispatcher decides who comes"
+    star = dataclasses.replace(r, how_to_ask="Call 911 and ask for STAR.")
+    assert sc.police_line(star) == "Only reached through 911 — ask for STAR"
+
+
+def test_hours_are_weekly_rules_not_open_now() -> None:
+    by_id = {x.id: x for x in fixture_resources()}
+    assert sc.hours_line(by_id["fixture-lane-mobile-team"]) == "Every day 14:00–23:00 PT"
+    assert sc.hours_line(by_id["fixture-trans-peer-line"]) == "Mon–Fri 10:00–18:00; Sat, Sun 12:00–16:00 PT"
+    assert sc.hours_line(by_id["fixture-text-line"]) == "24 hours, every day"
+    no_tz = dataclasses.replace(by_id["fixture-lane-mobile-team"], timezone=None)
+    assert sc.hours_line(no_tz).endswith("(time zone not listed)")
+
+
+def test_stale_entries_say_so_in_words() -> None:
+    old = dataclasses.replace(fixture_resources()[0], verified=dt.date(2025, 1, 2))
+    sheet = _sheet([old])
+    assert "checked 2025-01-02 — over a year ago, may have changed" in sheet.entries[0].hours
+
+
+def test_links_are_only_built_from_safe_values() -> None:
+    assert sc.tel_link("541-555-0102") == "tel:+15415550102"
+    assert sc.tel_link("1 (800) 555-0100") == "tel:+18005550100"
+    assert sc.tel_link("988") == "tel:988"
+    assert sc.tel_link("javascript:alert(1)") is None
+    assert sc.tel_link("12") is None
+    assert sc.web_link("https://example.org/x") == "https://example.org/x"
+    assert sc.web_link("javascript:alert(1)") is None
+    assert sc.web_link('https://example.org/"><script>') is None
+
+
+@pytest.mark.parametrize(
+    ("place", "slug", "query"),
+    [
+        (EUGENE, "eugene-or", "Eugene, OR"),
+        (Place(kind="county", name="Lane County", state="OR"), "lane-county-or", "Lane County, OR"),
+        (Place(kind="zip", name="97401", state="OR", zip="97401", city="Eugene"), "97401", "97401"),
+        (Place(kind="state", name="Oregon", state="OR"), "oregon", "Oregon"),
+        (Place(kind="city", name="Cañon City", state="CO"), "canon-city-co", "Cañon City, CO"),
+        (Place(kind="city", name="../../etc", state="XX"), "etc-xx", "../../etc, XX"),
+    ],
+)
+def test_slug_and_lookup_query(place: Place, slug: str, query: str) -> None:
+    assert sc.slug(place) == slug
+    assert sc.lookup_query(place) == query
+
+
+def test_markdown_and_plain_list_everything() -> None:
+    sheet = _sheet(fixture_resources() + many_resources(40))
+    md = sc.render_markdown(sheet)
+    plain = sc.render_plain(sheet)
+    for e in sheet.entries:
+        assert sc.md_escape(e.name) in md
+        assert e.name in plain
+    assert "more not shown" not in plain
+    assert md.startswith("# Crisis help without police — Eugene, Lane County, OR\n")
+
+
+def test_filters_are_named_in_the_subtitle() -> None:
+    result = dataclasses.replace(
+        fake_result(), filters={"for": ["trans"], "contact": "phone", "language": "es", "no_911": True}
+    )
+    sheet = sc.build_sheet(result, printed=PRINTED, source="x")
+    assert "Only entries for trans; reached by phone; in Spanish; nothing reached only through 911." in sheet.subtitle
