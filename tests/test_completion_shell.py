@@ -1,0 +1,133 @@
+"""Shell completion through Typer's own mechanism (the _CRISISNAV_COMPLETE variable that the
+installed bash/zsh/fish scripts set), for place names and `--for` audiences."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Annotated
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from crisisnav import completion
+from crisisnav.models import AUDIENCES
+
+
+class FakeGazetteer:
+    LABELS = ["Eugene, OR", "Eugenia, XX", "San Francisco, CA", "San Francisco County, CA"]
+
+    def complete(self, prefix: str, limit: int = 20) -> list[str]:
+        p = prefix.casefold()
+        return [x for x in self.LABELS if x.casefold().startswith(p)][:limit]
+
+
+@pytest.fixture()
+def fake_gaz(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crisisnav import gazetteer
+
+    monkeypatch.setattr(gazetteer, "load", FakeGazetteer)
+
+
+def mini_app() -> typer.Typer:
+    """An app wired the way commands/lookup.py is asked to wire the callbacks."""
+    app = typer.Typer()
+
+    @app.command()
+    def lookup(
+        place: Annotated[
+            str, typer.Argument(help="Place.", autocompletion=completion.complete_place)
+        ],
+        audiences: Annotated[
+            list[str] | None,
+            typer.Option("--for", help="Audience.", autocompletion=completion.complete_audience),
+        ] = None,
+    ) -> None:
+        """Look up."""
+
+    @app.command()
+    def other() -> None:
+        """Another command, so `lookup` stays a subcommand."""
+
+    return app
+
+
+def bash_complete(app: typer.Typer, words: str, cword: int) -> list[str]:
+    env = {"_CRISISNAV_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    res = CliRunner().invoke(app, [], env=env, prog_name="crisisnav")
+    assert res.exit_code == 0, res.output
+    return [line for line in res.stdout.splitlines() if line]
+
+
+def test_place_candidates_use_the_gazetteer(fake_gaz: None) -> None:
+    assert completion.place_candidates("Eug") == ["Eugene, OR", "Eugenia, XX"]
+    assert completion.place_candidates("") == []
+    assert completion.place_candidates("zzz") == []
+
+
+def test_bash_gets_spaces_escaped_so_a_name_stays_one_word(
+    fake_gaz: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("_CRISISNAV_COMPLETE", "complete_bash")
+    assert completion.complete_place("San F") == [
+        "San\\ Francisco,\\ CA",
+        "San\\ Francisco\\ County,\\ CA",
+    ]
+    # bash hands the word back with its backslashes while the user keeps typing
+    assert completion.complete_place("San\\ Francisco\\ C") == ["San\\ Francisco\\ County,\\ CA"]
+    monkeypatch.setenv("_CRISISNAV_COMPLETE", "complete_zsh")
+    assert completion.complete_place("San F") == ["San Francisco, CA", "San Francisco County, CA"]
+
+
+def test_place_completion_through_typer_bash_protocol(fake_gaz: None) -> None:
+    assert bash_complete(mini_app(), "crisisnav lookup Eug", 2) == ["Eugene,\\ OR", "Eugenia,\\ XX"]
+
+
+def test_audience_completion_through_typer_bash_protocol() -> None:
+    got = bash_complete(mini_app(), "crisisnav lookup Eugene --for ", 4)
+    assert got == list(AUDIENCES)
+    assert bash_complete(mini_app(), "crisisnav lookup Eugene --for tr", 4) == ["trans"]
+
+
+def test_a_broken_gazetteer_gives_no_completions_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from crisisnav import gazetteer
+
+    def boom() -> None:
+        raise RuntimeError("index unreadable")
+
+    monkeypatch.setattr(gazetteer, "load", boom)
+    assert completion.complete_place("Eug") == []
+
+
+# ----------------------------------------------------------------------------- the real CLI
+
+REAL_ENV = {"_CRISISNAV_COMPLETE": "complete_bash"}
+
+
+def real_bash_complete(words: str, cword: int) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COMP_WORDS=words, COMP_CWORD=str(cword), **REAL_ENV)
+    return subprocess.run(
+        [sys.executable, "-m", "crisisnav"], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_real_cli_completes_place_names_for_lookup() -> None:
+    proc = real_bash_complete("crisisnav lookup Eug", 2)
+    assert proc.returncode == 0, proc.stderr
+    assert "Eugene,\\ OR" in proc.stdout.splitlines()
+
+
+def test_real_cli_completes_audiences_for_lookup_for() -> None:
+    proc = real_bash_complete("crisisnav lookup Eugene --for ve", 4)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["veterans"]
+
+
+def test_real_cli_completes_subcommands() -> None:
+    proc = real_bash_complete("crisisnav cov", 1)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["coverage"]
