@@ -1,11 +1,443 @@
-"""PLACEHOLDER until its issue lands."""
+"""`crisisnav sheet`: printable one-page sheets (HTML, PDF, Markdown, plain text), one or a batch.
+
+One place:  crisisnav sheet "Eugene, OR" --format pdf -o eugene.pdf
+A batch:    crisisnav sheet --batch cities.txt --out-dir sheets/ --format pdf
+
+Exit codes (one place): 0 written; 1 place not found or the file could not be written;
+2 usage error (e.g. PDF without -o); 3 ambiguous place (candidates on stderr); 4 dataset unreadable.
+
+Exit codes (batch): 0 every line gave a sheet (or repeated a place already written);
+1 at least one line was not found, or a file could not be written (an existing file this run
+did not write is never overwritten without --force); 3 at least one line was ambiguous and
+none of the above happened; 2 usage error; 4 dataset or batch file unreadable. Every line is
+tried whatever happens to the others; the summary on stderr names each line that failed.
+Standard output lists the files written, one per line.
+"""
 
 from __future__ import annotations
 
-from crisisnav.commands._common import guarded
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from crisisnav import errors
+from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
+
+if TYPE_CHECKING:
+    from crisisnav.models import Dataset, Resolution
+    from crisisnav.render.sheet_common import Sheet
+
+FORMATS = ("html", "pdf", "markdown", "plain")
+EXTENSIONS = {"html": "html", "pdf": "pdf", "markdown": "md", "plain": "txt"}
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "markdown", ".txt": "plain"}
+PAPERS = ("letter", "a4")
+
+
+@dataclass(frozen=True)
+class SheetOptions:
+    audiences: tuple[str, ...] = ()
+    contact: str | None = None
+    language: str | None = None
+    no_911: bool = False
+    at: datetime | None = None
+    paper: str = "letter"
+
+
+def make_sheet(dataset: Dataset, resolution: Resolution, opts: SheetOptions, *, printed: date) -> Sheet:
+    """Rank the dataset for a resolved place and turn the result into a sheet."""
+    from crisisnav import __version__, rank
+    from crisisnav.render.sheet_common import build_sheet, dataset_source
+
+    result = rank.lookup(
+        dataset,
+        resolution,
+        at=opts.at,
+        audiences=opts.audiences,
+        contact=opts.contact,
+        language=opts.language,
+        no_911=opts.no_911,
+    )
+    source = dataset_source(dataset.path, dataset.sha256, __version__)
+    return build_sheet(result, printed=printed, source=source)
+
+
+def render(sheet: Sheet, fmt: str, paper: str) -> bytes:
+    """The sheet in one of FORMATS, as the bytes of a file."""
+    if fmt == "pdf":
+        from crisisnav.render.sheet_pdf import render_pdf
+
+        return render_pdf(sheet, paper)
+    if fmt == "html":
+        from crisisnav.render.sheet_html import render_html
+
+        return render_html(sheet, paper).encode("utf-8")
+    from crisisnav.render.sheet_common import render_markdown, render_plain
+
+    text = render_markdown(sheet) if fmt == "markdown" else render_plain(sheet)
+    return text.encode("utf-8")
+
+
+def _write_atomic(path: Path, payload: bytes, *, overwrite: bool) -> None:
+    """Write through a temp file in the same directory. overwrite=False never replaces an
+    existing file (os.link fails if the name exists: no check-then-write race)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.chmod(tmp, 0o644)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def _candidates_text(resolution: Resolution, limit: int = 10) -> list[str]:
+    from crisisnav.render.sheet_common import clean_text
+
+    lines = [f"  {clean_text(c.label())}" for c in resolution.candidates[:limit]]
+    more = len(resolution.candidates) - limit
+    if more > 0:
+        lines.append(f"  ... and {more} more (crisisnav places {clean_text(resolution.query)!r})")
+    return lines
+
+
+def _resolve(query: str) -> Resolution:
+    from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
+
+    resolution: Resolution = resolve(query)
+    return resolution
+
+
+def _load_dataset(path: Path | None) -> Dataset:
+    from crisisnav import dataset
+
+    return dataset.load(data_path(path))
 
 
 @guarded
-def sheet_cmd() -> None:
-    """Placeholder."""
-    raise NotImplementedError
+def sheet_cmd(
+    place: Annotated[
+        str | None,
+        typer.Argument(help="A US city, county, ZIP or state (leave out with --batch).", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, pdf, markdown or plain. Default: from the -o suffix, else plain (pdf with --batch).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (PDF needs one). Default: standard output.", show_default=False),
+    ] = None,
+    paper: Annotated[str, typer.Option("--paper", help="Page size: letter or a4.")] = "letter",
+    for_: Annotated[
+        list[str] | None,
+        typer.Option("--for", help="Audience(s) to give their own section, e.g. --for trans (repeat or comma-separate).", show_default=False),
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option("--contact", help="Only entries reachable this way: phone, text, chat, web, tty, videophone.", show_default=False),
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="Only entries offering this language code, e.g. es.", show_default=False),
+    ] = None,
+    no_911: Annotated[bool, typer.Option("--no-911", help="Leave out entries reached only through 911.")] = False,
+    data: DataOpt = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Evaluate the data as of this ISO date-time (staleness); the sheet still shows today's print date.", show_default=False),
+    ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option("--batch", help="File with one place per line ('-' for standard input): one sheet each.", show_default=False),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out-dir", help="With --batch: directory for the sheets (created if missing).", show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --batch: overwrite files that exist already.")
+    ] = False,
+) -> None:
+    """Printable one-page sheet of alternatives to police for a place (HTML, PDF, Markdown, text).
+
+    Example: crisisnav sheet "Eugene, OR" --format pdf -o eugene.pdf
+    Batch:   crisisnav sheet --batch cities.txt --out-dir sheets/ --format pdf
+    """
+    paper = paper.strip().lower()
+    if paper not in PAPERS:
+        raise errors.UsageError(f"--paper {paper!r}: choose letter or a4")
+    if fmt is not None:
+        fmt = fmt.strip().lower()
+        if fmt == "md":
+            fmt = "markdown"
+        if fmt not in FORMATS:
+            raise errors.UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    from crisisnav.commands.lookup import parse_at, parse_audiences  # the same filters as lookup
+    from crisisnav.models import CONTACT_TYPES
+
+    contact = contact.strip().lower() if contact else None
+    if contact is not None and contact not in CONTACT_TYPES:
+        raise errors.UsageError(f"--contact: {contact!r} is not one of {', '.join(CONTACT_TYPES)}")
+    opts = SheetOptions(
+        audiences=parse_audiences(for_),
+        contact=contact,
+        language=language.strip().lower() if language else None,
+        no_911=no_911,
+        at=parse_at(at),
+        paper=paper,
+    )
+    if batch is not None:
+        if place is not None:
+            raise errors.UsageError("give either a PLACE or --batch FILE, not both")
+        if output is not None:
+            raise errors.UsageError("--batch writes into --out-dir; -o is for one place")
+        if out_dir is None:
+            raise errors.UsageError("--batch needs --out-dir DIR")
+        code = run_batch(batch, out_dir, fmt or "pdf", opts, data=data, force=force)
+        raise typer.Exit(code)
+    if out_dir is not None or force:
+        raise errors.UsageError("--out-dir and --force go with --batch")
+    if place is None or not place.strip():
+        raise errors.UsageError("name a place, e.g. crisisnav sheet \"Eugene, OR\" -o eugene.pdf")
+    to_stdout = output is None or str(output) == "-"
+    if fmt is None:
+        fmt = "plain" if to_stdout or output is None else _SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
+    if fmt == "pdf" and to_stdout:
+        raise errors.UsageError("a PDF needs a file: add -o FILE.pdf")
+
+    ds = _load_dataset(data)
+    resolution = _resolve(place)
+    _check_resolution(resolution)
+    sheet = make_sheet(ds, resolution, opts, printed=date.today())
+    payload = render(sheet, fmt, paper)
+    if to_stdout:
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(payload)
+            sys.stdout.buffer.flush()
+        else:  # a text-only stream (some test runners)
+            sys.stdout.write(payload.decode("utf-8"))
+            sys.stdout.flush()
+        return
+    assert output is not None
+    try:
+        _write_atomic(output, payload, overwrite=True)
+    except OSError as exc:
+        raise errors.CrisisNavError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _check_resolution(resolution: Resolution) -> None:
+    from crisisnav.render.sheet_common import clean_text
+
+    query = clean_text(resolution.query)
+    if resolution.status == "ambiguous":
+        eprint(f"crisisnav: {query!r} could be several places; name one of them:")
+        for line in _candidates_text(resolution):
+            eprint(line)
+        raise typer.Exit(errors.EXIT_AMBIGUOUS)
+    if resolution.status != "ok" or resolution.place is None:
+        msg = f"no US place found for {query!r}"
+        if resolution.message:
+            msg += f" ({clean_text(resolution.message)})"
+        raise errors.NotFoundError(msg, hint="try a city with its state, a ZIP code or a county")
+    if resolution.candidates:
+        others = ", ".join(clean_text(c.label()) for c in resolution.candidates[:5])
+        eprint(f"crisisnav: {query!r} taken as {clean_text(resolution.place.label())} (also: {others})")
+
+
+# --------------------------------------------------------------------------- batch
+
+
+@dataclass
+class BatchReport:
+    written: list[Path] = field(default_factory=list)
+    duplicates: list[tuple[int, str, Path]] = field(default_factory=list)
+    ambiguous: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    not_found: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, query, why)
+
+    def exit_code(self) -> int:
+        if self.not_found or self.failed:
+            return errors.EXIT_NOT_FOUND
+        if self.ambiguous:
+            return errors.EXIT_AMBIGUOUS
+        return errors.EXIT_OK
+
+
+def read_batch_lines(source: str) -> list[tuple[int, str]]:
+    """(line number, query) for each non-blank line that is not a # comment."""
+    if source == "-":
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        shown = "<stdin>"
+    else:
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise errors.DataError(f"cannot read batch file: {exc.strerror or exc}", path=source) from None
+        shown = source
+    if b"\x00" in raw[:4096]:
+        raise errors.DataError("batch file looks binary (one place per line expected)", path=shown)
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    out = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        q = line.strip()
+        if q and not q.startswith("#"):
+            out.append((i, q))
+    return out
+
+
+def _place_key(resolution: Resolution) -> tuple[Any, ...]:
+    p = resolution.place
+    assert p is not None
+    return (p.kind, p.name, p.state, p.zip, p.county)
+
+
+def run_batch(
+    source: str,
+    out_dir: Path,
+    fmt: str,
+    opts: SheetOptions,
+    *,
+    data: Path | None = None,
+    force: bool = False,
+    progress: bool | None = None,
+) -> int:
+    """Write one sheet per line into out_dir; report on stderr; return the exit code."""
+    from crisisnav.render.sheet_common import clean_text, slug
+
+    lines = read_batch_lines(source)
+    ds = _load_dataset(data)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.CrisisNavError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+    ext = EXTENSIONS[fmt]
+    report = BatchReport()
+    by_place: dict[tuple[Any, ...], Path] = {}
+    used_names: set[str] = set()
+    today = date.today()
+    show_progress = progress if progress is not None else _stderr_is_terminal()
+
+    def one(lineno: int, query: str) -> None:
+        resolution = _resolve(query)
+        if resolution.status == "ambiguous":
+            report.ambiguous.append(
+                (lineno, query, [clean_text(c.label()) for c in resolution.candidates[:5]])
+            )
+            return
+        if resolution.status != "ok" or resolution.place is None:
+            report.not_found.append((lineno, query))
+            return
+        key = _place_key(resolution)
+        if key in by_place:
+            report.duplicates.append((lineno, query, by_place[key]))
+            return
+        stem = slug(resolution.place)
+        name = f"{stem}.{ext}"
+        n = 2
+        while name in used_names:
+            name = f"{stem}-{n}.{ext}"
+            n += 1
+        target = out_dir / name
+        payload = render(make_sheet(ds, resolution, opts, printed=today), fmt, opts.paper)
+        try:
+            _write_atomic(target, payload, overwrite=force)
+        except FileExistsError:
+            report.failed.append((lineno, query, f"{target} exists (use --force to overwrite)"))
+            used_names.add(name)
+            return
+        except OSError as exc:
+            report.failed.append((lineno, query, f"cannot write {target}: {exc.strerror or exc}"))
+            return
+        used_names.add(name)
+        by_place[key] = target
+        report.written.append(target)
+        try:
+            sys.stdout.write(f"{target}\n")
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+
+    def guarded_one(lineno: int, query: str) -> None:
+        try:
+            one(lineno, query)
+        except (KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad line never stops the batch
+            if os.environ.get("CRISISNAV_DEBUG"):
+                raise
+            report.failed.append((lineno, query, f"internal error: {type(exc).__name__}: {exc}"))
+
+    if show_progress:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        console = Console(stderr=True)
+        with Progress(
+            TextColumn("sheets"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("sheets", total=len(lines))
+            for lineno, query in lines:
+                guarded_one(lineno, query)
+                bar.advance(task)
+    else:
+        for lineno, query in lines:
+            guarded_one(lineno, query)
+
+    _summary(report, out_dir, len(lines))
+    return report.exit_code()
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return bool(sys.stderr.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _summary(report: BatchReport, out_dir: Path, total: int) -> None:
+    from crisisnav.render.sheet_common import clean_text
+
+    eprint(f"crisisnav: {len(report.written)} sheet(s) written to {out_dir} from {total} line(s).")
+    for lineno, query, path in report.duplicates:
+        eprint(f"  line {lineno}: {clean_text(query)!r} is the same place as {path.name}; not written again")
+    if report.ambiguous:
+        eprint(f"crisisnav: {len(report.ambiguous)} ambiguous line(s) (add the state):")
+        for lineno, query, cands in report.ambiguous:
+            eprint(f"  line {lineno}: {clean_text(query)!r} could be {'; '.join(cands)}")
+    if report.not_found:
+        eprint(f"crisisnav: {len(report.not_found)} line(s) not found:")
+        for lineno, query in report.not_found:
+            eprint(f"  line {lineno}: {clean_text(query)!r}")
+    if report.failed:
+        eprint(f"crisisnav: {len(report.failed)} line(s) failed:")
+        for lineno, query, why in report.failed:
+            eprint(f"  line {lineno}: {clean_text(query)!r}: {why}")
