@@ -13,10 +13,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_sheet_support import fake_result, fixture_resources, many_resources
 
 from crisisnav.render import sheet_common as sc
 from crisisnav.render.sheet_html import plan_html, render_html
+from test_sheet_support import fake_result, fixture_resources, many_resources
 
 CHROMIUM = next(
     (p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p),

@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_sheet_support import EUGENE
 from typer.testing import CliRunner
 
 from crisisnav.cli import app
 from crisisnav.commands import sheet as sheet_mod
 from crisisnav.models import Place, Resolution
+from test_sheet_support import EUGENE
 
 FIXTURE = str(Path(__file__).parent / "data" / "valid" / "small.yaml")
 LANE = Place(kind="county", name="Lane County", state="OR", county="Lane County", counties=("Lane County",), timezone="America/Los_Angeles")

@@ -13,12 +13,12 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_sheet_support import EUGENE, fake_result, fixture_resources, many_resources
 
 from crisisnav.models import Contact, Place, Resource
 from crisisnav.render import sheet_common as sc
 from crisisnav.render.sheet_html import plan_html, render_html
 from crisisnav.render.sheet_pdf import plan_pdf, render_pdf
+from test_sheet_support import EUGENE, fake_result, fixture_resources, many_resources
 
 PRINTED = dt.date(2026, 11, 26)
 
