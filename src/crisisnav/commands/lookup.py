@@ -28,6 +28,7 @@ import typer
 
 from crisisnav import errors
 from crisisnav.commands._common import ColorOpt, DataOpt, data_path, eprint, guarded, use_color
+from crisisnav.completion import complete_audience, complete_place
 
 if TYPE_CHECKING:
     from crisisnav.models import Dataset, LookupResult, Place, Resolution
@@ -221,7 +222,9 @@ def lookup_cmd(
     place: Annotated[
         str | None,
         typer.Argument(
-            help='A US city, county, ZIP or state, e.g. "Eugene, OR".', show_default=False
+            help='A US city, county, ZIP or state, e.g. "Eugene, OR".',
+            show_default=False,
+            autocompletion=complete_place,
         ),
     ] = None,
     fmt: Annotated[
@@ -239,6 +242,7 @@ def lookup_cmd(
         list[str] | None,
         typer.Option(
             "--for",
+            autocompletion=complete_audience,
             help="Give entries for this community their own section first "
             "(trans, lgbtq, youth, veterans, native, deaf, ...). Repeatable.",
             show_default=False,
