@@ -1,0 +1,388 @@
+"""Query -> Resolution(status, place, candidates). DESIGN.md, "Places".
+
+Order of work, cheapest first, so that a warm exact query pays only dictionary lookups:
+1. bound the input (over MAX_QUERY_CHARS is `not_found` before any other work), normalise;
+2. a ZIP or ZIP+4 (a ZIP that does not exist is `not_found`);
+3. the alias table (data/aliases.yaml: NYC, Philly, DC; an alias with several targets is
+   `ambiguous`);
+4. a trailing country or province outside the US is `not_found` ("Paris, France");
+5. exact names: the trailing state (if any) restricts the search; cities first, then counties;
+   "X County"/"X Co."/"X Parish" asks for a county;
+6. only on a miss, fuzzy matching (rapidfuzz), restricted to the named state when one is
+   given: candidates within a few edits (optimal string alignment distance, allowance growing
+   with the length of the name), the nearest band kept.
+
+Deciding between several fits ("Springfield", or "Portland" with no state): the answer is
+`ok` only when one place clearly dominates by the size prior (number of ZIP codes): at least
+DOMINANCE_RATIO times the next one and DOMINANCE_SHARE times all the others together
+(Phoenix, AZ: 81 ZIPs against 1 each for OR, NY, MD -> ok; Portland, OR 65 against Portland,
+ME 9 -> ambiguous; Kansas City MO 78 / KS 15 -> ambiguous). The places set aside are listed
+as candidates either way. Ties are broken by size, then name, then state: deterministic.
+
+"st louis" resolves to the USPS city Saint Louis, MO, whose ZIPs lie in both St. Louis city
+and St. Louis County; the place carries both counties (county = the one with most ZIPs), so
+a lookup shows what serves either, and the two county-equivalents are listed as candidates.
+
+A real name that looks like a typo resolves to itself (Milwaukie, OR; Pittsburg, KS), because
+exact hits come before fuzzy ones. Without a state, a tiny exact place one edit away from a
+much bigger one (Pittsburg -> Pittsburgh, PA; Phenix -> Phoenix, AZ) is `ambiguous`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from crisisnav.gazetteer import Gazetteer, load
+from crisisnav.models import Place, Resolution
+from crisisnav.normalize import (
+    MAX_QUERY_CHARS,
+    STATE_KEYS,
+    STATES,
+    TERRITORIES,
+    Parsed,
+    compact,
+    normalize,
+    parse,
+)
+
+DOMINANCE_RATIO = 10  # the top place has at least this many times the ZIPs of the next
+DOMINANCE_SHARE = 3  # ... and at least this many times the ZIPs of all the others together
+BIG_CITY_ZIPS = 20  # a bare state name that is also a city this big is ambiguous (New York)
+MAX_CANDIDATES = 12
+_STATE_NAME_KEYS = {normalize(n): c for c, n in {**STATES, **TERRITORIES}.items()}
+
+
+@dataclass
+class _Pending:
+    """A query that missed every exact table and waits for fuzzy matching."""
+
+    query: str
+    name: str  # normalised name part to match
+    scope: str  # state code, or "" for the whole country
+    county_only: bool
+    edits: int  # allowed OSA distance
+    fallback: list[int] = field(default_factory=list)  # exact hits elsewhere (wrong state)
+
+
+def _edit_allowance(n: int, scoped: bool) -> int:
+    """How many typos a name of n characters may carry: more within a named state."""
+    if scoped:
+        return 0 if n <= 3 else 1 if n <= 6 else 2 if n <= 10 else 3
+    return 0 if n <= 4 else 1 if n <= 7 else 2 if n <= 12 else 3
+
+
+def _not_found(query: str, message: str) -> Resolution:
+    return Resolution(query=query, status="not_found", message=message)
+
+
+def _order(gaz: Gazetteer, ids: Iterable[int]) -> list[int]:
+    """Distinct ids, biggest first, then by name and state (deterministic)."""
+    return sorted(set(ids), key=lambda p: (-gaz.zips(p), gaz.name(p), gaz.state(p), p))
+
+
+def _dominant(gaz: Gazetteer, ordered: Sequence[int]) -> bool:
+    if len(ordered) == 1:
+        return True
+    top = gaz.zips(ordered[0])
+    rest = [gaz.zips(p) for p in ordered[1:]]
+    return top >= DOMINANCE_RATIO * rest[0] and top >= DOMINANCE_SHARE * sum(rest)
+
+
+def _decide(
+    gaz: Gazetteer,
+    query: str,
+    primary: Sequence[int],
+    extra: Sequence[int],
+    score: dict[int, float] | float = 100.0,
+    message: str | None = None,
+) -> Resolution:
+    """ok when primary has one place or a dominant one; else ambiguous. extra: alternatives."""
+
+    def sc(p: int) -> float:
+        return score if isinstance(score, float) else score.get(p, 100.0)
+
+    ordered = _order(gaz, primary)
+    alts = [p for p in _order(gaz, extra) if p not in ordered]
+    if _dominant(gaz, ordered):
+        top = ordered[0]
+        cands = tuple(gaz.place(p, sc(p)) for p in (ordered[1:] + alts)[:MAX_CANDIDATES])
+        return Resolution(query=query, status="ok", place=gaz.place(top, sc(top)), candidates=cands, message=message)
+    every = ordered + alts
+    cands = tuple(gaz.place(p, sc(p)) for p in every[:MAX_CANDIDATES])
+    more = len(every) - MAX_CANDIDATES
+    note = f"{len(every)} places fit; add a state" if more <= 0 else f"{len(every)} places fit ({more} not shown); add a state"
+    return Resolution(query=query, status="ambiguous", candidates=cands, message=message or note)
+
+
+def _in_state(gaz: Gazetteer, ids: Iterable[int], state: str | None, kind: str | None = None) -> list[int]:
+    return [p for p in ids if (state is None or gaz.state(p) == state) and (kind is None or gaz.kind(p) == kind)]
+
+
+def _exact_hits(gaz: Gazetteer, name: str, state: str | None, county: bool, suffix: str) -> tuple[list[int], list[int]]:
+    """(cities, counties) named exactly name, in state if given."""
+    if not name:
+        return [], []
+    if county:
+        counties = _in_state(gaz, gaz.county_full.get(f"{name} {suffix}"), state, "county")
+        if not counties:
+            counties = _in_state(gaz, gaz.county_base.get(name), state, "county")
+        if not counties:
+            counties = _in_state(gaz, gaz.compact_keys.get(compact(f"{name} {suffix}")), state, "county")
+        return [], counties
+    cities = _in_state(gaz, gaz.city_keys.get(name), state)
+    counties = _in_state(gaz, gaz.county_full.get(name), state) + _in_state(gaz, gaz.county_base.get(name), state)
+    if " " in name or not cities:
+        more = gaz.compact_keys.get(compact(name))
+        cities += _in_state(gaz, more, state, "city")
+        counties += _in_state(gaz, more, state, "county")
+    return list(dict.fromkeys(cities)), list(dict.fromkeys(counties))
+
+
+def _fuzzy_state(key: str) -> tuple[str, str] | None:
+    """A misspelt trailing state name ("eugene oregn" -> ("eugene", "OR")), one edit allowed."""
+    from crisisnav.gazetteer import _osa_within_one
+
+    words = key.split()
+    for n in (2, 1):
+        if len(words) <= n:
+            continue
+        tail = " ".join(words[-n:])
+        if len(tail) < 5:
+            continue
+        for state_key, code in _STATE_NAME_KEYS.items():
+            if abs(len(state_key) - len(tail)) <= 1 and _osa_within_one(tail, state_key):
+                return " ".join(words[:-n]), code
+    return None
+
+
+def _zip_resolution(gaz: Gazetteer, query: str, p: Parsed) -> Resolution:
+    assert p.zip is not None
+    place = gaz.zip_place(p.zip)
+    if place is None:
+        return _not_found(query, f"{p.zip} is not a US ZIP code")
+    if p.state and p.state != place.state:
+        return Resolution(
+            query=query,
+            status="ambiguous",
+            candidates=(place,),
+            message=f"ZIP {p.zip} is in {place.state}, not {p.state}",
+        )
+    return Resolution(query=query, status="ok", place=place)
+
+
+def _first_pass(gaz: Gazetteer, query: str) -> Resolution | _Pending:
+    """Everything but fuzzy matching: a final Resolution, or what fuzzy matching must do."""
+    if not isinstance(query, str):
+        query = str(query)
+    if len(query) > 4 * MAX_QUERY_CHARS or len(query.strip()) > MAX_QUERY_CHARS:
+        return _not_found(query[:MAX_QUERY_CHARS], f"query too long (over {MAX_QUERY_CHARS} characters)")
+    key = normalize(query)
+    if not key:
+        if not query.strip():
+            return _not_found(query, "empty query: type a US city, county, ZIP code or state")
+        return _not_found(query, "no letters or digits in the query")
+    # aliases (whole query, then the name part within a named state)
+    ids = gaz.aliases.get(key)
+    if ids:
+        return _decide(gaz, query, ids, ())
+    p = parse(key)
+    if p.zip is not None:
+        return _zip_resolution(gaz, query, p)
+    if key.isdigit():
+        if len(key) == 4 and gaz.zip_place("0" + key) is not None:
+            place = gaz.zip_place("0" + key, 90.0)
+            return Resolution(query=query, status="ok", place=place, message=f"read as ZIP 0{key} (leading zero added)")
+        return _not_found(query, "not a US ZIP code (a ZIP has 5 digits)")
+    if p.foreign is not None:
+        return _not_found(query, f"looks like a place outside the US ({p.foreign}); this tool covers US places only")
+    if p.state and p.name:
+        in_state = _in_state(gaz, gaz.aliases.get(p.name), p.state)
+        if in_state:
+            return _decide(gaz, query, in_state, ())
+    if not p.name and p.state:
+        state_pid = gaz.state_ids.get(p.state)
+        if state_pid is None:
+            return _not_found(query, f"no places for {p.state} in the gazetteer")
+        big = [c for c in _order(gaz, gaz.city_keys.get(key)) if gaz.zips(c) >= BIG_CITY_ZIPS]
+        if big and not p.county:
+            return Resolution(
+                query=query,
+                status="ambiguous",
+                candidates=(gaz.place(big[0]), gaz.place(state_pid)),
+                message=f"the city or the state of {STATES.get(p.state, p.state)}?",
+            )
+        return Resolution(query=query, status="ok", place=gaz.place(state_pid))
+
+    name, state, county, suffix = p.name, p.state, p.county, p.suffix
+    if state is None and not county:
+        guessed = _fuzzy_state(key)
+        if guessed and not gaz.city_keys.get(key):
+            name, state = guessed
+            base, suffix = _split(name)
+            if suffix:
+                name, county = base, True
+    interpretations: list[tuple[str, str | None, bool, str]] = [(name, state, county, suffix)]
+    if p.state_words == "co" and not p.county:
+        interpretations.append((name, None, True, "county"))  # "Lane Co": county, not Colorado
+    if p.state:
+        interpretations.append((f"{name} {p.state_words}".strip(), None, False, ""))  # "Fort Washington"
+    for iname, istate, icounty, isuffix in interpretations:
+        cities, counties = _exact_hits(gaz, iname, istate, icounty, isuffix)
+        if cities:
+            extra = list(counties)
+            if istate is None:
+                looks = gaz.lookalikes.get(iname)
+                biggest = max(gaz.zips(c) for c in cities)
+                looks = tuple(x for x in looks if gaz.zips(x) >= 10 * biggest)
+                if looks:  # never silently "correct" a real name: ask
+                    every = _order(gaz, list(looks) + cities) + [x for x in _order(gaz, extra)]
+                    return Resolution(
+                        query=query,
+                        status="ambiguous",
+                        candidates=tuple(gaz.place(x) for x in every[:MAX_CANDIDATES]),
+                        message="a real place, but one letter from a much bigger one",
+                    )
+            return _decide(gaz, query, cities, extra)
+        if counties:
+            return _decide(gaz, query, counties, ())
+    scope = state or ""
+    fallback: list[int] = []
+    if state:
+        c2, k2 = _exact_hits(gaz, name, None, county, suffix)
+        fallback = c2 or k2
+    return _Pending(
+        query=query,
+        name=name,
+        scope=scope,
+        county_only=county,
+        edits=_edit_allowance(len(name), bool(scope)),
+        fallback=fallback,
+    )
+
+
+def _split(name: str) -> tuple[str, str]:
+    from crisisnav.normalize import split_county
+
+    return split_county(name)
+
+
+def _prefilter_cutoff(n: int, k: int) -> float:
+    """A fuzz.ratio floor every name within k OSA edits of an n-character name reaches."""
+    if k == 0:
+        return 100.0
+    return max(0.0, 100.0 * (1.0 - 2.0 * k / max(1, 2 * n - k)) - 0.5)
+
+
+def _fuzzy_matches(gaz: Gazetteer, scope: str, items: Sequence[_Pending]) -> list[list[tuple[int, int]]]:
+    """For each pending query of one scope: [(choice index, OSA distance)] within its allowance."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
+
+    keys, _ids = gaz.fuzzy_choices(scope)
+    buckets = _length_buckets(gaz, scope, keys)
+    out: list[list[tuple[int, int]]] = []
+    for item in items:
+        found: list[tuple[int, int]] = []
+        n, k = len(item.name), item.edits
+        if k > 0 and n > 0:
+            cutoff = _prefilter_cutoff(n, k)
+            for length in range(max(1, n - k), n + k + 1):
+                bucket = buckets.get(length)
+                if not bucket:
+                    continue
+                bkeys, bidx = bucket
+                for _choice, _score, j in process.extract(
+                    item.name, bkeys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                ):
+                    d = OSA.distance(item.name, bkeys[j], score_cutoff=k)
+                    if d <= k:
+                        found.append((bidx[j], d))
+        found.sort()
+        out.append(found)
+    return out
+
+
+_BUCKETS: dict[tuple[int, str], dict[int, tuple[list[str], list[int]]]] = {}
+
+
+def _length_buckets(gaz: Gazetteer, scope: str, keys: list[str]) -> dict[int, tuple[list[str], list[int]]]:
+    got = _BUCKETS.get((id(gaz), scope))
+    if got is None:
+        got = {}
+        for i, k in enumerate(keys):
+            bucket = got.setdefault(len(k), ([], []))
+            bucket[0].append(k)
+            bucket[1].append(i)
+        _BUCKETS[(id(gaz), scope)] = got
+    return got
+
+
+def _finish(gaz: Gazetteer, item: _Pending, matches: list[tuple[int, int]]) -> Resolution:
+    keys, ids = gaz.fuzzy_choices(item.scope)
+    by_dist: dict[int, list[tuple[int, float]]] = {}
+    for j, d in matches:
+        sim = round(100.0 * (1.0 - d / max(len(item.name), len(keys[j]))), 1)
+        for p in ids[j]:
+            if item.county_only and gaz.kind(p) != "county":
+                continue
+            by_dist.setdefault(d, []).append((p, sim))
+    if item.fallback and (not by_dist or min(by_dist) > 1):
+        # the name exists, but not in the named state, and nothing there is one typo away: ask
+        near = sorted(by_dist.items())
+        fuzzy = [p for _, ps in near for p, _ in ps]
+        every = list(dict.fromkeys(_order(gaz, item.fallback) + fuzzy))
+        where = STATES.get(item.scope, TERRITORIES.get(item.scope, item.scope))
+        return Resolution(
+            query=item.query,
+            status="ambiguous",
+            candidates=tuple(gaz.place(p) for p in every[:MAX_CANDIDATES]),
+            message=f"no place of this name in {where}; it exists elsewhere",
+        )
+    if not by_dist:
+        return _not_found(item.query, "no US place matches this name")
+    dists = sorted(by_dist)
+    band = by_dist[dists[0]]
+    scores: dict[int, float] = {}
+    for d in dists:
+        for p, s in by_dist[d]:
+            scores.setdefault(p, s)
+    cities = [p for p, _ in band if gaz.kind(p) == "city"]
+    counties = [p for p, _ in band if gaz.kind(p) != "city"]
+    rest = [p for d in dists[1:] for p, _ in by_dist[d]] + list(item.fallback)
+    primary = cities or counties
+    extra = (counties if cities else []) + rest
+    return _decide(gaz, item.query, primary, extra, scores, message="nearest spelling")
+
+
+def resolve(query: str) -> Resolution:
+    """Resolve one query. Never raises on a str; the status says how it went."""
+    gaz = load()
+    first = _first_pass(gaz, query)
+    if isinstance(first, Resolution):
+        return first
+    return _finish(gaz, first, _fuzzy_matches(gaz, first.scope, [first])[0])
+
+
+def resolve_many(queries: Iterable[str]) -> list[Resolution]:
+    """Resolve many queries: exact hits one by one (dictionary lookups), fuzzy misses grouped by
+    state so each group's choices are prepared once. Same result as resolve() per query."""
+    gaz = load()
+    results: list[Resolution | None] = []
+    pending: dict[str, list[tuple[int, _Pending]]] = {}
+    for i, q in enumerate(queries):
+        first = _first_pass(gaz, q)
+        if isinstance(first, Resolution):
+            results.append(first)
+        else:
+            results.append(None)
+            pending.setdefault(first.scope, []).append((i, first))
+    for scope in sorted(pending):
+        group = pending[scope]
+        matches = _fuzzy_matches(gaz, scope, [item for _, item in group])
+        for (i, item), m in zip(group, matches, strict=True):
+            results[i] = _finish(gaz, item, m)
+    return [r for r in results if r is not None]
+
+
+__all__ = ["resolve", "resolve_many", "Resolution", "Place", "STATE_KEYS"]
