@@ -305,3 +305,22 @@ def test_filters_are_named_in_the_subtitle() -> None:
     )
     sheet = sc.build_sheet(result, printed=PRINTED, source="x")
     assert "Only entries for trans; reached by phone; in Spanish; nothing reached only through 911." in sheet.subtitle
+
+
+def test_embedded_font_covers_latin_1_and_latin_extended_a() -> None:
+    from fontTools.ttLib import TTFont
+
+    from crisisnav.render.sheet_pdf import FONT_DIR, FONT_FILES
+
+    for name in FONT_FILES.values():
+        cmap = TTFont(str(FONT_DIR / name)).getBestCmap()
+        missing = [hex(cp) for cp in [*range(0x20, 0x7F), *range(0xA0, 0x180), 0x2BB, 0x2014, 0x2013, 0x2019, 0x201C, 0x201D, 0xB7] if cp not in cmap]
+        assert missing == [], (name, missing)
+    assert (FONT_DIR / "LICENSE-DejaVu.txt").read_text(encoding="utf-8").count("Bitstream") >= 3
+
+
+def test_decomposed_accents_are_composed_for_the_pdf() -> None:
+    name = "Fixture Línea Sen\u0303or Hawai\u02bbi"
+    resources = [_named(name)] + fixture_resources()[1:]
+    _, text, _ = _pdf_text(render_pdf(_sheet(resources)))
+    assert "FixtureLíneaSeñorHawaiʻi" in _squash(text)

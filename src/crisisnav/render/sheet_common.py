@@ -39,8 +39,12 @@ _SPACE_RE = re.compile(r"\s+")
 
 def clean_text(value: object) -> str:
     """Dataset text made safe to print: no escapes, no invisible or direction-changing characters,
-    whitespace runs folded to one space. (HTML escaping is the HTML renderer's job.)"""
+    whitespace runs folded to one space, accents composed (NFC). (HTML escaping is the HTML
+    renderer's job.)"""
+    import unicodedata
+
     text = str(value) if value is not None else ""
+    text = unicodedata.normalize("NFC", text)  # "n" + combining tilde -> "ñ": one glyph in the PDF
     text = _ANSI_RE.sub("", text)
     text = _INVISIBLE_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()
