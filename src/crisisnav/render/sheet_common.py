@@ -314,7 +314,7 @@ class Sheet:
         first = f"Printed {self.printed.isoformat()}."
         if oldest is not None:
             first += f" Oldest check of an entry on this page: {oldest.isoformat()}."
-        first += " Programs change: call ahead when you can."
+        first += f" Programs change: call ahead when you can. Full details and sources: {self.lookup_command}"
         return (first, f"Data: {self.source}")
 
     def keep(self, n_entries: int, n_notices: int | None = None) -> Sheet:
@@ -365,10 +365,7 @@ def dataset_source(path: str, sha256: str, version: str) -> str:
         packaged = False
     where = f"crisisnav {version} packaged dataset" if packaged else f"dataset file {clean_text(name)}"
     sha = f" (sha256 {sha256[:12]})" if sha256 else ""
-    return (
-        f"{where}{sha}. Each entry was checked against public sources on the date shown; "
-        "the sources are listed by crisisnav lookup --format json."
-    )
+    return f"{where}{sha}; each entry checked against its public sources on the date shown."
 
 
 def build_sheet(
@@ -437,25 +434,27 @@ class Style:
     bold: bool = False
     before: float = 0.0  # points of space above
     leading: float = 1.22  # line height / size
+    max_lines: int = 0  # longer text is cut at a word and ends in "…" (0: never cut)
 
 
 STYLES: dict[str, Style] = {
     "title": Style(17, True),
     "subtitle": Style(9.5, before=2),
     "section": Style(11, True, before=7),
-    "name": Style(11, True, before=5),
+    "name": Style(11, True, before=5, max_lines=3),
     "reach": Style(14, True, before=1),
     "reach_web": Style(11.5, True, before=1),
-    "reach_note": Style(8.5),
-    "how": Style(9, before=1),
+    "reach_note": Style(8.5, max_lines=1),
+    "how": Style(9, before=1, max_lines=2),
     "hours": Style(9, before=1),
     "police": Style(9.5, True),
-    "caveat": Style(9),
+    "caveat": Style(9, max_lines=1),  # one caveat line; the rest is in `crisisnav lookup`
     "notice_head": Style(10, True),
-    "notice": Style(9, before=1),
+    "notice": Style(9, before=1, max_lines=2),
     "omitted": Style(10, True, before=3),
     "footer": Style(8, before=1),
 }
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -487,10 +486,15 @@ def entry_lines(e: SheetEntry) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+def section_block(key: str, continued: bool = False) -> Block:
+    title = SECTION_TITLES.get(key, key) + (" (continued)" if continued else "")
+    return Block("section", (Line("section", title),), key)
+
+
 def body_blocks(sheet: Sheet) -> list[Block]:
     blocks: list[Block] = []
     for key, entries in sheet.sections:
-        blocks.append(Block("section", (Line("section", SECTION_TITLES.get(key, key)),), key))
+        blocks.append(section_block(key))
         for e in entries:
             blocks.append(Block("entry", entry_lines(e), key))
     return blocks
@@ -522,6 +526,36 @@ def line_height_mm(role: str, scale: float) -> float:
     return st.size * scale * st.leading * PT_MM
 
 
+def shorten(text: str, max_lines: int, fits: Callable[[str], int]) -> str:
+    """The longest start of text, cut at a word and ended with "…", that wraps to at most
+    max_lines lines (fits(text) gives the wrapped line count)."""
+    if max_lines <= 0 or fits(text) <= max_lines:
+        return text
+    words = text.split(" ")
+    lo, hi = 0, len(words) - 1  # words[:lo] + "…" fits; words[:hi+1] + "…" does not
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(" ".join(words[:mid]).rstrip(" ,;:—-") + ELLIPSIS) <= max_lines:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo > 0:
+        return " ".join(words[:lo]).rstrip(" ,;:—-") + ELLIPSIS
+    n = len(words[0])  # a single word longer than the lines: cut inside it
+    while n > 1 and fits(words[0][:n] + ELLIPSIS) > max_lines:
+        n = max(1, n * 3 // 4)
+    return words[0][:n] + ELLIPSIS
+
+
+def fit_line(ln: Line, width: float, scale: float, measure: Measure) -> Line:
+    st = STYLES[ln.role]
+    if not st.max_lines:
+        return ln
+    size = st.size * scale
+    text = shorten(ln.text, st.max_lines, lambda t: measure(t, size, st.bold, width))
+    return ln if text == ln.text else Line(ln.role, text, ln.link)
+
+
 def lines_height(lines: Sequence[Line], width: float, scale: float, measure: Measure) -> float:
     total = 0.0
     for ln in lines:
@@ -537,6 +571,8 @@ HEADER_GAP_MM = 2.0  # below the rule under the title
 
 @dataclass(frozen=True)
 class PagePlan:
+    """Everything a renderer draws, already fitted: lines cut to their maximum, blocks in columns."""
+
     sheet: Sheet  # possibly with entries left out
     scale: float
     page_w: float
@@ -545,28 +581,42 @@ class PagePlan:
     header_h: float
     bottom_h: float
     columns: tuple[tuple[Block, ...], ...]
+    header: tuple[Line, ...] = ()
+    bottom: tuple[Line, ...] = ()
 
 
 SCALES = (1.0, 0.93, 0.87)  # type sizes tried before entries are left out
 
 
-def _flow(blocks: list[Block], heights: list[float], capacity: float) -> list[list[int]] | None:
-    """Fill column 1, then column 2, in rank order; None when the blocks do not fit."""
-    cols: list[list[int]] = [[]]
+def _flow(
+    blocks: list[Block],
+    heights: list[float],
+    capacity: float,
+    continued: Callable[[str], tuple[Block, float]],
+) -> list[list[Block]] | None:
+    """Fill column 1, then column 2, in rank order; None when the blocks do not fit. A column
+    that starts inside a section repeats its heading, marked "(continued)"."""
+    cols: list[list[Block]] = [[]]
     used = 0.0
+    real = 0  # blocks of the sheet (not repeated headings) in the current column
     i = 0
     while i < len(blocks):
-        h = heights[i]
+        b, h = blocks[i], heights[i]
+        if not cols[-1] and b.kind == "entry":
+            head, head_h = continued(b.section)
+            cols[-1].append(head)
+            used += head_h
         # keep a section heading with its first entry
-        need = h + heights[i + 1] if blocks[i].kind == "section" and i + 1 < len(blocks) else h
+        need = h + heights[i + 1] if b.kind == "section" and i + 1 < len(blocks) else h
         if used + need > capacity + 1e-6:
-            if not cols[-1] or len(cols) == COLUMNS:
+            if real == 0 or len(cols) == COLUMNS:
                 return None
             cols.append([])
-            used = 0.0
+            used, real = 0.0, 0
             continue
-        cols[-1].append(i)
+        cols[-1].append(b)
         used += h
+        real += 1
         i += 1
     return cols
 
@@ -577,21 +627,32 @@ def plan_page(sheet: Sheet, paper: str, measure: Measure) -> PagePlan:
     page_w, page_h = PAPER_MM[paper]
     inner_w = page_w - 2 * MARGIN_MM
     col_w = (inner_w - GUTTER_MM * (COLUMNS - 1)) / COLUMNS
-    heights_cache: dict[tuple[Block, float], float] = {}
+    fitted: dict[tuple[Block, float], tuple[Block, float]] = {}
+
+    def fit_block(b: Block, scale: float) -> tuple[Block, float]:
+        key = (b, scale)
+        hit = fitted.get(key)
+        if hit is None:
+            lines = tuple(fit_line(ln, col_w, scale, measure) for ln in b.lines)
+            hit = (Block(b.kind, lines, b.section), lines_height(lines, col_w, scale, measure))
+            fitted[key] = hit
+        return hit
 
     def attempt(candidate: Sheet, scale: float) -> PagePlan | None:
-        header_h = lines_height(header_lines(candidate), inner_w, scale, measure) + HEADER_GAP_MM
-        bottom_h = lines_height(bottom_lines(candidate), inner_w, scale, measure) + BOTTOM_GAP_MM
+        header = tuple(fit_line(ln, inner_w, scale, measure) for ln in header_lines(candidate))
+        bottom = tuple(fit_line(ln, inner_w, scale, measure) for ln in bottom_lines(candidate))
+        header_h = lines_height(header, inner_w, scale, measure) + HEADER_GAP_MM
+        bottom_h = lines_height(bottom, inner_w, scale, measure) + BOTTOM_GAP_MM
         capacity = page_h - 2 * MARGIN_MM - header_h - bottom_h
         if capacity <= 0:
             return None
-        blocks = body_blocks(candidate)
-        heights = []
-        for b in blocks:
-            if (b, scale) not in heights_cache:
-                heights_cache[(b, scale)] = lines_height(b.lines, col_w, scale, measure)
-            heights.append(heights_cache[(b, scale)])
-        cols = _flow(blocks, heights, capacity)
+        pairs = [fit_block(b, scale) for b in body_blocks(candidate)]
+        cols = _flow(
+            [p[0] for p in pairs],
+            [p[1] for p in pairs],
+            capacity,
+            lambda key: fit_block(section_block(key, continued=True), scale),
+        )
         if cols is None:
             return None
         return PagePlan(
@@ -602,7 +663,9 @@ def plan_page(sheet: Sheet, paper: str, measure: Measure) -> PagePlan:
             col_w=col_w,
             header_h=header_h,
             bottom_h=bottom_h,
-            columns=tuple(tuple(blocks[i] for i in c) for c in cols),
+            columns=tuple(tuple(c) for c in cols),
+            header=header,
+            bottom=bottom,
         )
 
     n_total = len(sheet.entries)
@@ -619,9 +682,10 @@ def plan_page(sheet: Sheet, paper: str, measure: Measure) -> PagePlan:
         plan = attempt(sheet.keep(0, nn), scale)
         if plan is not None:
             return plan
-    # Only an absurdly long title or footer gets here: print them alone.
+    # Only an absurdly long title gets here: print the title alone.
     empty = sheet.keep(0, 0)
-    return PagePlan(empty, scale, page_w, page_h, col_w, 0.0, 0.0, ())
+    header = tuple(fit_line(ln, inner_w, scale, measure) for ln in header_lines(empty))
+    return PagePlan(empty, scale, page_w, page_h, col_w, 0.0, 0.0, (), header, ())
 
 
 def chars_measure(avg_em: float = 0.62, bold_em: float = 0.68) -> Measure:

@@ -21,7 +21,6 @@ from crisisnav.render.sheet_common import (
     Line,
     PagePlan,
     Sheet,
-    bottom_lines,
     chars_measure,
     plan_page,
 )
@@ -90,7 +89,7 @@ def render_html(sheet: Sheet, paper: str = "letter") -> str:
     cols = "".join(
         "<div class=\"col\">" + "".join(_block(b) for b in col) + "</div>" for col in plan.columns
     )
-    bottom = "".join(_line(ln) for ln in bottom_lines(shown))
+    bottom = "".join(_line(ln) for ln in plan.bottom)
     title = escape(shown.title, quote=True)
     return (
         "<!DOCTYPE html>\n"

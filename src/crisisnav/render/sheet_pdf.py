@@ -20,8 +20,6 @@ from crisisnav.render.sheet_common import (
     Line,
     PagePlan,
     Sheet,
-    bottom_lines,
-    header_lines,
     line_height_mm,
     plan_page,
 )
@@ -135,13 +133,12 @@ class _Writer:
 
 def _draw(pdf: Any, writer: _Writer, plan: PagePlan) -> float:
     """Draw the page; return the lowest y anything reached (mm from the top)."""
-    sheet = plan.sheet
     s = plan.scale
     inner_w = plan.page_w - 2 * MARGIN_MM
     pdf.set_text_color(0, 0, 0)
     pdf.set_draw_color(0, 0, 0)
     y = MARGIN_MM
-    for ln in header_lines(sheet):
+    for ln in plan.header:
         y = writer.draw(ln, MARGIN_MM, y, inner_w, s)
     pdf.set_line_width(0.6)
     pdf.line(MARGIN_MM, y + 0.8, plan.page_w - MARGIN_MM, y + 0.8)
@@ -162,7 +159,7 @@ def _draw(pdf: Any, writer: _Writer, plan: PagePlan) -> float:
     pdf.set_line_width(0.3)
     pdf.line(MARGIN_MM, y, plan.page_w - MARGIN_MM, y)
     y += BOTTOM_GAP_MM * 0.5
-    for ln in bottom_lines(sheet):
+    for ln in plan.bottom:
         y = writer.draw(ln, MARGIN_MM, y, inner_w, s)
     return max(lowest, y)
 
