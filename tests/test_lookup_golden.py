@@ -19,10 +19,10 @@ import re
 from pathlib import Path
 
 import pytest
-from test_lookup_support import AT, GOLDEN, SMALL
 from typer.testing import CliRunner
 
 from crisisnav.cli import app
+from test_lookup_support import AT, GOLDEN, SMALL
 
 UPDATE = os.environ.get("CRISISNAV_UPDATE_GOLDEN") == "1"
 
