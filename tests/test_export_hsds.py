@@ -384,3 +384,19 @@ def test_subprocess_export_hsds_json(tmp_path: Path) -> None:
     assert proc.stdout == ""
     services = json.loads(target.read_text(encoding="utf-8"))
     assert all(re.fullmatch(r"[0-9a-f-]{36}", s["id"]) for s in services)
+
+
+def test_packaged_dataset_exports_and_round_trips() -> None:
+    """The shipped data, whatever it holds today: every id, phone and police level comes back."""
+    from crisisnav import dataset
+
+    shipped = dataset.load(None)
+    out = json.loads(json.dumps(hsds.services(shipped, names)))
+    back = hsds.recover_entries(out)
+    assert set(back) == {r.id for r in shipped.resources}
+    for r in shipped.resources:
+        assert back[r.id]["police"] == r.police
+        assert back[r.id]["phones"] == [c.value for c in r.contacts if c.type in hsds.PHONE_TYPES]
+    assert {s["status"] for s in out} <= set(hsds.HSDS_STATUSES)
+    ids = [s["id"] for s in out]
+    assert len(set(ids)) == len(ids) and all(is_uuid(i) for i in ids)
