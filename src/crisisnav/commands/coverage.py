@@ -10,13 +10,16 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from crisisnav import errors
 from crisisnav.commands._common import DataOpt, data_path, guarded
 from crisisnav.models import Place, Resource
+
+if TYPE_CHECKING:
+    from crisisnav.gazetteer import Gazetteer
 
 SCHEMA_VERSION = 1
 
@@ -34,6 +37,8 @@ RESPONDER_KINDS = ("mobile-team", "community-responder")
 NON_POLICE = ("none", "possible")
 TOP_CITIES = 100
 GAPS_FILE = "coverage-gaps.yaml"
+# The gazetteer has no population figures; its size prior is the number of ZIP codes.
+CITY_RANKING = "number of ZIP codes, a stand-in for population"
 
 
 class TextOrJson(str, Enum):
@@ -130,6 +135,7 @@ def coverage_report(
             "states_with_local_responder": sum(1 for s in states if s["local_responders"]),
             "states_listed_as_gaps": sorted(gap_by_state),
             "cities": len(city_rows),
+            "city_ranking": CITY_RANKING,
             "cities_with_local_option": sum(1 for c in city_rows if c["has_local_option"]),
             "cities_with_local_responder": sum(1 for c in city_rows if c["local_responder_ids"]),
         },
@@ -193,7 +199,7 @@ def load_gaps(dataset_path: str) -> list[dict[str, Any]]:
     return [dict(g) for g in doc]
 
 
-def _gazetteer() -> Any:
+def _gazetteer() -> Gazetteer:
     from crisisnav import gazetteer
 
     return gazetteer.load()
@@ -226,6 +232,7 @@ def coverage_text(report: dict[str, Any]) -> str:
         f"States with a local non-police responder: {s['states_with_local_responder']} of {s['states']}",
         f"Largest {s['cities']} cities with a local option: {s['cities_with_local_option']} "
         f"(with a non-police responder: {s['cities_with_local_responder']})",
+        f"  Cities ranked by {CITY_RANKING}.",
         "",
         f"{'ST':<3} {'State':<22} {'Lines':>5} {'Local':>5}  Note",
     ]
@@ -286,7 +293,10 @@ def coverage_cmd(
     gaps = load_gaps(ds.path)
     gaz = _gazetteer()
     report = coverage_report(
-        ds.resources, state_name=gaz.state_name, cities=gaz.top_cities(TOP_CITIES), gaps=gaps
+        ds.resources,
+        state_name=lambda code: gaz.state_name(code) or code,
+        cities=gaz.top_cities(TOP_CITIES),
+        gaps=gaps,
     )
     if fmt is TextOrJson.json:
         _emit_json(report)

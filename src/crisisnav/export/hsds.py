@@ -465,10 +465,9 @@ def default_state_name() -> Callable[[str], str]:
         from crisisnav import gazetteer
 
         gaz = gazetteer.load()
-        fn: Callable[[str], str] = gaz.state_name
-        return fn
     except Exception:  # noqa: BLE001 - names are cosmetic; the code itself is still correct
         return lambda code: code
+    return lambda code: gaz.state_name(code) or code
 
 
 def service(r: Resource, state_name: Callable[[str], str]) -> dict[str, Any]:
