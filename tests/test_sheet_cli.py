@@ -123,6 +123,12 @@ def test_unknown_place_exits_1(runner: CliRunner, tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_unwritable_output_exits_1_without_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(tmp_path / "no" / "such" / "x.pdf")])
+    assert res.exit_code == 1
+    assert "cannot write" in res.stderr and "Traceback" not in res.output
+
+
 def test_unreadable_dataset_exits_4(runner: CliRunner, tmp_path: Path) -> None:
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", str(tmp_path / "missing.yaml")])
     assert res.exit_code == 4

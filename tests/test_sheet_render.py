@@ -324,3 +324,18 @@ def test_decomposed_accents_are_composed_for_the_pdf() -> None:
     resources = [_named(name)] + fixture_resources()[1:]
     _, text, _ = _pdf_text(render_pdf(_sheet(resources)))
     assert "FixtureLíneaSeñorHawaiʻi" in _squash(text)
+
+
+def test_pdf_draws_in_black_only() -> None:
+    """Black-and-white printing loses nothing: no colour other than black is ever set (the
+    PDF default is black)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(render_pdf(_sheet())))
+    content = reader.pages[0].get_contents()
+    assert content is not None
+    ops = content.get_data().decode("latin-1")
+    rgb = re.findall(r"(?m)(?:^|\s)([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)\b", ops)
+    gray = re.findall(r"(?m)(?:^|\s)([\d.]+) (?:g|G)\b", ops)
+    assert all(float(v) == 0 for triple in rgb for v in triple)
+    assert all(float(v) == 0 for v in gray)

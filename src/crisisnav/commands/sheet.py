@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -86,6 +85,8 @@ def render(sheet: Sheet, fmt: str, paper: str) -> bytes:
 def _write_atomic(path: Path, payload: bytes, *, overwrite: bool) -> None:
     """Write through a temp file in the same directory. overwrite=False never replaces an
     existing file (os.link fails if the name exists: no check-then-write race)."""
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
