@@ -593,6 +593,7 @@ def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
     zips: dict[str, tuple[str, str, str, str, int]] = {}
     city_zips: dict[tuple[str, str], list[str]] = defaultdict(list)  # (state, key) -> zips (primary)
     primary_spell: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    spaced: dict[tuple[str, str], set[str]] = defaultdict(set)  # (state, compact key) -> keys seen
     city_spell: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     alt_zips: dict[tuple[str, str], list[str]] = defaultdict(list)
     county_zips: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -604,12 +605,14 @@ def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
         z = r["zip_code"]
         county = canon_county(state, r["county"])
         zips[z] = (r["city"], state, county, r["timezone"] or "", int(bool(r["active"])))
-        ck = (state, norm(r["city"]))
+        ck = (state, compact(norm(r["city"])))
+        spaced[ck].add(norm(r["city"]))
         city_zips[ck].append(z)
         spell = primary_spell[ck]
         spell[r["city"]] = spell.get(r["city"], 0) + 1
         for alt in r["acceptable_cities"]:
-            ak = (state, norm(alt))
+            ak = (state, compact(norm(alt)))
+            spaced[ak].add(norm(alt))
             alt_zips[ak].append(z)
             spell = city_spell[ak]
             spell[alt] = spell.get(alt, 0) + 1
@@ -621,10 +624,16 @@ def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
         if len(zs) == 1:
             _city, _state, county, tz, _active = zips[zs[0]]
             return ((county,) if county else ()), tz
-        cc = Counter(zips[z][2] for z in zs if zips[z][2])
-        tc = Counter(zips[z][3] for z in zs if zips[z][3])
-        counties = tuple(sorted(cc, key=lambda c: (-cc[c], c)))
-        tz = sorted(tc, key=lambda t: (-tc[t], t))[0] if tc else ""
+        cc: dict[str, int] = {}
+        tc: dict[str, int] = {}
+        for z in zs:
+            rec = zips[z]
+            if rec[2]:
+                cc[rec[2]] = cc.get(rec[2], 0) + 1
+            if rec[3]:
+                tc[rec[3]] = tc.get(rec[3], 0) + 1
+        counties = tuple(sorted(cc, key=lambda c: (-cc[c], c))) if len(cc) > 1 else tuple(cc)
+        tz = (min(tc, key=lambda t: (-tc[t], t)) if len(tc) > 1 else next(iter(tc))) if tc else ""
         return counties, tz
 
     places: list[PlaceRec] = []
@@ -635,19 +644,21 @@ def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
     state_ids: dict[str, int] = {}
     place_keys: list[str] = []
     for ck in sorted(set(city_zips) | set(alt_zips)):
-        state, ckey = ck
+        state, ckey_compact = ck
         zs = city_zips.get(ck) or alt_zips[ck]
-        if not ckey:
+        if not ckey_compact:
             continue
         spell = primary_spell.get(ck) or city_spell[ck]
-        spelling = sorted(spell, key=lambda s: (-spell[s], s))[0]
+        spelling = next(iter(spell)) if len(spell) == 1 else min(spell, key=lambda s: (-spell[s], s))
+        ckey = norm(spelling)
         counties, tz = summarise(zs)
         pid = len(places)
         places.append(("city", spelling, state, counties, tz, len(zs)))
         place_keys.append(ckey)
-        city_keys[ckey].append(pid)
+        for variant in sorted(spaced[ck]):
+            city_keys[variant].append(pid)
         if " " in ckey:
-            compact_keys[compact(ckey)].append(pid)
+            compact_keys[ckey_compact].append(pid)
     for (state, county), zs in sorted(county_zips.items()):
         _, tz = summarise(zs)
         pid = len(places)
@@ -667,7 +678,11 @@ def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
         places.append(("state", ALL_STATES[state], state, (), tz, len(state_zips[state])))
         place_keys.append(norm(ALL_STATES[state]))
 
-    primary = {pid for pid, k in enumerate(place_keys) if places[pid][0] == "city" and (places[pid][2], k) in city_zips}
+    primary = {
+        pid
+        for pid, k in enumerate(place_keys)
+        if places[pid][0] == "city" and (places[pid][2], compact(k)) in city_zips
+    }
     # --- lookalikes: a big city one edit from an exact tiny namesake (Phenix -> Phoenix) --
     big_deletes: dict[str, set[int]] = defaultdict(set)
     for key_, ids in city_keys.items():

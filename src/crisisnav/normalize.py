@@ -116,6 +116,7 @@ _CHAR_MAP = str.maketrans(
 )  # fmt: skip
 _INITIALISM = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){2,})")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_PLAIN = re.compile(r"[A-Za-z0-9 ,]*")
 
 
 def normalize(text: str) -> str:
@@ -124,6 +125,14 @@ def normalize(text: str) -> str:
         return ""
     if len(text) > 4 * MAX_QUERY_CHARS:
         text = text[: 4 * MAX_QUERY_CHARS]
+    if text.isascii() and _PLAIN.fullmatch(text):  # fast path: letters, spaces, commas only
+        words = text.lower().replace(",", " ").split()
+        if not words:
+            return ""
+        words = [_WORDS.get(w, w) for w in words]
+        if len(words) > 1 and words[0] in _LEADING_DIRECTIONS:
+            words[0] = _LEADING_DIRECTIONS[words[0]]
+        return " ".join(words)
     s = text.translate(_CHAR_MAP)
     if not s.isascii():
         s = unicodedata.normalize("NFKD", s)

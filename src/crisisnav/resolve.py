@@ -50,6 +50,7 @@ DOMINANCE_RATIO = 10  # the top place has at least this many times the ZIPs of t
 DOMINANCE_SHARE = 3  # ... and at least this many times the ZIPs of all the others together
 BIG_CITY_ZIPS = 20  # a bare state name that is also a city this big is ambiguous (New York)
 MAX_CANDIDATES = 12
+FUZZY_MIN_ZIPS = 5  # without a state, a misspelling is resolved only to a place this big
 _STATE_NAME_KEYS = {normalize(n): c for c, n in {**STATES, **TERRITORIES}.items()}
 
 
@@ -296,6 +297,8 @@ def _fuzzy_matches(gaz: Gazetteer, scope: str, items: Sequence[_Pending]) -> lis
                     item.name, bkeys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
                 ):
                     d = OSA.distance(item.name, bkeys[j], score_cutoff=k)
+                    if not scope and item.name[0] != bkeys[j][0]:
+                        d += 1  # nationwide, a different first letter is a weaker fit
                     if d <= k:
                         found.append((bidx[j], d))
         found.sort()
@@ -352,7 +355,16 @@ def _finish(gaz: Gazetteer, item: _Pending, matches: list[tuple[int, int]]) -> R
     rest = [p for d in dists[1:] for p, _ in by_dist[d]] + list(item.fallback)
     primary = cities or counties
     extra = (counties if cities else []) + rest
-    return _decide(gaz, item.query, primary, extra, scores, message="nearest spelling")
+    res = _decide(gaz, item.query, primary, extra, scores, message="nearest spelling")
+    if res.place is not None and not item.scope and gaz.zips(_order(gaz, primary)[0]) < FUZZY_MIN_ZIPS:
+        # a misspelling matched, with no state, to a small place: a question, not an answer
+        return Resolution(
+            query=item.query,
+            status="ambiguous",
+            candidates=(res.place,) + res.candidates,
+            message="did you mean this place? add a state to be sure",
+        )
+    return res
 
 
 def resolve(query: str) -> Resolution:

@@ -1,11 +1,234 @@
-"""PLACEHOLDER until its issue lands."""
+"""`crisisnav places QUERY`: how a query resolves to a US place (status, place, candidates).
+
+Kept light at start-up: rich is imported only when printing to a terminal, and the resolver's
+warm path imports neither zipcodes, yaml nor rapidfuzz.
+"""
 
 from __future__ import annotations
 
-from crisisnav.commands._common import guarded
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from crisisnav import errors
+from crisisnav.commands._common import ColorOpt, eprint, guarded, use_color
+
+FORMATS = ("auto", "plain", "json", "jsonl")
+BATCH_CHUNK = 2000  # lines resolved together: bounded memory, order kept
+EXIT_FOR_STATUS = {"ok": errors.EXIT_OK, "not_found": errors.EXIT_NOT_FOUND, "ambiguous": errors.EXIT_AMBIGUOUS}
 
 
 @guarded
-def places_cmd() -> None:
-    """Placeholder."""
-    raise NotImplementedError
+def places_cmd(
+    query: Annotated[
+        str | None,
+        typer.Argument(help='A US city, county, ZIP code or state, e.g. "Eugene, OR".', show_default=False),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="auto (Rich on a terminal, plain when piped), plain, json or jsonl."),
+    ] = "auto",
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--batch",
+            help="Resolve one query per line of FILE ('-' for standard input); one result per line, in order.",
+            show_default=False,
+        ),
+    ] = None,
+    color: ColorOpt = "auto",
+) -> None:
+    """Show how a query resolves: status, the place (city, counties, state, ZIPs, time zone)
+    and the candidates with scores. Example: crisisnav places "eugen or".
+
+    Exit codes: 0 found, 1 not found, 3 ambiguous (candidates printed), 2 usage error.
+    With --batch the exit code is 0 unless the run itself failed; each line's status is in its output.
+    """
+    if fmt not in FORMATS:
+        raise errors.UsageError(f"unknown --format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if color not in ("auto", "always", "never"):
+        raise errors.UsageError(f"unknown --color {color!r}; use auto, always or never")
+    if batch is not None:
+        if query is not None:
+            raise errors.UsageError("give either a QUERY or --batch FILE, not both")
+        _run_batch(batch, fmt)
+        return
+    if query is None:
+        raise errors.UsageError('missing QUERY: e.g. crisisnav places "Eugene, OR"', hint="or --batch FILE")
+    from crisisnav.resolve import resolve
+
+    resolution = resolve(query)
+    if fmt in ("json", "jsonl"):
+        from crisisnav.render.jsonfmt import dumps
+
+        sys.stdout.write(dumps(_to_json(resolution), pretty=fmt == "json") + "\n")
+    elif fmt == "auto" and use_color(color):
+        _print_rich(resolution, color)
+    else:
+        sys.stdout.write(render_plain(resolution))
+    sys.stdout.flush()
+    if resolution.message and resolution.status != "ok" and fmt in ("json", "jsonl"):
+        eprint(f"crisisnav: {resolution.message}")
+    raise typer.Exit(EXIT_FOR_STATUS[resolution.status])
+
+
+def _to_json(resolution: Any) -> dict[str, Any]:
+    from crisisnav.render.jsonfmt import resolution_to_json
+
+    out = resolution_to_json(resolution)
+    out["message"] = resolution.message  # beside the contract's keys, never instead of them
+    return out
+
+
+# ----- batch ------------------------------------------------------------------------------
+
+
+def _lines(stream: IO[bytes]) -> Iterator[bytes]:
+    for raw in stream:
+        yield raw.rstrip(b"\r\n")
+
+
+def _run_batch(source: str, fmt: str) -> None:
+    from crisisnav.models import Resolution
+    from crisisnav.render.jsonfmt import dumps
+    from crisisnav.resolve import resolve_many
+
+    if source == "-":
+        stream: IO[bytes] = sys.stdin.buffer
+        close = False
+    else:
+        try:
+            stream = Path(source).open("rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise errors.DataError(f"cannot read batch file: {exc.strerror or exc}", path=source) from None
+        close = True
+    out = sys.stdout
+    as_array = fmt == "json"
+    first = True
+    try:
+        if as_array:
+            out.write("[")
+        chunk: list[bytes] = []
+
+        def flush(lines: list[bytes]) -> None:
+            nonlocal first
+            texts: list[str] = []
+            bad: dict[int, str] = {}
+            for i, raw in enumerate(lines):
+                try:
+                    texts.append(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    bad[i] = raw.decode("utf-8", "replace")
+                    texts.append("")
+            good = resolve_many([t for i, t in enumerate(texts) if i not in bad])
+            it = iter(good)
+            for i in range(len(lines)):
+                if i in bad:
+                    res = Resolution(query=bad[i], status="not_found", message="line is not valid UTF-8")
+                else:
+                    res = next(it)
+                if fmt == "plain":
+                    place = res.place.label() if res.place else ""
+                    cands = "; ".join(c.label() for c in res.candidates[:5]) if res.status == "ambiguous" else ""
+                    out.write(f"{_one_line(res.query)}\t{res.status}\t{place or cands}\n")
+                else:
+                    text = dumps(_to_json(res), pretty=False)
+                    if as_array:
+                        out.write(("\n" if first else ",\n") + text)
+                    else:
+                        out.write(text + "\n")
+                first = False
+            out.flush()
+
+        for raw in _lines(stream):
+            chunk.append(raw)
+            if len(chunk) >= BATCH_CHUNK:
+                flush(chunk)
+                chunk = []
+        if chunk:
+            flush(chunk)
+        if as_array:
+            out.write("\n]\n" if not first else "]\n")
+        out.flush()
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise errors.DataError(f"cannot read batch input: {exc.strerror or exc}", path=source) from None
+    finally:
+        if close:
+            stream.close()
+
+
+def _one_line(text: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in text[:200])
+
+
+# ----- plain and Rich output ----------------------------------------------------------------
+
+
+def _describe(place: Any) -> list[tuple[str, str]]:
+    from crisisnav.normalize import ALL_STATES
+
+    rows = [("place", f"{place.label()} ({place.kind})")]
+    if place.kind == "zip":
+        rows.append(("city", f"{place.city}"))
+    if place.counties:
+        label = "county" if len(place.counties) == 1 else "counties"
+        rows.append((label, ", ".join(place.counties)))
+    rows.append(("state", f"{ALL_STATES.get(place.state, place.state)} ({place.state})"))
+    if place.kind != "zip":
+        rows.append(("ZIP codes", str(place.zips)))
+    rows.append(("time zone", place.timezone or "unknown"))
+    rows.append(("score", f"{place.score:.0f}"))
+    return rows
+
+
+def _candidate_line(i: int, place: Any) -> str:
+    return f"{i:>2}. {place.label()} ({place.kind}, {place.zips} ZIP{'s' if place.zips != 1 else ''}) score {place.score:.0f}"
+
+
+def render_plain(resolution: Any) -> str:
+    """The plain-text report (also what tests read)."""
+    query = _one_line(resolution.query)
+    lines = [f"query: {query}", f"status: {resolution.status}"]
+    if resolution.message:
+        lines.append(f"note: {resolution.message}")
+    if resolution.place is not None:
+        lines += [f"{k}: {v}" for k, v in _describe(resolution.place)]
+    if resolution.candidates:
+        title = "candidates" if resolution.status == "ambiguous" else "also"
+        lines.append(f"{title}:")
+        lines += ["  " + _candidate_line(i, c) for i, c in enumerate(resolution.candidates, 1)]
+    if resolution.status == "ambiguous":
+        lines.append('Add a state to choose, e.g. "Springfield, IL".')
+    return "\n".join(lines) + "\n"
+
+
+def _print_rich(resolution: Any, color: str) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(force_terminal=color == "always" or None, highlight=False)
+    style = {"ok": "bold green", "ambiguous": "bold yellow", "not_found": "bold red"}[resolution.status]
+    head = Text()
+    head.append(_one_line(resolution.query), style="bold")
+    head.append("  ")
+    head.append(resolution.status, style=style)
+    console.print(head)
+    if resolution.message:
+        console.print(Text(resolution.message, style="italic"))
+    if resolution.place is not None:
+        for key, value in _describe(resolution.place):
+            row = Text()
+            row.append(f"{key:>10}  ", style="dim")
+            row.append(value, style="bold" if key == "place" else "")
+            console.print(row)
+    if resolution.candidates:
+        console.print(Text("candidates:" if resolution.status == "ambiguous" else "also:", style="dim"))
+        for i, c in enumerate(resolution.candidates, 1):
+            console.print(Text("  " + _candidate_line(i, c)))
+    if resolution.status == "ambiguous":
+        console.print(Text('Add a state to choose, e.g. "Springfield, IL".', style="dim"))
