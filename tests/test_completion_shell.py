@@ -85,6 +85,28 @@ def test_place_completion_through_typer_bash_protocol(fake_gaz: None) -> None:
     assert bash_complete(mini_app(), "crisisnav lookup Eug", 2) == ["Eugene,\\ OR", "Eugenia,\\ XX"]
 
 
+def test_typer_keeps_escaped_and_case_folded_matches(fake_gaz: None) -> None:
+    """Typer drops values that do not start with the typed word; ours must survive that after
+    a space (bash inserted "San\\ Francisco\\ ") and when the case differs ("eug")."""
+    app = mini_app()
+    assert bash_complete(app, "crisisnav lookup eug", 2) == ["Eugene,\\ OR", "Eugenia,\\ XX"]
+    assert bash_complete(app, "crisisnav lookup San\\ Francisco\\ ", 2) == [
+        "San\\ Francisco,\\ CA",
+        "San\\ Francisco\\ County,\\ CA",
+    ]
+    assert bash_complete(app, "crisisnav lookup Eugene --for TR", 4) == ["trans"]
+
+
+def test_zsh_gets_plain_values(fake_gaz: None) -> None:
+    env = {
+        "_CRISISNAV_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": "crisisnav lookup San\\ F",
+    }
+    res = CliRunner().invoke(mini_app(), [], env=env, prog_name="crisisnav")
+    assert res.exit_code == 0, res.output
+    assert '"San Francisco, CA"' in res.stdout and "\\ " not in res.stdout
+
+
 def test_audience_completion_through_typer_bash_protocol() -> None:
     got = bash_complete(mini_app(), "crisisnav lookup Eugene --for ", 4)
     assert got == list(AUDIENCES)
@@ -105,11 +127,23 @@ def test_a_broken_gazetteer_gives_no_completions_not_a_traceback(
 
 # ----------------------------------------------------------------------------- the real CLI
 
-REAL_ENV = {"_CRISISNAV_COMPLETE": "complete_bash"}
+_SHARED_CACHE: list[str] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One cache for this module's subprocesses, so the gazetteer index is built once."""
+    _SHARED_CACHE[:] = [str(tmp_path_factory.mktemp("completion-cache"))]
 
 
 def real_bash_complete(words: str, cword: int) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COMP_WORDS=words, COMP_CWORD=str(cword), **REAL_ENV)
+    env = dict(
+        os.environ,
+        COMP_WORDS=words,
+        COMP_CWORD=str(cword),
+        _CRISISNAV_COMPLETE="complete_bash",
+        CRISISNAV_CACHE_DIR=_SHARED_CACHE[0],
+    )
     return subprocess.run(
         [sys.executable, "-m", "crisisnav"], env=env, capture_output=True, text=True, timeout=120
     )
@@ -125,6 +159,12 @@ def test_real_cli_completes_audiences_for_lookup_for() -> None:
     proc = real_bash_complete("crisisnav lookup Eugene --for ve", 4)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["veterans"]
+
+
+def test_real_cli_completes_after_an_escaped_space() -> None:
+    proc = real_bash_complete("crisisnav lookup Eugene,\\ O", 2)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["Eugene,\\ OR"]
 
 
 def test_real_cli_completes_subcommands() -> None:

@@ -27,12 +27,28 @@ def _shell() -> str:
     return mode.removeprefix("complete_").removeprefix("source_")
 
 
+class Matched(str):
+    """A completion value that has already been matched against the word being completed.
+
+    Typer keeps only the values for which ``value.startswith(incomplete)`` is true. That test
+    cannot pass for a value escaped for bash ("San\\ Francisco,\\ CA" against the typed
+    "San Fr") or for a match that differs in case ("Eugene, OR" for "eug"), although both are
+    right. The values here were matched by the gazetteer (case, accents and punctuation folded),
+    so they report that they start with whatever was typed.
+    """
+
+    __slots__ = ()
+
+    def startswith(self, prefix: object, *args: object) -> bool:
+        return True
+
+
 def _for_shell(values: list[str]) -> list[str]:
     """Bash inserts completions literally, so "Eugene, OR" must arrive as "Eugene,\\ OR" or it
     becomes two words; zsh and fish quote the values themselves."""
-    if _shell() != "bash":
-        return values
-    return [_BASH_SPECIAL.sub(r"\\\1", v) for v in values]
+    if _shell() == "bash":
+        values = [_BASH_SPECIAL.sub(r"\\\1", v) for v in values]
+    return [Matched(v) for v in values]
 
 
 def _unescape(incomplete: str) -> str:
