@@ -223,6 +223,18 @@ needs_resolver = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache directory for this module's subprocesses (still never the real one), so the
+    gazetteer index is built once, not once per test."""
+    return tmp_path_factory.mktemp("sheet-subprocess-cache")
+
+
+@pytest.fixture(autouse=True)
+def _subprocess_cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRISISNAV_CACHE_DIR", str(shared_cache))
+
+
 def _run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("CRISISNAV_DATA", None)
@@ -266,3 +278,25 @@ def test_subprocess_batch(tmp_path: Path) -> None:
     proc = _run("sheet", "--batch", "-", "--out-dir", str(out), "--data", FIXTURE, stdin="Eugene, OR\nLane County, OR\n")
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["eugene-or.pdf", "lane-county-or.pdf"]
+
+
+@needs_resolver
+def test_batch_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    src = tmp_path / "p.txt"
+    src.write_text("Eugene, OR\nLane County, OR\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("CRISISNAV_DATA", "NO_COLOR")}
+    env.update({"TERM": "xterm-256color", "COLUMNS": "100"})
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "crisisnav", "sheet", "--batch", str(src), "--out-dir", str(tmp_path / "o"), "--data", FIXTURE],
+        env=env,
+        encoding="utf-8",
+        timeout=120,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    out = child.before or ""
+    assert "sheets" in out and "2/2" in out  # the bar's label and count drawn on the terminal
+    assert "2 sheet(s) written" in out

@@ -179,7 +179,11 @@ def sheet_cmd(
     """Printable one-page sheet of alternatives to police for a place (HTML, PDF, Markdown, text).
 
     Example: crisisnav sheet "Eugene, OR" --format pdf -o eugene.pdf
-    Batch:   crisisnav sheet --batch cities.txt --out-dir sheets/ --format pdf
+
+    Batch: crisisnav sheet --batch cities.txt --out-dir sheets/ --format pdf writes one file per
+    line named after the place (eugene-or.pdf), lists them on stdout, and never overwrites a
+    file it did not write unless --force. Exit 1 if any line was not found or not written,
+    else 3 if any was ambiguous, else 0.
     """
     paper = paper.strip().lower()
     if paper not in PAPERS:
