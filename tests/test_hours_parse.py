@@ -169,3 +169,51 @@ def test_single_rule_matches_a_brute_force_reading(
     assert is_open(sched, "Etc/GMT+5", when) is expected
     text = hours_text(sched, "Etc/GMT+5", when)
     assert text.startswith("Open now until" if expected else "Closed — opens")
+
+
+@pytest.mark.parametrize("tz", [LA, "America/New_York", "America/Phoenix", "Pacific/Honolulu",
+                                "America/Anchorage", "America/Indiana/Indianapolis"])  # fmt: skip
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 12, 1, 3, 0),
+        datetime(2026, 3, 8, 2, 30),  # a wall time that does not exist in most US zones
+        datetime(2026, 7, 4, 23, 59),
+        datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc),
+        datetime(2026, 3, 8, 10, 30, tzinfo=timezone.utc),
+    ],
+)
+def test_system_tz_path_agrees_with_zoneinfo(
+    tz: str, when: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crisisnav import hours
+
+    fast = hours.in_zone(tz, when)
+    fast_abbr = hours.zone_abbr(tz, when)
+    monkeypatch.setattr(hours, "_system_zone", lambda name: False)
+    slow = hours.in_zone(tz, when)
+    assert fast is not None and slow is not None
+    assert fast_abbr == hours.zone_abbr(tz, when)
+    if when.tzinfo is not None or when != datetime(2026, 3, 8, 2, 30):
+        assert fast.timestamp() == slow.timestamp() and fast.utcoffset() == slow.utcoffset()
+        assert (fast.weekday(), fast.hour, fast.minute) == (slow.weekday(), slow.hour, slow.minute)
+
+
+def test_tz_environment_is_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from crisisnav import hours
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    hours.in_zone(LA, datetime(2026, 12, 1, 3, 0))
+    hours.zone_abbr("America/Chicago")
+    assert os.environ["TZ"] == "Europe/Berlin"
+    monkeypatch.delenv("TZ")
+    hours.in_zone(LA, datetime(2026, 12, 1, 3, 0))
+    assert "TZ" not in os.environ
+
+
+def test_hostile_zone_names_are_unknown() -> None:
+    s = parse_hours(["mon-fri 08:00-17:00"])
+    for bad in ("../../etc/passwd", "/etc/localtime", "America/Nowhere", "", "UTC; rm -rf"):
+        assert is_open(s, bad, at("2026-11-30 10:00")) is None

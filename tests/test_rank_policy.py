@@ -281,7 +281,8 @@ def test_naive_at_is_local_time_at_the_place_and_aware_is_respected() -> None:
     out = rank.lookup(data, ok(EUGENE), at=at_utc)
     assert out.resources[0].open_now is False
     assert out.resources[0].hours_text == "Closed — opens 14:00 PT"
-    assert out.evaluated_at == at_utc.isoformat()
+    assert out.evaluated_at == "2026-12-01T04:00:00-08:00"  # the same instant, at the place
+    assert datetime.fromisoformat(out.evaluated_at) == at_utc
     naive = rank.lookup(data, ok(EUGENE), at=datetime(2026, 12, 1, 3, 0))
     assert naive.evaluated_at == "2026-12-01T03:00:00-08:00"
 

@@ -19,10 +19,12 @@ Pure apart from the standard library's zoneinfo (imported lazily).
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone, tzinfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEK = 7 * 24 * 60
@@ -32,16 +34,38 @@ _RULE_RE = re.compile(r"^(?P<days>[a-z,\-]+) (?P<start>\d\d:\d\d)-(?P<end>\d\d:\
 _ZONE_ABBR_BY_STD_OFFSET = {-4: "AT", -5: "ET", -6: "CT", -7: "MT", -8: "PT", -9: "AKT", -10: "HT"}
 
 
-@dataclass(frozen=True)
 class Schedule:
     """Parsed hours: `always` for 24/7, else weekly intervals in minutes from Monday 00:00.
 
     Intervals are merged and sorted; an overnight span that runs past Sunday midnight is
-    split so every interval lies within [0, one week)."""
+    split so every interval lies within [0, one week). Immutable by convention. (A plain
+    class, not a dataclass: building dataclasses at import time costs start-up time.)"""
 
-    always: bool
-    intervals: tuple[tuple[int, int], ...] = ()
-    rules: tuple[str, ...] = ()
+    __slots__ = ("always", "intervals", "rules")
+
+    def __init__(
+        self,
+        always: bool,
+        intervals: tuple[tuple[int, int], ...] = (),
+        rules: tuple[str, ...] = (),
+    ) -> None:
+        self.always = always
+        self.intervals = intervals
+        self.rules = rules
+
+    def _key(self) -> tuple[bool, tuple[tuple[int, int], ...], tuple[str, ...]]:
+        return (self.always, self.intervals, self.rules)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Schedule) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Schedule(always={self.always!r}, intervals={self.intervals!r}, rules={self.rules!r})"
+        )
 
 
 def _parse_time(text: str, rule: str, *, end: bool) -> int:
@@ -148,7 +172,7 @@ def _merge(raw: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 
 def zone(tz: str | None) -> tzinfo | None:
-    """The IANA zone, or None when missing or unknown."""
+    """The IANA zone as a zoneinfo object, or None when missing or unknown."""
     if not tz:
         return None
     try:
@@ -159,14 +183,66 @@ def zone(tz: str | None) -> tzinfo | None:
         return None
 
 
-def _local(tz: str | None, at: datetime) -> datetime | None:
-    """`at` as wall-clock time in zone tz; a naive `at` is taken to be wall-clock time there."""
+# Start-up matters (DESIGN.md, Targets): importing zoneinfo costs more than the whole ranking,
+# so on POSIX systems with a system time-zone database the C library does the conversion
+# (TZ + time.tzset, restored afterwards). Elsewhere, or for a zone the system lacks, zoneinfo.
+_TZDIRS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
+_SYSTEM_ZONES: dict[str, bool] = {}
+
+
+def _system_zone(tz: str) -> bool:
+    known = _SYSTEM_ZONES.get(tz)
+    if known is None:
+        known = (
+            hasattr(time, "tzset")
+            and not tz.startswith(("/", "."))
+            and ".." not in tz
+            and all(ch.isalnum() or ch in "/_-+" for ch in tz)
+            and any(os.path.isfile(os.path.join(d, tz)) for d in _TZDIRS)
+        )
+        _SYSTEM_ZONES[tz] = known
+    return known
+
+
+@contextmanager
+def _tz_env(tz: str) -> Iterator[None]:
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = tz
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def in_zone(tz: str | None, at: datetime) -> datetime | None:
+    """`at` as an aware datetime carrying zone tz's UTC offset at that instant; a naive `at` is
+    wall-clock time in tz. None when tz is missing or unknown."""
+    if not tz:
+        return None
+    if _system_zone(tz):
+        with _tz_env(tz):
+            if at.tzinfo is None:
+                ts = time.mktime(
+                    (at.year, at.month, at.day, at.hour, at.minute, at.second, 0, 0, -1)
+                )
+                ts += at.microsecond / 1e6
+            else:
+                ts = at.timestamp()
+            offset = time.localtime(ts).tm_gmtoff
+        return datetime.fromtimestamp(ts, timezone(timedelta(seconds=offset)))
     z = zone(tz)
     if z is None:
         return None
-    if at.tzinfo is None:
-        return at.replace(tzinfo=z)
-    return at.astimezone(z)
+    return at.replace(tzinfo=z) if at.tzinfo is None else at.astimezone(z)
+
+
+def _local(tz: str | None, at: datetime) -> datetime | None:
+    return in_zone(tz, at)
 
 
 def _minute_of_week(local: datetime) -> int:
@@ -188,17 +264,25 @@ def is_open(schedule: Schedule, tz: str | None, at: datetime) -> bool | None:
 
 def zone_abbr(tz: str | None, at: datetime | None = None) -> str:
     """Short US zone names (PT, MT, CT, ET, AKT, HT, AT); else the zone's own abbreviation."""
-    z = zone(tz)
-    if z is None:
-        return tz or ""
-    when = at or datetime(2026, 1, 15, 12, 0)
-    local = when.replace(tzinfo=z) if when.tzinfo is None else when.astimezone(z)
-    offset = local.utcoffset() or timedelta(0)
-    dst = local.dst() or timedelta(0)
-    std_hours = (offset - dst).total_seconds() / 3600
+    if not tz:
+        return ""
+    if _system_zone(tz):
+        with _tz_env(tz):
+            std_hours = -time.timezone / 3600
+            name = time.tzname[0]
+    else:
+        z = zone(tz)
+        if z is None:
+            return tz
+        when = at or datetime(2026, 1, 15, 12, 0)
+        local = when.replace(tzinfo=z) if when.tzinfo is None else when.astimezone(z)
+        offset = local.utcoffset() or timedelta(0)
+        dst = local.dst() or timedelta(0)
+        std_hours = (offset - dst).total_seconds() / 3600
+        name = local.tzname() or tz
     if std_hours.is_integer() and int(std_hours) in _ZONE_ABBR_BY_STD_OFFSET:
         return _ZONE_ABBR_BY_STD_OFFSET[int(std_hours)]
-    return local.tzname() or str(tz)
+    return name
 
 
 def _clock(minute_of_week: int) -> str:

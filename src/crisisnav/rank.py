@@ -35,7 +35,6 @@ Decisions this module makes where DESIGN.md is silent (tests lock each one):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from crisisnav import hours as hours_mod
@@ -174,23 +173,38 @@ def is_stale(verified: date, on: date) -> bool:
 
 
 def _aware(at: datetime | None, place: Place | None) -> datetime:
+    """The evaluation time, aware, shown at the place's UTC offset when the place has a zone."""
+    tz = place.timezone if place else None
     if at is None:
-        return datetime.now(timezone.utc)
-    if at.tzinfo is not None:
-        return at
-    zone = hours_mod.zone(place.timezone if place else None)
-    return at.replace(tzinfo=zone or timezone.utc)
+        at = datetime.now(timezone.utc)
+    local = hours_mod.in_zone(tz, at)
+    if local is not None:
+        return local
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
-@dataclass(frozen=True)
 class _Candidate:
-    resource: Resource
-    section: str
-    scope: str
-    open_now: bool | None
-    hours_text: str
-    stale: bool
-    moved_for: str | None
+    """An applicable option before ordering (a plain class: dataclasses cost start-up time)."""
+
+    __slots__ = ("resource", "section", "scope", "open_now", "hours_text", "stale", "moved_for")
+
+    def __init__(
+        self,
+        resource: Resource,
+        section: str,
+        scope: str,
+        open_now: bool | None,
+        hours_text: str,
+        stale: bool,
+        moved_for: str | None,
+    ) -> None:
+        self.resource = resource
+        self.section = section
+        self.scope = scope
+        self.open_now = open_now
+        self.hours_text = hours_text
+        self.stale = stale
+        self.moved_for = moved_for
 
 
 def _section_for(resource: Resource, audiences: Sequence[str]) -> tuple[str, str | None]:

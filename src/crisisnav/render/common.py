@@ -6,7 +6,6 @@ Every dataset or query string goes through safe.inert before it becomes a span.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from crisisnav.models import Contact, LookupResult, Notice, Place, RankedResource
@@ -29,11 +28,17 @@ POLICE_GENERIC = {
 }
 
 
-@dataclass
 class Line:
-    spans: list[Span] = field(default_factory=list)
-    indent: int = 0
-    kind: str = "text"  # text | blank | section
+    """One output line: styled spans, an indent, and a kind (text | blank | section)."""
+
+    __slots__ = ("spans", "indent", "kind")
+
+    def __init__(
+        self, spans: list[Span] | None = None, indent: int = 0, kind: str = "text"
+    ) -> None:
+        self.spans: list[Span] = spans if spans is not None else []
+        self.indent = indent
+        self.kind = kind
 
 
 def contact_text(c: Contact) -> str:
