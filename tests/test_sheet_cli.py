@@ -138,11 +138,20 @@ def test_filters_reach_the_sheet(runner: CliRunner) -> None:
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--no-911"])
     assert res.exit_code == 0, res.output
     assert "Fixture Eugene Police CIT" not in res.stdout
-    assert "nothing reached only through 911" in res.stdout
+    assert "Only entries not reached only through 911." in res.stdout
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--language", "es"])
     assert res.exit_code == 0, res.output
     assert "Fixture National Crisis Line" in res.stdout
     assert "Fixture Text Line" not in res.stdout
+
+
+def test_for_audience_gets_its_own_first_section(runner: CliRunner) -> None:
+    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--for", "trans"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[3] == "FOR TRANS PEOPLE"
+    assert lines[5] == "Fixture Trans Peer Line"
+    assert "Listed first: for trans people." in lines[1]
 
 
 # --------------------------------------------------------------------------- batch

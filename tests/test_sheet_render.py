@@ -304,7 +304,9 @@ def test_filters_are_named_in_the_subtitle() -> None:
         fake_result(), filters={"for": ["trans"], "contact": "phone", "language": "es", "no_911": True}
     )
     sheet = sc.build_sheet(result, printed=PRINTED, source="x")
-    assert "Only entries for trans; reached by phone; in Spanish; nothing reached only through 911." in sheet.subtitle
+    assert sheet.subtitle.endswith(
+        " Only entries reached by phone; in Spanish; not reached only through 911. Listed first: for trans people."
+    )
 
 
 def test_embedded_font_covers_latin_1_and_latin_extended_a() -> None:

@@ -62,6 +62,13 @@ SECTION_TITLES = {
     "directories": "Find more help",
 }
 
+
+
+def section_title(key: str) -> str:
+    """Printed heading of a section; an audience asked for with --for gets "For X people"."""
+    return SECTION_TITLES.get(key) or f"For {clean_text(key)} people"
+
+
 LANGUAGE_NAMES = {
     "en": "English",
     "es": "Spanish",
@@ -338,19 +345,21 @@ class Sheet:
 
 
 def _filters_text(filters: dict[str, object]) -> str:
-    bits: list[str] = []
+    """The subtitle's words for the options used: what was left out, and what comes first."""
+    only: list[str] = []
+    if filters.get("contact"):
+        only.append(f"reached by {clean_text(filters['contact'])}")
+    if filters.get("language"):
+        lang = clean_text(filters["language"])
+        only.append("in " + LANGUAGE_NAMES.get(lang.lower(), lang))
+    if filters.get("no_911"):
+        only.append("not reached only through 911")
+    out = f" Only entries {'; '.join(only)}." if only else ""
     aud = filters.get("audiences") or filters.get("for")
     if aud:
         seq = aud if isinstance(aud, (list, tuple)) else [aud]
-        bits.append("for " + ", ".join(clean_text(a) for a in seq))
-    if filters.get("contact"):
-        bits.append(f"reached by {clean_text(filters['contact'])}")
-    if filters.get("language"):
-        lang = clean_text(filters["language"])
-        bits.append("in " + LANGUAGE_NAMES.get(lang.lower(), lang))
-    if filters.get("no_911"):
-        bits.append("nothing reached only through 911")
-    return "; ".join(bits)
+        out += " Listed first: " + ", ".join(f"for {clean_text(a)} people" for a in seq) + "."
+    return out
 
 
 def dataset_source(path: str, sha256: str, version: str) -> str:
@@ -405,9 +414,7 @@ def build_sheet(
     )
     query = lookup_query(place)
     subtitle = "Alternatives to calling the police, least police involvement first."
-    ftext = _filters_text(filters if filters is not None else result.filters)
-    if ftext:
-        subtitle += f" Only entries {ftext}."
+    subtitle += _filters_text(filters if filters is not None else result.filters)
     return Sheet(
         title=f"Crisis help without police — {clean_text(place.label())}",
         subtitle=subtitle,
@@ -487,7 +494,7 @@ def entry_lines(e: SheetEntry) -> tuple[Line, ...]:
 
 
 def section_block(key: str, continued: bool = False) -> Block:
-    title = SECTION_TITLES.get(key, key) + (" (continued)" if continued else "")
+    title = section_title(key) + (" (continued)" if continued else "")
     return Block("section", (Line("section", title),), key)
 
 
@@ -721,7 +728,7 @@ def render_plain(sheet: Sheet) -> str:
     """The whole sheet as plain text (not cut to a page; nothing left out)."""
     out = [sheet.title, sheet.subtitle, ""]
     for key, entries in sheet.sections:
-        heading = SECTION_TITLES.get(key, key).upper()
+        heading = section_title(key).upper()
         out.append(heading)
         out.append("-" * len(heading))
         for e in entries:
@@ -760,7 +767,7 @@ def render_markdown(sheet: Sheet) -> str:
     """The whole sheet as Markdown (not cut to a page; nothing left out)."""
     out = [f"# {md_escape(sheet.title)}", "", md_escape(sheet.subtitle), ""]
     for key, entries in sheet.sections:
-        out.append(f"## {md_escape(SECTION_TITLES.get(key, key))}")
+        out.append(f"## {md_escape(section_title(key))}")
         out.append("")
         for e in entries:
             out.append(f"### {md_escape(e.name)}")
