@@ -341,3 +341,19 @@ def test_pdf_draws_in_black_only() -> None:
     gray = re.findall(r"(?m)(?:^|\s)([\d.]+) (?:g|G)\b", ops)
     assert all(float(v) == 0 for triple in rgb for v in triple)
     assert all(float(v) == 0 for v in gray)
+
+
+def test_notices_are_grouped_ended_first_then_good_to_know() -> None:
+    from crisisnav.models import Notice
+
+    result = fake_result()
+    result = dataclasses.replace(
+        result, notices=(Notice("coverage-gap", "Fixture gap notice."), *result.notices)
+    )
+    sheet = sc.build_sheet(result, printed=PRINTED, source="x")
+    bottom = [(ln.role, ln.text) for ln in sc.bottom_lines(sheet)]
+    heads = [t for r, t in bottom if r == "notice_head"]
+    assert heads == ["No longer available — do not use old flyers for these:", "Good to know:"]
+    texts = [t for r, t in bottom if r == "notice"]
+    assert texts[-1] == "Fixture gap notice."
+    assert all("has ended" in t or "has suspended" in t for t in texts[:-1])

@@ -290,7 +290,7 @@ class Sheet:
     subtitle: str
     lookup_command: str
     sections: tuple[tuple[str, tuple[SheetEntry, ...]], ...]  # (section key, entries), in order
-    notices: tuple[str, ...]
+    notices: tuple[tuple[str, str], ...]  # (group, text): "ended" (ended/suspended) first, then "note"
     printed: date
     source: str
     omitted: int = 0  # entries left out to fit the page
@@ -408,9 +408,11 @@ def build_sheet(
             order.append(item.section)
         by_section[item.section].append(entry)
     notices = tuple(
-        clean_text(n.text)
-        for n in sorted(result.notices, key=lambda n: 0 if n.kind in ("ended", "suspended") else 1)
-        if clean_text(n.text)
+        sorted(
+            (("ended" if n.kind in ("ended", "suspended") else "note"), clean_text(n.text))
+            for n in result.notices
+            if clean_text(n.text)
+        )
     )
     query = lookup_query(place)
     subtitle = "Alternatives to calling the police, least police involvement first."
@@ -511,12 +513,20 @@ def header_lines(sheet: Sheet) -> tuple[Line, ...]:
     return (Line("title", sheet.title), Line("subtitle", sheet.subtitle))
 
 
+NOTICE_HEADS = (
+    ("ended", "No longer available — do not use old flyers for these"),
+    ("note", "Good to know"),
+)
+
+
 def bottom_lines(sheet: Sheet) -> tuple[Line, ...]:
     """Notices, the omitted line and the footer: printed full width at the foot of the page."""
     lines: list[Line] = []
-    if sheet.notices:
-        lines.append(Line("notice_head", "No longer available — do not use old flyers for these:"))
-        lines.extend(Line("notice", n) for n in sheet.notices)
+    for group, head in NOTICE_HEADS:
+        texts = [t for g, t in sheet.notices if g == group]
+        if texts:
+            lines.append(Line("notice_head", head + ":"))
+            lines.extend(Line("notice", t) for t in texts)
     omitted = sheet.omitted_line()
     if omitted:
         lines.append(Line("omitted", omitted))
@@ -742,10 +752,12 @@ def render_plain(sheet: Sheet) -> str:
             if e.caveat:
                 out.append(f"  Note: {e.caveat}")
             out.append("")
-    if sheet.notices:
-        out.append("NO LONGER AVAILABLE - do not use old flyers for these:")
-        out.extend(f"  * {n}" for n in sheet.notices)
-        out.append("")
+    for group, head in NOTICE_HEADS:
+        texts = [t for g, t in sheet.notices if g == group]
+        if texts:
+            out.append(head.upper() + ":")
+            out.extend(f"  * {t}" for t in texts)
+            out.append("")
     omitted = sheet.omitted_line()
     if omitted:
         out.append(omitted)
@@ -786,11 +798,13 @@ def render_markdown(sheet: Sheet) -> str:
             if e.caveat:
                 out.append(f"- Note: {md_escape(e.caveat)}")
             out.append("")
-    if sheet.notices:
-        out.append("## No longer available — do not use old flyers for these")
-        out.append("")
-        out.extend(f"- {md_escape(n)}" for n in sheet.notices)
-        out.append("")
+    for group, head in NOTICE_HEADS:
+        texts = [t for g, t in sheet.notices if g == group]
+        if texts:
+            out.append(f"## {head}")
+            out.append("")
+            out.extend(f"- {md_escape(t)}" for t in texts)
+            out.append("")
     omitted = sheet.omitted_line()
     if omitted:
         out.append(f"**{md_escape(omitted)}**")
