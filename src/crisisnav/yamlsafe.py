@@ -56,7 +56,8 @@ class MScalar(Node):
     def __init__(
         self, line: int, col: int, value: Any, raw: str, plain: bool, tag: str, style: str | None
     ) -> None:
-        super().__init__(line, col)
+        self.line = line
+        self.col = col
         self.value = value  # what PyYAML's safe loader would give (str for anything tagged)
         self.raw = raw  # the text as written
         self.plain = plain  # unquoted
@@ -225,9 +226,14 @@ def _events(text: str) -> Iterator[Any]:
 
     loader_cls = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
     loader = loader_cls(text)
+    get = loader.get_event
+    end = yaml.StreamEndEvent
     try:
-        while loader.check_event():
-            yield loader.get_event()
+        while True:
+            ev = get()
+            if ev is None or type(ev) is end:
+                return
+            yield ev
     finally:
         loader.dispose()
 
@@ -237,7 +243,7 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     import yaml
 
     problems: list[Problem] = []
-    resolver = _Resolver()
+    resolve = _Resolver().resolve
     root: Node | None = None
     stack: list[Node] = []
     documents = 0
@@ -249,7 +255,7 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                 root = node
             return
         top = stack[-1]
-        if isinstance(top, MSeq):
+        if type(top) is MSeq:
             top.items.append(node)
             return
         assert isinstance(top, MMap)
@@ -290,38 +296,59 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                         fix="remove the tag; quote the value if it must be text")  # fmt: skip
             )
 
+    scalar_t, map_t, seq_t = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     try:
         for ev in _events(text):
+            et = type(ev)
+            if et in ends:
+                stack.pop()
+                continue
             mark = ev.start_mark
             line, col = mark.line + 1, mark.column + 1
-            if isinstance(ev, yaml.ScalarEvent):
-                check_props(ev, line, col)
+            if et is scalar_t:
                 raw = ev.value
+                if ev.anchor is not None or ev.tag is not None:
+                    check_props(ev, line, col)
                 if ev.tag is None and ev.implicit[0]:
-                    tag, value = resolver.resolve(raw)
-                    attach(MScalar(line, col, value, raw, True, tag, None))
+                    tag, value = resolve(raw)
+                    node: Node = MScalar(line, col, value, raw, True, tag, None)
                 else:
-                    attach(MScalar(line, col, raw, raw, False, STR_TAG, ev.style or None))
-            elif isinstance(ev, yaml.MappingStartEvent):
+                    node = MScalar(line, col, raw, raw, False, STR_TAG, ev.style or None)
+                top = stack[-1] if stack else None
+                if type(top) is MMap:  # the common cases, inlined
+                    key_node = top._key
+                    if key_node is None:
+                        top._key = node
+                        continue
+                    if type(key_node) is MScalar:
+                        name = key_node.raw if key_node.plain else str(key_node.value)
+                        if name not in top.pairs:
+                            top.pairs[name] = (key_node, node)
+                            top._key = None
+                            continue
+                elif type(top) is MSeq:
+                    top.items.append(node)
+                    continue
+                attach(node)
+            elif et is map_t:
                 check_props(ev, line, col)
                 m = MMap(line, col)
                 attach(m)
                 stack.append(m)
-            elif isinstance(ev, yaml.SequenceStartEvent):
+            elif et is seq_t:
                 check_props(ev, line, col)
-                s = MSeq(line, col)
-                attach(s)
-                stack.append(s)
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-            elif isinstance(ev, yaml.AliasEvent):
+                sq = MSeq(line, col)
+                attach(sq)
+                stack.append(sq)
+            elif et is yaml.AliasEvent:
                 problems.append(
                     problem(path, line, col, "alias",
                             f"alias '*{ev.anchor}': anchors and aliases are not allowed",
                             fix="write the value out in full")  # fmt: skip
                 )
                 attach(MScalar(line, col, None, "*" + str(ev.anchor), False, NULL_TAG, None))
-            elif isinstance(ev, yaml.DocumentStartEvent):
+            elif et is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     problems.append(
