@@ -357,3 +357,18 @@ def test_notices_are_grouped_ended_first_then_good_to_know() -> None:
     texts = [t for r, t in bottom if r == "notice"]
     assert texts[-1] == "Fixture gap notice."
     assert all("has ended" in t or "has suspended" in t for t in texts[:-1])
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("[click](https://evil.example)", "\\[click\\](https://evil.example)"),
+        ("<b>bold</b>", "&lt;b&gt;bold&lt;/b&gt;"),
+        ("*not* _emphasis_", "\\*not\\* \\_emphasis\\_"),
+        ("- not a list", "\\- not a list"),
+        ("1. not a list", "1\\. not a list"),
+        ("Plain (with parentheses)", "Plain (with parentheses)"),
+    ],
+)
+def test_markdown_escaping(raw: str, escaped: str) -> None:
+    assert sc.md_escape(raw) == escaped

@@ -765,14 +765,15 @@ def render_plain(sheet: Sheet) -> str:
     return "\n".join(out) + "\n"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")  # [ ] escaped, so no ( ) can make a link
 
 
 def md_escape(text: str) -> str:
     """Markdown with no live markup from data: specials backslash-escaped, & < > as entities."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\s*)([-=]|\d+\.)", r"\1\\\2", text)
+    text = re.sub(r"^(\s*)([-=+])", r"\1\\\2", text)
+    return re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", text)
 
 
 def render_markdown(sheet: Sheet) -> str:
