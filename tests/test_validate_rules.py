@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -36,6 +37,20 @@ def _manifest() -> list[tuple[str, int, int, str, int]]:
 
 
 MANIFEST = _manifest()
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One cache dir for this module's subprocesses, so the places index is built only once."""
+    return str(tmp_path_factory.mktemp("shared-cache"))
+
+
+def _run(args: list[str], cache_dir: str, **kw: Any) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, CRISISNAV_CACHE_DIR=cache_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "crisisnav", *args], capture_output=True, text=True, timeout=120,
+        env=env, **kw,
+    )  # fmt: skip
 
 
 def test_manifest_covers_every_file_and_every_rule() -> None:
@@ -161,29 +176,22 @@ def test_too_large_is_refused_without_reading(tmp_path: Path) -> None:
         (["validate", "/nonexistent/crisisnav/data.yaml"], 4, "file-missing"),
     ],
 )
-def test_real_subprocess(args: list[str], rc: int, needle: str, tmp_path: Path) -> None:
-    env = dict(os.environ)
-    proc = subprocess.run(
-        [sys.executable, "-m", "crisisnav", *args],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env,
-    )  # fmt: skip
+def test_real_subprocess(args: list[str], rc: int, needle: str, tmp_path: Path, shared_cache: str) -> None:
+    proc = _run(args, shared_cache, cwd=tmp_path)
     assert proc.returncode == rc, proc.stdout + proc.stderr
     assert needle in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
-def test_fifo_does_not_block_a_real_process(tmp_path: Path) -> None:
+def test_fifo_does_not_block_a_real_process(tmp_path: Path, shared_cache: str) -> None:
     fifo = tmp_path / "data.yaml"
     os.mkfifo(fifo)
-    proc = subprocess.run(
-        [sys.executable, "-m", "crisisnav", "validate", str(fifo)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    proc = _run(["validate", str(fifo)], shared_cache)
     assert proc.returncode == 4
     assert "not-a-file" in proc.stdout
 
 
-def test_python_tag_is_never_executed(tmp_path: Path) -> None:
+def test_python_tag_is_never_executed(tmp_path: Path, shared_cache: str) -> None:
     marker = tmp_path / "pwned-marker"
     evil = tmp_path / "evil.yaml"
     evil.write_text(
@@ -195,10 +203,7 @@ def test_python_tag_is_never_executed(tmp_path: Path) -> None:
     assert [(p.line, p.code) for p in problems if p.code == "tag"] == [(2, "tag"), (3, "tag")]
     result = CliRunner().invoke(app, ["validate", str(evil)])
     assert result.exit_code == 1
-    proc = subprocess.run(
-        [sys.executable, "-m", "crisisnav", "validate", str(evil)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    proc = _run(["validate", str(evil)], shared_cache)
     assert proc.returncode == 1 and "tag" in proc.stdout
     assert not marker.exists()
 
