@@ -153,3 +153,19 @@ def make_resource(**overrides: object) -> object:
     }
     fields.update(overrides)
     return Resource(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache directory already holding the gazetteer index, shared by subprocess tests that are
+    not about the cache (a cold build costs seconds per process)."""
+    d = tmp_path_factory.mktemp("warm-cache")
+    proc = subprocess.run(
+        [sys.executable, "-m", "crisisnav", "lookup", "97401", "--format", "json"],
+        capture_output=True,
+        timeout=120,
+        env=child_env({"CRISISNAV_CACHE_DIR": str(d)}),
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return d
