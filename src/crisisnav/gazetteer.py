@@ -95,8 +95,10 @@ class _Table:
 
     def ids_at(self, i: int) -> tuple[int, ...]:
         self.keys()
-        assert self._starts is not None and self._ids is not None
-        return tuple(self._ids[self._starts[i] : self._starts[i + 1]])
+        starts, ids = self._starts, self._ids
+        assert starts is not None and ids is not None
+        a, b = starts[i], starts[i + 1]
+        return (ids[a],) if b - a == 1 else tuple(ids[a:b])
 
     def get(self, key: str) -> tuple[int, ...]:
         keys = self.keys()
@@ -109,8 +111,11 @@ class _Table:
         return bool(self.get(key))
 
     def items(self) -> Iterator[tuple[str, tuple[int, ...]]]:
-        for i, k in enumerate(self.keys()):
-            yield k, self.ids_at(i)
+        keys = self.keys()
+        starts, ids = self._starts, self._ids
+        assert starts is not None and ids is not None
+        for i, k in enumerate(keys):
+            yield k, tuple(ids[starts[i] : starts[i + 1]])
 
 
 class Gazetteer:
@@ -389,19 +394,22 @@ class Gazetteer:
 
     # ----- fuzzy-matching support (used by resolve on a miss) ---------------------------
     def fuzzy_choices(self, scope: str) -> tuple[list[str], list[tuple[int, ...]]]:
-        """Keys and their place ids for fuzzy matching within a state ("OR") or the nation ("")."""
-        got = self._fuzzy_choices.get(scope)
-        if got is None:
-            merged: dict[str, list[int]] = defaultdict(list)
+        """Keys and their place ids for fuzzy matching within a state ("OR") or the nation ("").
+        All scopes are prepared in one pass over the tables, on first use."""
+        if not self._fuzzy_choices:
+            merged: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+            nation: dict[str, list[int]] = defaultdict(list)
+            states = self._states
             for table in (self.city_keys, self.county_base):
                 for key, ids in table.items():
                     for pid in ids:
-                        if not scope or self.state(pid) == scope:
-                            merged[key].append(pid)
-            keys = sorted(merged)
-            got = (keys, [tuple(merged[k]) for k in keys])
-            self._fuzzy_choices[scope] = got
-        return got
+                        nation[key].append(pid)
+                        merged[states[2 * pid : 2 * pid + 2]][key].append(pid)
+            merged[""] = nation
+            for sc, table_ in merged.items():
+                keys = sorted(table_)
+                self._fuzzy_choices[sc] = (keys, [tuple(table_[k]) for k in keys])
+        return self._fuzzy_choices.get(scope, ([], []))
 
 
 def _unmarshal(blob: bytes | None) -> Any:

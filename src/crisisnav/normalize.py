@@ -57,7 +57,7 @@ _STATE_ABBREVS: dict[str, str] = {
 }  # fmt: skip
 
 # Trailing words meaning "in the US", dropped.
-_USA_SUFFIXES = ("united states of america", "united states", "usa", "us", "america", "u s a")
+_USA_SUFFIXES = ("united states of america", "united states", "usa", "us", "u s a")  # not "america": Young America, MN
 
 # Trailing words that put a query outside the US: countries and Canadian provinces.
 FOREIGN: frozenset[str] = frozenset(
@@ -129,10 +129,7 @@ def normalize(text: str) -> str:
         words = text.lower().replace(",", " ").split()
         if not words:
             return ""
-        words = [_WORDS.get(w, w) for w in words]
-        if len(words) > 1 and words[0] in _LEADING_DIRECTIONS:
-            words[0] = _LEADING_DIRECTIONS[words[0]]
-        return " ".join(words)
+        return _expand(words)
     s = text.translate(_CHAR_MAP)
     if not s.isascii():
         s = unicodedata.normalize("NFKD", s)
@@ -145,7 +142,14 @@ def normalize(text: str) -> str:
     words = _NON_WORD.sub(" ", s).split()
     if not words:
         return ""
+    return _expand(words)
+
+
+def _expand(words: list[str]) -> str:
+    last = words[-1]
     words = [_WORDS.get(w, w) for w in words]
+    if last == "mt":  # a final "MT" is Montana ("Helena MT"), not "Mount"
+        words[-1] = "mt"
     if len(words) > 1 and words[0] in _LEADING_DIRECTIONS:
         words[0] = _LEADING_DIRECTIONS[words[0]]
     return " ".join(words)

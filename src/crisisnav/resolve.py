@@ -288,8 +288,11 @@ def _fuzzy_matches(gaz: Gazetteer, scope: str, items: Sequence[_Pending]) -> lis
         n, k = len(item.name), item.edits
         if k > 0 and n > 0:
             cutoff = _prefilter_cutoff(n, k)
+            # Nationwide a different first letter costs one more edit, so with one edit allowed
+            # only names starting with the same letter can match: search just those.
+            first = item.name[0] if (not scope and k == 1) else ""
             for length in range(max(1, n - k), n + k + 1):
-                bucket = buckets.get(length)
+                bucket = buckets.get((first, length))
                 if not bucket:
                     continue
                 bkeys, bidx = bucket
@@ -306,17 +309,21 @@ def _fuzzy_matches(gaz: Gazetteer, scope: str, items: Sequence[_Pending]) -> lis
     return out
 
 
-_BUCKETS: dict[tuple[int, str], dict[int, tuple[list[str], list[int]]]] = {}
+_Buckets = dict[tuple[str, int], tuple[list[str], list[int]]]
+_BUCKETS: dict[tuple[int, str], _Buckets] = {}
 
 
-def _length_buckets(gaz: Gazetteer, scope: str, keys: list[str]) -> dict[int, tuple[list[str], list[int]]]:
+def _length_buckets(gaz: Gazetteer, scope: str, keys: list[str]) -> _Buckets:
+    """Choices grouped by length ("", n), and nationwide also by first letter and length (c, n)."""
     got = _BUCKETS.get((id(gaz), scope))
     if got is None:
         got = {}
         for i, k in enumerate(keys):
-            bucket = got.setdefault(len(k), ([], []))
-            bucket[0].append(k)
-            bucket[1].append(i)
+            groups = [("", len(k))] if scope else [("", len(k)), (k[:1], len(k))]
+            for g in groups:
+                bucket = got.setdefault(g, ([], []))
+                bucket[0].append(k)
+                bucket[1].append(i)
         _BUCKETS[(id(gaz), scope)] = got
     return got
 
