@@ -24,11 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from places_accuracy import Naive, place_id  # noqa: E402
-
 from crisisnav.gazetteer import Gazetteer, load  # noqa: E402
 from crisisnav.normalize import STATES  # noqa: E402
 from crisisnav.resolve import resolve_many  # noqa: E402
+from places_accuracy import Naive, place_id  # noqa: E402
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
