@@ -517,7 +517,8 @@ class _Checker:
                          fix=f"add '{detail}:'")  # fmt: skip
         elif keyword == "type":
             want = " or ".join(_TYPE_WORDS.get(t, t) for t in detail)
-            self.add(node, "wrong-type", f"'{field}' must be {want}, not {_describe(value)}",
+            what = f"each item of '{field}'" if path and isinstance(path[-1], int) else f"'{field}'"
+            self.add(node, "wrong-type", f"{what} must be {want}, not {_describe(value)}",
                      rid=rid, fix="quote it" if "string" in detail and _json_type(value) in
                      ("integer", "number", "boolean") else None)  # fmt: skip
         elif keyword in ("enum", "const"):
