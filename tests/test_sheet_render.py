@@ -73,7 +73,7 @@ def test_pdf_one_page_with_every_name_number_and_footer_date() -> None:
     assert "FixtureOregonPeerRespitehassuspended" in flat
     # title and plain-words police lines
     assert _squash("Crisis help without police — Eugene, Lane County, OR") in flat
-    assert "Policeareneverinvolved" in flat
+    assert "Nopoliceunlessyouaskforthem" in flat
     assert "Maycontact911ifthereisimminentdanger" in flat
     assert "Onlyreachedthrough911—askforaCIT-trainedofficer" in flat
     # clickable contacts
@@ -220,7 +220,7 @@ def test_html_overflow_says_how_many_were_left_out() -> None:
 @pytest.mark.parametrize(
     ("rid", "expected"),
     [
-        ("fixture-oregon-warmline", "Police are never involved"),
+        ("fixture-oregon-warmline", "No police unless you ask for them"),
         ("fixture-national-crisis-line", "May contact 911 if there is imminent danger"),
         ("fixture-lane-mobile-team", "May contact 911 if there is imminent danger"),
         (
@@ -230,7 +230,7 @@ def test_html_overflow_says_how_many_were_left_out() -> None:
         ("fixture-eugene-police-cit", "Police respond. Only reached through 911 — ask for a CIT-trained officer"),
         (
             "fixture-eugene-community-responder",
-            "Police are never involved. Reached through the police non-emergency line",
+            "No police unless you ask for them. Reached through the police non-emergency line",
         ),
     ],
 )

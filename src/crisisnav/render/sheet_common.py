@@ -103,7 +103,7 @@ def police_line(resource: Resource) -> str:
             ask = m.group(1) if m else None
         parts.append("Only reached through 911 — " + (ask or "a dispatcher decides who comes"))
     elif resource.police == "none":
-        parts.append("Police are never involved")
+        parts.append("No police unless you ask for them")
     elif resource.police == "possible":
         parts.append("May contact 911 if there is imminent danger")
     if resource.dispatch == "via-non-emergency":
