@@ -147,7 +147,9 @@ def test_color_always_and_never() -> None:
 # ---------------------------------------------------------------- batch
 
 
-BATCH_LINES = b"Eugene, OR\n\nSpringfield\n\xff\xfebad\n97401\r\nqxzv blorptown\n" + b"x" * 400 + b"\n"
+BATCH_LINES = (
+    b"Eugene, OR\n\nSpringfield\n\xff\xfebad\n97401\r\nqxzv blorptown\n" + b"x" * 400 + b"\n"
+)
 
 
 def _statuses(out: str) -> list[tuple[str, str]]:
@@ -176,7 +178,10 @@ def test_batch_from_file_and_formats(tmp_path: Path) -> None:
     as_json = invoke("lookup", "--batch", str(f), *BASE, "--format", "json")
     assert [x["query"] for x in json.loads(as_json.stdout)] == ["Eugene, OR", "Denver"]
     as_csv = invoke("lookup", "--batch", str(f), *BASE, "--format", "csv").stdout.splitlines()
-    assert as_csv[0].startswith("query,result,") and sum(1 for x in as_csv if x.startswith("query,")) == 1
+    assert (
+        as_csv[0].startswith("query,result,")
+        and sum(1 for x in as_csv if x.startswith("query,")) == 1
+    )
 
 
 def test_batch_missing_file_exits_4(tmp_path: Path) -> None:
@@ -204,7 +209,9 @@ def _use_warm_cache(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
         monkeypatch.setenv("CRISISNAV_CACHE_DIR", request.getfixturevalue("warm_cache"))
 
 
-def run_cli(*args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_cli(
+    *args: str, input: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     full_env = dict(os.environ, **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "crisisnav", *args],
@@ -256,3 +263,16 @@ def test_subprocess_closed_pipe_is_quiet() -> None:
     proc.wait(timeout=120)
     assert b"Traceback" not in err
     assert proc.returncode in (0, 1, 120, -13)
+
+
+def test_not_found_suggests_closest_names() -> None:
+    code, data = lookup_json("Eugxxx, OR")
+    assert code == 1 and data["status"] == "not_found"
+    assert [(c["name"], c["state"]) for c in data["candidates"]] == [("Eugene", "OR")]
+    assert data["candidates"][0]["score"] < 100
+    r = invoke("lookup", "Eugxxx, OR", *BASE)
+    assert "Closest names: Eugene, Lane County, OR" in r.stdout
+    code, abroad = lookup_json("Paris, France")
+    assert code == 1 and abroad["candidates"] == []
+    code, nothing = lookup_json("qxzv blorptown")
+    assert nothing["candidates"] == []

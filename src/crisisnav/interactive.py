@@ -96,7 +96,7 @@ def run(
             if len(query) > cmd.MAX_QUERY:
                 say(f"That is too long for a place name (over {cmd.MAX_QUERY} characters).\n")
                 continue
-            resolution = resolve(query)
+            resolution = cmd.with_suggestions(resolve(query))
             if resolution.status == "ambiguous" and resolution.candidates:
                 choice = _pick(resolution, reader, say)
                 if choice is None:

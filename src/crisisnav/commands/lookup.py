@@ -208,6 +208,51 @@ def ask_pick(resolution: Resolution, *, read: object = None) -> Place | None:
     return None
 
 
+def closest_places(query: str, limit: int = 5) -> tuple[Place, ...]:
+    """Gazetteer names that start like the query's place name (same state when one is given),
+    offered after a not_found. () when there is nothing close or the index is unavailable."""
+    name, _, rest = query.partition(",")
+    name = " ".join(name.split())
+    state = rest.strip().upper()
+    if len(name) < 3 or not name[:3].isalpha():
+        return ()
+    try:
+        from difflib import SequenceMatcher
+
+        from crisisnav import gazetteer
+
+        g = gazetteer.load()
+        scored: list[tuple[float, str, str]] = []
+        for label in g.complete(name[:3], 500):
+            lname, _, lstate = label.rpartition(", ")
+            if not lname or (len(state) == 2 and lstate != state):
+                continue
+            ratio = SequenceMatcher(None, name.casefold(), lname.casefold()).ratio()
+            if ratio >= 0.5:
+                scored.append((ratio, lname, lstate))
+        scored.sort(key=lambda x: -x[0])
+        out: list[Place] = []
+        for ratio, lname, lstate in scored:
+            p = g.city_place(lstate, lname) or g.county_place(lstate, lname)
+            if p is not None and all(p.label() != q.label() for q in out):
+                out.append(replace(p, score=round(ratio * 100, 1)))
+            if len(out) >= limit:
+                break
+        return tuple(out)
+    except Exception:  # noqa: BLE001 - a suggestion must never break the answer itself
+        return ()
+
+
+def with_suggestions(resolution: Resolution) -> Resolution:
+    """A not_found resolution with no candidates gets the closest names as candidates."""
+    if resolution.status != "not_found" or resolution.candidates:
+        return resolution
+    if resolution.message and "outside the US" in resolution.message:
+        return resolution
+    near = closest_places(resolution.query)
+    return replace(resolution, candidates=near) if near else resolution
+
+
 def picked(resolution: Resolution, place: Place) -> Resolution:
     return replace(resolution, status="ok", place=place, candidates=(), message=None)
 
@@ -337,7 +382,7 @@ def lookup_one(query: str, options: Options) -> int:
     from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
 
     ds = load_dataset(options)
-    resolution: Resolution = resolve(query)
+    resolution: Resolution = with_suggestions(resolve(query))
     fmt = effective_format(options)
     if resolution.status == "ambiguous" and resolution.candidates and can_ask():
         choice = ask_pick(resolution)
@@ -378,11 +423,11 @@ def batch_resolutions(lines: Iterable[bytes]) -> Iterator[Resolution]:
 
     def flush() -> Iterator[Resolution]:
         done = resolve_many([q for _, q in pending]) if pending else []
-        for (slot, _), res in zip(pending, done, strict=True):
-            slots[slot] = res
-        for res in slots:
-            assert res is not None
-            yield res
+        for (slot, _), got in zip(pending, done, strict=True):
+            slots[slot] = got
+        for item in slots:
+            assert item is not None
+            yield item
         pending.clear()
         slots.clear()
 
@@ -423,7 +468,10 @@ def batch_resolutions(lines: Iterable[bytes]) -> Iterator[Resolution]:
 def run_batch(source: str, options: Options) -> None:
     ds = load_dataset(options)
     fmt = "jsonl" if options.fmt == "auto" else options.fmt
-    results = (rank_one(ds, res, options) for res in batch_resolutions(_read_lines(source)))
+    results = (
+        rank_one(ds, with_suggestions(res), options)
+        for res in batch_resolutions(_read_lines(source))
+    )
     if fmt == "json":
         from crisisnav.render import jsonfmt
 

@@ -186,6 +186,8 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
         lines.append(
             Line([(f'"{inert(res.query)}" fits several places. Which one did you mean?', "warn")])
         )
+        if res.message:
+            lines.append(Line([(inert(res.message), "dim")]))
         for i, p in enumerate(res.candidates, start=1):
             lines.append(Line([(f"{i}. ", "rank"), (place_label(p), None)], indent=2))
         if res.candidates:
@@ -203,6 +205,8 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
     place = res.place
     assert place is not None
     lines.append(Line([(place_label(place), "place")]))
+    if res.message:
+        lines.append(Line([(f'{inert(res.message)} (you typed "{inert(res.query)}")', "dim")]))
     if res.candidates:
         also = "; ".join(place_label(p) for p in res.candidates[:6])
         lines.append(
