@@ -108,6 +108,12 @@ def test_cities_matched_through_their_counties() -> None:
     assert [c["rank"] for c in report()["cities"]] == [1, 2, 3]
 
 
+def test_largest_cities_leave_out_territories() -> None:
+    san_juan = Place(kind="city", name="San Juan", state="PR", city="San Juan")
+    got = coverage.largest_cities([EUGENE, san_juan, PORTLAND, SPRINGFIELD_IL], n=2)
+    assert got == [EUGENE, PORTLAND]
+
+
 def test_gaps_are_reported_per_state() -> None:
     rep = report([{"state": "tx", "searched": "state health dept site", "note": "no line found"}])
     texas = next(s for s in rep["states"] if s["state"] == "TX")

@@ -177,6 +177,11 @@ def stale_report(resources: Sequence[Resource], *, today: date, days: int | None
 # --------------------------------------------------------------------------- I/O
 
 
+def largest_cities(ranked: Sequence[Place], n: int = TOP_CITIES) -> list[Place]:
+    """The first n cities of the 50 states and DC (the gazetteer also ranks territories')."""
+    return [p for p in ranked if p.state in STATE_CODES][:n]
+
+
 def load_gaps(dataset_path: str) -> list[dict[str, Any]]:
     """data/coverage-gaps.yaml beside the dataset: a list of {state, searched, note}; [] if absent."""
     path = Path(dataset_path).parent / GAPS_FILE
@@ -233,6 +238,9 @@ def coverage_text(report: dict[str, Any]) -> str:
         f"Largest {s['cities']} cities with a local option: {s['cities_with_local_option']} "
         f"(with a non-police responder: {s['cities_with_local_responder']})",
         f"  Cities ranked by {CITY_RANKING}.",
+        "",
+        "Lines: state-level entries still operating (not directories or police).",
+        "Local: city or county mobile teams and community responders, police none or possible.",
         "",
         f"{'ST':<3} {'State':<22} {'Lines':>5} {'Local':>5}  Note",
     ]
@@ -295,7 +303,7 @@ def coverage_cmd(
     report = coverage_report(
         ds.resources,
         state_name=lambda code: gaz.state_name(code) or code,
-        cities=gaz.top_cities(TOP_CITIES),
+        cities=largest_cities(gaz.top_cities(TOP_CITIES * 2)),
         gaps=gaps,
     )
     if fmt is TextOrJson.json:
