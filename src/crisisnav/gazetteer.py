@@ -146,6 +146,7 @@ class Gazetteer:
         self.state_ids: dict[str, int] = core["state_ids"]
         self._zip_enc: dict[str, Any] | None = None
         self._zip_city_names: list[str] | None = None
+        self._zip_cols: tuple[array[int], array[int]] = (array("I"), array("I"))
         self._complete: tuple[list[str], list[str]] | None = complete
         self._place_cache: dict[int, Place] = {}
         self._by_state_name: dict[tuple[str, str], int] | None = None
@@ -227,11 +228,10 @@ class Gazetteer:
             return None
         if self._zip_city_names is None:
             self._zip_city_names = enc["city_names"].split(_SEP)
-            enc["_city"] = _u32_view(enc["city"])
-            enc["_county"] = _u32_view(enc["county"])
-        city = self._zip_city_names[enc["_city"][lo]]
+            self._zip_cols = (_u32_view(enc["city"]), _u32_view(enc["county"]))
+        city = self._zip_city_names[self._zip_cols[0][lo]]
         state = enc["states"][2 * lo : 2 * lo + 2]
-        ci = enc["_county"][lo]
+        ci = self._zip_cols[1][lo]
         if self._county_names is None:
             self.counties(0)
         assert self._county_names is not None
