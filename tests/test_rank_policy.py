@@ -3,6 +3,7 @@ plus invariants checked over every place the fixture and the shipped datasets me
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timezone
 
 import pytest
@@ -114,8 +115,12 @@ def test_order_within_a_section_police_then_dispatch_then_scope_then_open_then_n
         res("a-none-911", police="none", dispatch="via-911"),
         res("z-none-direct-national"),
         res("y-none-direct-state", serves=(OR_STATE,)),
-        res("x-none-direct-city-closed", serves=(EUGENE_AREA,), hours=("mon 10:00-11:00",),
-            tz="America/Los_Angeles"),  # fmt: skip
+        res(
+            "x-none-direct-city-closed",
+            serves=(EUGENE_AREA,),
+            hours=("mon 10:00-11:00",),
+            tz="America/Los_Angeles",
+        ),  # fmt: skip
         res("w-none-direct-city-open", serves=(EUGENE_AREA,)),
         res("v-none-direct-city-open", serves=(EUGENE_AREA,)),
     )
@@ -164,9 +169,15 @@ def test_city_spanning_several_counties_gets_each_county() -> None:
 
 def test_ended_and_suspended_are_notices_never_options() -> None:
     data = ds(
-        res("gone", kind="community-responder", serves=(EUGENE_AREA,), status="ended",
-            status_since=date(2025, 4, 7), name="CAHOOTS",
-            caveats=("Call the county crisis line instead.",)),  # fmt: skip
+        res(
+            "gone",
+            kind="community-responder",
+            serves=(EUGENE_AREA,),
+            status="ended",
+            status_since=date(2025, 4, 7),
+            name="CAHOOTS",
+            caveats=("Call the county crisis line instead.",),
+        ),  # fmt: skip
         res("paused", serves=(LANE_AREA,), status="suspended"),
         res("live"),
     )
@@ -176,6 +187,8 @@ def test_ended_and_suspended_are_notices_never_options() -> None:
     assert len(ended) == 1
     assert ended[0].resource_id == "gone"
     assert ended[0].text.startswith("CAHOOTS (Eugene) ended service on 2025-04-07")
+    renamed = dataclasses.replace(data.resources[0], name="CAHOOTS in Eugene")
+    assert rank._status_notice(renamed, EUGENE).text.startswith("CAHOOTS in Eugene ended")
     assert "old flyers" in ended[0].text and "county crisis line instead" in ended[0].text
     assert [n.resource_id for n in out.notices if n.kind == "suspended"] == ["paused"]
 
@@ -223,7 +236,9 @@ def test_coverage_gap_when_state_has_no_statewide_entry() -> None:
     assert [n.kind for n in out.notices if n.kind == "coverage-gap"] == ["coverage-gap"]
     assert "OR" in next(n.text for n in out.notices if n.kind == "coverage-gap")
     covered = ds(res("nation"), res("or", serves=(OR_STATE,)))
-    assert not [n for n in rank.lookup(covered, ok(EUGENE), at=AT).notices if n.kind == "coverage-gap"]
+    assert not [
+        n for n in rank.lookup(covered, ok(EUGENE), at=AT).notices if n.kind == "coverage-gap"
+    ]
 
 
 def test_for_audience_gets_its_own_section_first_and_police_kinds_stay_put() -> None:
@@ -255,7 +270,9 @@ def test_for_audience_gets_its_own_section_first_and_police_kinds_stay_put() -> 
 def test_filters_hide_without_reordering() -> None:
     data = ds(
         res("phone-only", contacts=(Contact("phone", "541-555-0100"),)),
-        res("texter", contacts=(Contact("text", "741741", keyword="HOME"),), languages=("en", "es")),
+        res(
+            "texter", contacts=(Contact("text", "741741", keyword="HOME"),), languages=("en", "es")
+        ),
         res("nine11", kind="co-responder", police="co-responder", dispatch="via-911"),
         res("closed", hours=("mon 10:00-11:00",), tz="America/Los_Angeles"),
         res("unknown-hours", hours=("mon 10:00-11:00",), tz=None),
@@ -298,10 +315,18 @@ def test_non_ok_resolutions_have_no_resources() -> None:
 
 
 def test_why_names_each_ordering_key() -> None:
-    data = ds(res("x", kind="mobile-team", police="possible", dispatch="via-988", serves=(LANE_AREA,)))
+    data = ds(
+        res("x", kind="mobile-team", police="possible", dispatch="via-988", serves=(LANE_AREA,))
+    )
     why = rank.lookup(data, ok(EUGENE), at=AT).resources[0].why
     joined = " | ".join(why)
-    for word in ("section respond", "police possible", "dispatch via-988", "scope county", "Lane County"):
+    for word in (
+        "section respond",
+        "police possible",
+        "dispatch via-988",
+        "scope county",
+        "Lane County",
+    ):
         assert word in joined
 
 

@@ -110,7 +110,9 @@ def dispatch_text(resource: Resource) -> str:
     """How the entry is reached, in words: "only through 911 — ask for X by name"."""
     base = DISPATCH_WORDS.get(resource.dispatch, resource.dispatch)
     if resource.dispatch in ("via-911", "via-non-emergency"):
-        return f"{base} — ask for {resource.name} by name"
+        # "Denver STAR (Support Team Assisted Response)" -> ask for "Denver STAR" by name
+        short = resource.name.split(" (", 1)[0].strip() or resource.name
+        return f"{base} — ask for {short} by name"
     return base
 
 
@@ -271,7 +273,8 @@ def _area_label_short(resource: Resource, place: Place) -> str:
 
 def _status_notice(resource: Resource, place: Place) -> Notice:
     where = _area_label_short(resource, place)
-    name = f"{resource.name} ({where})" if where else resource.name
+    show_where = where and where.casefold() not in resource.name.casefold()
+    name = f"{resource.name} ({where})" if show_where else resource.name
     when = f" on {resource.status_since.isoformat()}" if resource.status_since else ""
     if resource.status == "ended":
         text = f"{name} ended service{when} — do not use old flyers or saved numbers for it."
