@@ -304,3 +304,14 @@ def test_every_fixture_entry_text_mutation_is_caught() -> None:
                 mutated = mutated.replace("      - {state: OR, county: Lane County}\n", "")
             errs = [p for p in validate_text(mutated, "x.yaml") if p.severity == "error"]
             assert errs, line
+
+
+_SMALL_TEXT = (VALID / "small.yaml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, len(_SMALL_TEXT)), st.integers(0, 20), _YAMLISH)
+def test_edits_of_a_real_file_give_problems_not_exceptions(at: int, cut: int, insert: str) -> None:
+    text = _SMALL_TEXT[:at] + insert[:12] + _SMALL_TEXT[at + cut :]
+    problems = validate_text(text, "fuzz.yaml")
+    assert all(isinstance(p, Problem) for p in problems)

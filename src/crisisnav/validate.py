@@ -67,14 +67,11 @@ from crisisnav import errors
 from crisisnav.models import AUDIENCES, Problem
 from crisisnav.yamlsafe import (
     BOOL_TAG,
-    CONTROL_RE,
     FLOAT_TAG,
     INT_TAG,
-    MMap,
     MScalar,
-    MSeq,
     Node,
-    compose,
+    compose_all,
     decode,
     key_node_at,
     node_at,
@@ -402,7 +399,8 @@ class _Checker:
         self.problems.extend(found)
         if text is None:
             return self.problems, None
-        root, found = compose(text, self.path)
+        composed = compose_all(text, self.path)
+        root, found = composed.root, composed.problems
         if root is None and any(p.code == "yaml-syntax" for p in found):
             tab_lines = [p.line for p in self.problems if p.code == "tab"]
             # a tab in the indentation is the cause; the parser's complaint only repeats it
@@ -416,7 +414,8 @@ class _Checker:
             self.add(None, "missing-field", "the file is empty: it needs schema_version and resources",
                      fix="start from the example in the README")  # fmt: skip
             return sorted(self.problems, key=lambda p: (p.line, p.col)), None
-        self._scalars(root, ())
+        for path, node in composed.typed:
+            self._typed_scalar(path, node)
         plain = to_plain(root)
         self._schema(plain)
         if isinstance(plain, dict) and isinstance(plain.get("resources"), list):
@@ -424,29 +423,9 @@ class _Checker:
         self.problems.sort(key=lambda p: (p.line, p.col))
         return self.problems, root
 
-    # ---- values YAML silently changes; control characters from escapes
-    def _scalars(self, node: Node, path: tuple[Any, ...]) -> None:
-        if isinstance(node, MMap):
-            for name, (_, value) in node.pairs.items():
-                self._scalars(value, path + (name,))
-            return
-        if isinstance(node, MSeq):
-            for i, item in enumerate(node.items):
-                self._scalars(item, path + (i,))
-            return
-        if not isinstance(node, MScalar):
-            return
-        if not node.plain:
-            if node.style == '"' and CONTROL_RE.search(node.raw):
-                ch = CONTROL_RE.search(node.raw)
-                assert ch is not None
-                self.add(node, "control-char",
-                         f"invisible control character U+{ord(ch.group()):04X} in the text",
-                         fix="remove the escape sequence")  # fmt: skip
-            return
+    # ---- values YAML silently changes (plain scalars that YAML 1.1 made a bool or a number)
+    def _typed_scalar(self, path: tuple[Any, ...], node: MScalar) -> None:
         tag, raw = node.tag, node.raw
-        if tag not in (BOOL_TAG, INT_TAG, FLOAT_TAG):
-            return
         is_phone = len(path) >= 3 and path[-1] == "value" and path[-3] == "contacts"
         if is_phone and tag in (INT_TAG, FLOAT_TAG):
             self.add(node, "unquoted-phone",

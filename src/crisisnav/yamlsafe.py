@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,7 @@ class Node:
 
 
 class MScalar(Node):
-    __slots__ = ("value", "raw", "plain", "tag", "style")
+    __slots__ = ("value", "raw", "plain", "tag", "style", "pv")
 
     def __init__(
         self, line: int, col: int, value: Any, raw: str, plain: bool, tag: str, style: str | None
@@ -63,23 +62,43 @@ class MScalar(Node):
         self.plain = plain  # unquoted
         self.tag = tag  # resolved tag
         self.style = style
+        # the JSON-like value (dates as ISO text, as an editor using the JSON Schema sees them)
+        self.pv = value.isoformat() if tag == TIMESTAMP_TAG else value
 
 
 class MMap(Node):
-    __slots__ = ("pairs", "_key")
+    __slots__ = ("pairs", "_key", "pv")
 
     def __init__(self, line: int, col: int) -> None:
-        super().__init__(line, col)
+        self.line = line
+        self.col = col
         self.pairs: dict[str, tuple[Node, Node]] = {}  # key -> (key node, value node), in order
         self._key: Node | None = None
+        self.pv: dict[str, Any] = {}  # the same mapping as plain values, built alongside
 
 
 class MSeq(Node):
-    __slots__ = ("items",)
+    __slots__ = ("items", "pv")
 
     def __init__(self, line: int, col: int) -> None:
-        super().__init__(line, col)
+        self.line = line
+        self.col = col
         self.items: list[Node] = []
+        self.pv: list[Any] = []
+
+
+class Composed:
+    """What compose found: the tree, the problems, and every plain scalar YAML 1.1 turned into a
+    bool or number, with its path (the few values validate must look at more closely)."""
+
+    __slots__ = ("root", "problems", "typed")
+
+    def __init__(
+        self, root: Node | None, problems: list[Problem], typed: list[tuple[tuple[Any, ...], MScalar]]
+    ) -> None:
+        self.root = root
+        self.problems = problems
+        self.typed = typed
 
 
 def problem(
@@ -210,7 +229,8 @@ class _Resolver:
         value: Any = raw
         if tag in (NULL_TAG, BOOL_TAG, INT_TAG, FLOAT_TAG, TIMESTAMP_TAG):
             try:
-                value = self._constructor.construct_object(self._node_cls(tag, raw), deep=True)
+                build = self._constructor.yaml_constructors[tag]
+                value = build(self._constructor, self._node_cls(tag, raw))
             except Exception:  # noqa: BLE001 - e.g. 2026-02-30: keep the text, validate says why
                 tag, value = STR_TAG, raw
         else:
@@ -221,47 +241,43 @@ class _Resolver:
         return out
 
 
-def _events(text: str) -> Iterator[Any]:
-    import yaml
-
-    loader_cls = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-    loader = loader_cls(text)
-    get = loader.get_event
-    end = yaml.StreamEndEvent
-    try:
-        while True:
-            ev = get()
-            if ev is None or type(ev) is end:
-                return
-            yield ev
-    finally:
-        loader.dispose()
-
-
 def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     """Text -> (marked tree or None, problems). Never raises for any input text."""
+    c = compose_all(text, path)
+    return c.root, c.problems
+
+
+_TYPED_TAGS = frozenset({BOOL_TAG, INT_TAG, FLOAT_TAG})
+
+
+def compose_all(text: str, path: str) -> Composed:
+    """Text -> Composed. One pass over the parser's events; never raises for any input text."""
     import yaml
 
     problems: list[Problem] = []
+    typed: list[tuple[tuple[Any, ...], MScalar]] = []
     resolve = _Resolver().resolve
     root: Node | None = None
     stack: list[Node] = []
+    keys: list[Any] = []  # keys[i]: the key or index under which stack[i] hangs in stack[i - 1]
     documents = 0
 
-    def attach(node: Node) -> None:
+    def place(node: Node) -> tuple[bool, Any]:
+        """Hang node on the open container; (was it a value, under which key or index)."""
         nonlocal root
         if not stack:
             if root is None:
                 root = node
-            return
+            return True, None
         top = stack[-1]
         if type(top) is MSeq:
             top.items.append(node)
-            return
+            top.pv.append(node.pv)  # type: ignore[attr-defined]
+            return True, len(top.items) - 1
         assert isinstance(top, MMap)
         if top._key is None:
             top._key = node
-            return
+            return False, None
         key_node = top._key
         top._key = None
         if isinstance(key_node, MScalar):
@@ -269,7 +285,7 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
         else:
             problems.append(problem(path, key_node.line, key_node.col, "wrong-type",
                                     "a key must be a plain name, not a list or mapping"))  # fmt: skip
-            return
+            return False, None
         first = top.pairs.get(name)
         if first is not None:
             problems.append(
@@ -278,8 +294,10 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                         "PyYAML would silently keep only the last one",
                         fix=f"remove one of the two '{name}' keys")  # fmt: skip
             )
-            return
+            return False, None
         top.pairs[name] = (key_node, node)
+        top.pv[name] = node.pv  # type: ignore[attr-defined]
+        return True, name
 
     def check_props(ev: Any, line: int, col: int) -> None:
         if getattr(ev, "anchor", None) is not None:
@@ -298,12 +316,20 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
 
     scalar_t, map_t, seq_t = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    loader_cls = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    loader = loader_cls(text)
+    get_event = loader.get_event
+    stream_end = yaml.StreamEndEvent
     try:
-        for ev in _events(text):
+        while True:
+            ev = get_event()
             et = type(ev)
             if et in ends:
                 stack.pop()
+                keys.pop()
                 continue
+            if ev is None or et is stream_end:
+                break
             mark = ev.start_mark
             line, col = mark.line + 1, mark.column + 1
             if et is scalar_t:
@@ -312,9 +338,17 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                     check_props(ev, line, col)
                 if ev.tag is None and ev.implicit[0]:
                     tag, value = resolve(raw)
-                    node: Node = MScalar(line, col, value, raw, True, tag, None)
+                    node = MScalar(line, col, value, raw, True, tag, None)
                 else:
                     node = MScalar(line, col, raw, raw, False, STR_TAG, ev.style or None)
+                    if ev.style == '"' and CONTROL_RE.search(raw):
+                        ch = CONTROL_RE.search(raw)
+                        assert ch is not None
+                        problems.append(
+                            problem(path, line, col, "control-char",
+                                    f"invisible control character U+{ord(ch.group()):04X} in the text",
+                                    fix="remove the escape sequence")  # fmt: skip
+                        )
                 top = stack[-1] if stack else None
                 if type(top) is MMap:  # the common cases, inlined
                     key_node = top._key
@@ -325,29 +359,34 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                         name = key_node.raw if key_node.plain else str(key_node.value)
                         if name not in top.pairs:
                             top.pairs[name] = (key_node, node)
+                            top.pv[name] = node.pv
                             top._key = None
+                            if node.tag in _TYPED_TAGS:
+                                typed.append((tuple(keys[1:]) + (name,), node))
                             continue
                 elif type(top) is MSeq:
+                    if node.tag in _TYPED_TAGS:
+                        typed.append((tuple(keys[1:]) + (len(top.items),), node))
                     top.items.append(node)
+                    top.pv.append(node.pv)
                     continue
-                attach(node)
-            elif et is map_t:
+                is_value, key = place(node)
+                if is_value and node.tag in _TYPED_TAGS and stack:
+                    typed.append((tuple(keys[1:]) + (key,), node))
+            elif et is map_t or et is seq_t:
                 check_props(ev, line, col)
-                m = MMap(line, col)
-                attach(m)
-                stack.append(m)
-            elif et is seq_t:
-                check_props(ev, line, col)
-                sq = MSeq(line, col)
-                attach(sq)
-                stack.append(sq)
+                container: Node = MMap(line, col) if et is map_t else MSeq(line, col)
+                is_value, key = place(container)
+                stack.append(container)
+                # a container used as a key (never valid) gets a key nobody can look up
+                keys.append(key if is_value else object())
             elif et is yaml.AliasEvent:
                 problems.append(
                     problem(path, line, col, "alias",
                             f"alias '*{ev.anchor}': anchors and aliases are not allowed",
                             fix="write the value out in full")  # fmt: skip
                 )
-                attach(MScalar(line, col, None, "*" + str(ev.anchor), False, NULL_TAG, None))
+                place(MScalar(line, col, None, "*" + str(ev.anchor), False, NULL_TAG, None))
             elif et is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -369,27 +408,22 @@ def compose(text: str, path: str) -> tuple[Node | None, list[Problem]]:
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {what}" + (f" ({context})" if context else "")
         problems.append(problem(path, line, col, "yaml-syntax", message))
-        return None, problems
+        return Composed(None, problems, [])
     except RecursionError:
         problems.append(problem(path, 1, 1, "yaml-syntax", "YAML nesting is too deep"))
-        return None, problems
-    return root, problems
+        return Composed(None, problems, [])
+    finally:
+        loader.dispose()
+    return Composed(root, problems, typed)
 
 
 def to_plain(node: Node | None) -> Any:
-    """The tree as plain JSON-like values (dates become ISO strings, like an editor sees them)."""
+    """The tree as plain JSON-like values (dates become ISO strings, like an editor sees them).
+
+    Built during compose, so this costs nothing; the result shares structure with the tree."""
     if node is None:
         return None
-    if isinstance(node, MScalar):
-        v = node.value
-        if hasattr(v, "isoformat") and not isinstance(v, str):
-            return v.isoformat()
-        return v
-    if isinstance(node, MMap):
-        return {k: to_plain(v) for k, (_, v) in node.pairs.items()}
-    if isinstance(node, MSeq):
-        return [to_plain(i) for i in node.items]
-    return None
+    return node.pv  # type: ignore[attr-defined]
 
 
 def node_at(root: Node | None, path: tuple[Any, ...]) -> Node | None:
