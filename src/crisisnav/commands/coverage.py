@@ -287,11 +287,12 @@ def coverage_cmd(
 ) -> None:
     """Show what the dataset covers, by state.
 
-    Per state (50 + DC): the state-level lines and the local non-police responders; for the
-    100 most populous cities: whether any local option serves them; and the states listed
-    in coverage-gaps.yaml beside the dataset, with what was searched. Counts only entries that are still options (not ended or suspended). A local non-police
-    responder is a mobile team or community responder whose police involvement is none or
-    possible.
+    Per state (50 + DC): the state-level lines and the local non-police responders; for
+    the 100 largest cities (ranked by number of ZIP codes: the gazetteer holds no population
+    figures): whether any local option serves them; and the states listed in
+    coverage-gaps.yaml beside the dataset, with what was searched. Counts only entries that
+    are still options (not ended or suspended). A local non-police responder is a mobile
+    team or community responder whose police involvement is none or possible.
 
     Example: crisisnav coverage --format json
     """
@@ -320,6 +321,7 @@ def stale_cmd(
         typer.Option(
             "--days",
             min=0,
+            metavar="DAYS",
             help="Due when verified more than this many days ago (default: 12 months).",
             show_default=False,
         ),
@@ -328,6 +330,7 @@ def stale_cmd(
         str | None,
         typer.Option(
             "--as-of",
+            metavar="DATE",
             help="Count ages from this date (YYYY-MM-DD) instead of today.",
             show_default=False,
         ),

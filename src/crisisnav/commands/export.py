@@ -42,6 +42,7 @@ def export_cmd(
         typer.Option(
             "--output",
             "-o",
+            metavar="PATH",
             help="File to write (a directory for hsds-csv); '-' writes to standard output.",
         ),
     ] = "-",
