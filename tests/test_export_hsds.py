@@ -335,9 +335,29 @@ def test_cli_hsds_csv_writes_tables_and_datapackage(tmp_path: Path, ds: Dataset)
         rows = list(csv.DictReader(fh))
     entry_ids = {r["value"] for r in rows if r["taxonomy_term_id"] == hsds.term_id("entry-id")}
     assert entry_ids == {r.id for r in ds.resources}
+    # Police levels back from the CSV alone: attribute -> term -> parent term "police".
+    with open(out / "taxonomy_terms.csv", newline="", encoding="utf-8") as fh:
+        terms = {t["id"]: t for t in csv.DictReader(fh)}
+    police_parent = next(t["id"] for t in terms.values() if t["code"] == "police")
+    entry_of = {
+        r["link_id"]: r["value"] for r in rows if terms[r["taxonomy_term_id"]]["code"] == "entry-id"
+    }
+    police = {
+        entry_of[r["link_id"]]: r["value"]
+        for r in rows
+        if terms[r["taxonomy_term_id"]]["parent_id"] == police_parent
+    }
+    assert police == {r.id: r.police for r in ds.resources}
     with open(out / "phones.csv", newline="", encoding="utf-8") as fh:
-        numbers = [r["number"] for r in csv.DictReader(fh)]
-    assert "741741" in numbers and "541-555-0102" in numbers
+        phones: dict[str, list[str]] = {}
+        for row in csv.DictReader(fh):
+            phones.setdefault(entry_of[row["service_id"]], []).append(row["number"])
+    expected = {
+        r.id: [c.value for c in r.contacts if c.type in hsds.PHONE_TYPES]
+        for r in ds.resources
+        if any(c.type in hsds.PHONE_TYPES for c in r.contacts)
+    }
+    assert phones == expected
     assert not list(out.glob(".*.tmp"))  # no temporary file left behind
 
 
