@@ -102,13 +102,11 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
-# ---------------------------------------------------------------- reading files
-
-
 # ---------------------------------------------------------------- entry points
 
 
 def validate_file(path: str | Path, *, today: date | None = None) -> list[Problem]:
+    """Every problem of the file at path; an unreadable file is one fatal Problem at line 0."""
     p = os.fspath(path)
     try:
         data = read_bytes(p)
@@ -118,6 +116,7 @@ def validate_file(path: str | Path, *, today: date | None = None) -> list[Proble
 
 
 def validate_text(text: str, path: str, *, today: date | None = None) -> list[Problem]:
+    """Every problem of text (path only names it in the Problems). Lone surrogates -> not-utf8."""
     return validate_bytes(text.encode("utf-8", "surrogatepass"), path, today=today)
 
 
