@@ -17,7 +17,13 @@ from crisisnav.models import AUDIENCES
 
 
 class FakeGazetteer:
-    LABELS = ["Eugene, OR", "Eugenia, XX", "San Francisco, CA", "San Francisco County, CA"]
+    LABELS = [
+        "Eugene, OR",
+        "Eugenia, XX",
+        "Lane County, OR",
+        "San Francisco, CA",
+        "San Francisco County, CA",
+    ]
 
     def complete(self, prefix: str, limit: int = 20) -> list[str]:
         p = prefix.casefold()
@@ -171,3 +177,50 @@ def test_real_cli_completes_subcommands() -> None:
     proc = real_bash_complete("crisisnav cov", 1)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["coverage"]
+
+
+# ----------------------------------------------------------------------------- bash fast path
+
+
+def _env(words: str, cword: int) -> dict[str, str]:
+    return {"_CRISISNAV_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "crisisnav lookup Eug",
+        "crisisnav lookup eug",
+        "crisisnav lookup San\\ Fr",
+        "crisisnav lookup Lane\\ Co",
+    ],
+)
+def test_fast_path_answers_exactly_what_typer_answers(
+    fake_gaz: None, monkeypatch: pytest.MonkeyPatch, words: str
+) -> None:
+    from crisisnav.cli import app
+
+    monkeypatch.setenv("_CRISISNAV_COMPLETE", "complete_bash")  # complete_place reads it
+    fast = completion.bash_fast_path(_env(words, 2))
+    assert fast is not None and fast
+    res = CliRunner().invoke(app, [], env=_env(words, 2), prog_name="crisisnav")
+    assert res.exit_code == 0, res.output
+    assert fast.splitlines() == res.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "words,cword",
+    [
+        ("crisisnav lookup --explain Eug", 3),  # an option before the place: Typer decides
+        ("crisisnav lookup -", 2),  # an option name
+        ("crisisnav cov", 1),  # a command name
+        ("crisisnav lookup ", 2),  # nothing typed yet
+        ("crisisnav export Eug", 2),  # not a place command
+        ('crisisnav lookup "San Fr', 2),  # an open quote: Typer's parser copes with it
+    ],
+)
+def test_fast_path_leaves_everything_else_to_typer(words: str, cword: int) -> None:
+    assert completion.bash_fast_path(_env(words, cword)) is None
+    assert (
+        completion.bash_fast_path({"COMP_WORDS": "crisisnav lookup Eug", "COMP_CWORD": "2"}) is None
+    )

@@ -85,3 +85,33 @@ def audience_candidates(incomplete: str) -> list[str]:
 def complete_audience(incomplete: str) -> list[str]:
     """Autocompletion callback for `--for` (the audience words of models.AUDIENCES)."""
     return _for_shell(audience_candidates(incomplete))
+
+
+# Commands whose first positional argument is a place.
+PLACE_COMMANDS = ("lookup", "places", "sheet")
+
+
+def bash_fast_path(environ: dict[str, str] | os._Environ[str]) -> str | None:
+    """Completions for `crisisnav lookup WORD<TAB>` in bash without building the Typer app.
+
+    Typer answers a completion request by importing every command and parsing every option of
+    the command line (hundreds of milliseconds); the place name is the one completion that
+    needs speed and the gazetteer alone. This answers exactly that case, in the format Typer's
+    bash script reads (one value per line), and returns None for everything else so that
+    Typer's own completion handles it.
+    """
+    if environ.get("_CRISISNAV_COMPLETE") != "complete_bash":
+        return None
+    from shlex import split
+
+    try:
+        words = split(environ.get("COMP_WORDS", ""))
+        cword = int(environ.get("COMP_CWORD", ""))
+    except ValueError:
+        return None
+    if cword != 2 or len(words) < 2 or words[1] not in PLACE_COMMANDS:
+        return None
+    incomplete = words[2] if len(words) > 2 else ""
+    if not incomplete or incomplete.startswith("-"):
+        return None
+    return "\n".join(complete_place(incomplete))
