@@ -565,6 +565,18 @@ def _load_aliases() -> dict[str, list[str]]:
 
 def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
     """Build (index, completion list) from the zipcodes package. Takes a second or two."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # only acyclic containers are made here; collections would rescan ~1M objects
+    try:
+        return _build(key)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
     import zipcodes
 
     rows = zipcodes.list_all()  # type: ignore[no-untyped-call]
@@ -606,21 +618,37 @@ def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
     alt_zips: dict[tuple[str, str], list[str]] = defaultdict(list)
     county_zips: dict[tuple[str, str], list[str]] = defaultdict(list)
     state_zips: dict[str, list[str]] = defaultdict(list)
+    keyed: dict[str, tuple[str, str]] = {}  # raw city name -> (normalised key, compact key)
+
+    def keys_of(raw: str) -> tuple[str, str]:
+        got = keyed.get(raw)
+        if got is None:
+            n = norm(raw)
+            got = keyed[raw] = (n, compact(n))
+        return got
+
+    canon: dict[tuple[str, str], str] = {}
     for r in rows:
         state = r["state"]
         if state not in ALL_STATES:
             continue
         z = r["zip_code"]
-        county = canon_county(state, r["county"])
-        zips[z] = (r["city"], state, county, r["timezone"] or "", int(bool(r["active"])))
-        ck = (state, compact(norm(r["city"])))
-        spaced[ck].add(norm(r["city"]))
+        city = r["city"]
+        raw_county = r["county"]
+        county = canon.get((state, raw_county))
+        if county is None:
+            county = canon[(state, raw_county)] = canon_county(state, raw_county)
+        zips[z] = (city, state, county, r["timezone"] or "", 1 if r["active"] else 0)
+        n, c = keyed.get(city) or keys_of(city)
+        ck = (state, c)
+        spaced[ck].add(n)
         city_zips[ck].append(z)
         spell = primary_spell[ck]
-        spell[r["city"]] = spell.get(r["city"], 0) + 1
+        spell[city] = spell.get(city, 0) + 1
         for alt in r["acceptable_cities"]:
-            ak = (state, compact(norm(alt)))
-            spaced[ak].add(norm(alt))
+            n, c = keyed.get(alt) or keys_of(alt)
+            ak = (state, c)
+            spaced[ak].add(n)
             alt_zips[ak].append(z)
             spell = city_spell[ak]
             spell[alt] = spell.get(alt, 0) + 1
@@ -651,20 +679,29 @@ def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
     compact_keys: dict[str, list[int]] = defaultdict(list)
     state_ids: dict[str, int] = {}
     place_keys: list[str] = []
-    for ck in sorted(set(city_zips) | set(alt_zips)):
+    places_append, keys_append = places.append, place_keys.append
+    for ck in sorted(city_zips.keys() | alt_zips.keys()):
         state, ckey_compact = ck
         zs = city_zips.get(ck) or alt_zips[ck]
         if not ckey_compact:
             continue
         spell = primary_spell.get(ck) or city_spell[ck]
         spelling = next(iter(spell)) if len(spell) == 1 else min(spell, key=lambda s: (-spell[s], s))
-        ckey = norm(spelling)
-        counties, tz = summarise(zs)
+        ckey = keyed[spelling][0]
+        if len(zs) == 1:
+            rec = zips[zs[0]]
+            counties, tz = ((rec[2],) if rec[2] else ()), rec[3]
+        else:
+            counties, tz = summarise(zs)
         pid = len(places)
-        places.append(("city", spelling, state, counties, tz, len(zs)))
-        place_keys.append(ckey)
-        for variant in sorted(spaced[ck]):
-            city_keys[variant].append(pid)
+        places_append(("city", spelling, state, counties, tz, len(zs)))
+        keys_append(ckey)
+        variants = spaced[ck]
+        if len(variants) == 1:
+            city_keys[ckey].append(pid)
+        else:
+            for variant in sorted(variants):
+                city_keys[variant].append(pid)
         if " " in ckey:
             compact_keys[ckey_compact].append(pid)
     for (state, county), zs in sorted(county_zips.items()):
