@@ -227,3 +227,16 @@ def test_dataset_type_is_what_the_commands_load() -> None:
     ds = dataset.load(FIXTURE)
     assert isinstance(ds, Dataset)
     assert {r.id for r in ds.resources} == {r.id for r in fixture_resources()}
+
+
+def test_subprocess_coverage_json_with_the_real_gazetteer() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "crisisnav", "coverage", "--format", "json", "--data", str(FIXTURE)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    oregon = next(s for s in out["states"] if s["state"] == "OR")
+    assert (oregon["name"], oregon["state_lines"], oregon["local_responders"]) == ("Oregon", 1, 1)
+    assert len(out["cities"]) == 100
+    assert all(c["state"] in coverage.STATE_CODES for c in out["cities"])
