@@ -688,9 +688,10 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         spell = primary_spell.get(ck) or city_spell[ck]
         spelling = next(iter(spell)) if len(spell) == 1 else min(spell, key=lambda s: (-spell[s], s))
         ckey = keyed[spelling][0]
+        counties: tuple[str, ...]
         if len(zs) == 1:
-            rec = zips[zs[0]]
-            counties, tz = ((rec[2],) if rec[2] else ()), rec[3]
+            one = zips[zs[0]]
+            counties, tz = ((one[2],) if one[2] else ()), one[3]
         else:
             counties, tz = summarise(zs)
         pid = len(places)
