@@ -148,3 +148,18 @@ def test_warm_piped_run_imports_nothing_heavy(_isolated_cache: Path, cache_files
     for heavy in ("zipcodes", "yaml", "rapidfuzz", "rich"):
         assert heavy not in imported, heavy
     assert b"status: ok" in r.stdout
+
+
+def test_terminal_asks_which_one(_isolated_cache: Path, cache_files: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    for f in cache_files.iterdir():
+        shutil.copy(f, _isolated_cache / f.name)
+    env = dict(os.environ, CRISISNAV_CACHE_DIR=str(_isolated_cache), NO_COLOR="1", COLUMNS="120")
+    child = pexpect.spawn(sys.executable, ["-m", "crisisnav", "places", "Kansas City"], env=env, timeout=60)
+    child.expect(r"Which one\? \[1-2")
+    child.sendline("2")
+    child.expect("status: ok")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert b"Wyandotte County" in (child.before or b"")

@@ -44,7 +44,8 @@ def places_cmd(
     """Show how a query resolves: status, the place (city, counties, state, ZIPs, time zone)
     and the candidates with scores. Example: crisisnav places "eugen or".
 
-    Exit codes: 0 found, 1 not found, 3 ambiguous (candidates printed), 2 usage error.
+    Exit codes: 0 found, 1 not found, 3 ambiguous (candidates printed; on a terminal you are
+    asked to pick one, and picking one exits 0), 2 usage error.
     With --batch the exit code is 0 unless the run itself failed; each line's status is in its output.
     """
     if fmt not in FORMATS:
@@ -70,9 +71,36 @@ def places_cmd(
     else:
         sys.stdout.write(render_plain(resolution))
     sys.stdout.flush()
+    if resolution.status == "ambiguous" and fmt == "auto" and _interactive():
+        chosen = _ask(resolution)
+        if chosen is not None:
+            from crisisnav.models import Resolution
+
+            resolution = Resolution(query=resolution.query, status="ok", place=chosen)
+            sys.stdout.write(render_plain(resolution))
+            sys.stdout.flush()
     if resolution.message and resolution.status != "ok" and fmt in ("json", "jsonl"):
         eprint(f"crisisnav: {resolution.message}")
     raise typer.Exit(EXIT_FOR_STATUS[resolution.status])
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _ask(resolution: Any) -> Any:
+    """On a terminal, let the person pick one of the candidates; None when they do not."""
+    n = len(resolution.candidates)
+    try:
+        answer = input(f"Which one? [1-{n}, Enter to skip] ").strip()
+    except (EOFError, KeyboardInterrupt):
+        return None
+    if answer.isdigit() and 1 <= int(answer) <= n:
+        return resolution.candidates[int(answer) - 1]
+    return None
 
 
 def _to_json(resolution: Any) -> dict[str, Any]:
