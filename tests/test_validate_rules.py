@@ -317,3 +317,13 @@ def test_edits_of_a_real_file_give_problems_not_exceptions(at: int, cut: int, in
     text = _SMALL_TEXT[:at] + insert[:12] + _SMALL_TEXT[at + cut :]
     problems = validate_text(text, "fuzz.yaml")
     assert all(isinstance(p, Problem) for p in problems)
+
+
+@pytest.mark.parametrize("depth", [150, 900, 100_000])
+def test_deep_nesting_is_a_syntax_error_at_its_position(depth: int) -> None:
+    text = "schema_version: 1\nresources: " + "[" * depth + "]" * depth + "\n"
+    problems = validate_text(text, "deep.yaml")
+    assert [p.code for p in problems] == ["yaml-syntax"]
+    assert problems[0].line == 2 and problems[0].col > 13  # where the nesting got too deep
+    shallow = "schema_version: 1\nresources: " + "[" * 20 + "]" * 20 + "\n"
+    assert [p.code for p in validate_text(shallow, "ok.yaml")] == ["wrong-type"]

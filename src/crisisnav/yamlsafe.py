@@ -27,6 +27,7 @@ from crisisnav import errors
 from crisisnav.models import Problem
 
 MAX_BYTES = 20 * 1024 * 1024  # larger files are refused, not parsed
+MAX_DEPTH = 100  # the dataset needs 5 levels; deeper nesting is refused at the exact position
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
@@ -374,6 +375,13 @@ def compose_all(text: str, path: str) -> Composed:
                 if is_value and node.tag in _TYPED_TAGS and stack:
                     typed.append((tuple(keys[1:]) + (key,), node))
             elif et is map_t or et is seq_t:
+                if len(stack) >= MAX_DEPTH:
+                    problems.append(
+                        problem(path, line, col, "yaml-syntax",
+                                f"nesting deeper than {MAX_DEPTH} levels",
+                                fix="a dataset entry needs only a few levels: check the brackets")  # fmt: skip
+                    )
+                    return Composed(None, problems, [])
                 check_props(ev, line, col)
                 container: Node = MMap(line, col) if et is map_t else MSeq(line, col)
                 is_value, key = place(container)
