@@ -276,3 +276,14 @@ def test_not_found_suggests_closest_names() -> None:
     assert code == 1 and abroad["candidates"] == []
     code, nothing = lookup_json("qxzv blorptown")
     assert nothing["candidates"] == []
+
+
+def test_batch_results_equal_single_lookups() -> None:
+    """Batch shares one ranking per place; each line must still equal its own single lookup."""
+    queries = ["Eugene, OR", "eugene oregon", "Eugene, OR", "97401", "Denver"]
+    r = invoke("lookup", "--batch", "-", *BASE, input="\n".join(queries) + "\n")
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["query"] for row in rows] == queries
+    for q, row in zip(queries, rows, strict=True):
+        _, single = lookup_json(q)
+        assert row == single

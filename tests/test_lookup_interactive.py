@@ -16,7 +16,7 @@ from test_lookup_support import AT, SMALL
 
 pexpect = pytest.importorskip("pexpect")
 
-TIMEOUT = 60
+TIMEOUT = 120
 
 
 @pytest.fixture(scope="module")

@@ -225,20 +225,32 @@ def in_zone(tz: str | None, at: datetime) -> datetime | None:
     if not tz:
         return None
     if _system_zone(tz):
-        with _tz_env(tz):
-            if at.tzinfo is None:
-                ts = time.mktime(
-                    (at.year, at.month, at.day, at.hour, at.minute, at.second, 0, 0, -1)
-                )
-                ts += at.microsecond / 1e6
-            else:
-                ts = at.timestamp()
-            offset = time.localtime(ts).tm_gmtoff
-        return datetime.fromtimestamp(ts, timezone(timedelta(seconds=offset)))
+        key = (tz, at)
+        hit = _IN_ZONE_CACHE.get(key)
+        if hit is None:
+            if len(_IN_ZONE_CACHE) > 4096:
+                _IN_ZONE_CACHE.clear()
+            hit = _IN_ZONE_CACHE[key] = _system_in_zone(tz, at)
+        return hit
     z = zone(tz)
     if z is None:
         return None
     return at.replace(tzinfo=z) if at.tzinfo is None else at.astimezone(z)
+
+
+_IN_ZONE_CACHE: dict[tuple[str, datetime], datetime] = {}
+_ABBR_CACHE: dict[str, tuple[float, str]] = {}
+
+
+def _system_in_zone(tz: str, at: datetime) -> datetime:
+    with _tz_env(tz):
+        if at.tzinfo is None:
+            ts = time.mktime((at.year, at.month, at.day, at.hour, at.minute, at.second, 0, 0, -1))
+            ts += at.microsecond / 1e6
+        else:
+            ts = at.timestamp()
+        offset = time.localtime(ts).tm_gmtoff
+    return datetime.fromtimestamp(ts, timezone(timedelta(seconds=offset)))
 
 
 def _local(tz: str | None, at: datetime) -> datetime | None:
@@ -267,9 +279,11 @@ def zone_abbr(tz: str | None, at: datetime | None = None) -> str:
     if not tz:
         return ""
     if _system_zone(tz):
-        with _tz_env(tz):
-            std_hours = -time.timezone / 3600
-            name = time.tzname[0]
+        cached = _ABBR_CACHE.get(tz)
+        if cached is None:
+            with _tz_env(tz):
+                cached = _ABBR_CACHE[tz] = (-time.timezone / 3600, time.tzname[0])
+        std_hours, name = cached
     else:
         z = zone(tz)
         if z is None:

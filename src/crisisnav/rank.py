@@ -129,8 +129,18 @@ def section_order(audiences: Sequence[str] = ()) -> tuple[str, ...]:
     return (*seen, *BASE_SECTIONS)
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def _fold(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
+    if not text:
+        return ""
+    hit = _FOLDED.get(text)
+    if hit is None:
+        if len(_FOLDED) > 8192:
+            _FOLDED.clear()
+        hit = _FOLDED[text] = " ".join(text.split()).casefold()
+    return hit
 
 
 def area_scope_for(area: Area, place: Place) -> str | None:

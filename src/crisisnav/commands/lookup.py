@@ -466,12 +466,26 @@ def batch_resolutions(lines: Iterable[bytes]) -> Iterator[Resolution]:
 
 
 def run_batch(source: str, options: Options) -> None:
+    from datetime import timezone
+
     ds = load_dataset(options)
     fmt = "jsonl" if options.fmt == "auto" else options.fmt
-    results = (
-        rank_one(ds, with_suggestions(res), options)
-        for res in batch_resolutions(_read_lines(source))
-    )
+    # One evaluation time for the whole run, so lines naming the same place share one ranking.
+    opts = replace(options, at=options.at or datetime.now(timezone.utc))
+    memo: dict[Place, LookupResult] = {}
+
+    def one(res: Resolution) -> LookupResult:
+        res = with_suggestions(res)
+        if res.status != "ok" or res.place is None:
+            return rank_one(ds, res, opts)
+        hit = memo.get(res.place)
+        if hit is None:
+            if len(memo) > 10_000:
+                memo.clear()
+            hit = memo[res.place] = rank_one(ds, res, opts)
+        return replace(hit, resolution=res)
+
+    results = (one(res) for res in batch_resolutions(_read_lines(source)))
     if fmt == "json":
         from crisisnav.render import jsonfmt
 
