@@ -327,3 +327,19 @@ def test_deep_nesting_is_a_syntax_error_at_its_position(depth: int) -> None:
     assert problems[0].line == 2 and problems[0].col > 13  # where the nesting got too deep
     shallow = "schema_version: 1\nresources: " + "[" * 20 + "]" * 20 + "\n"
     assert [p.code for p in validate_text(shallow, "ok.yaml")] == ["wrong-type"]
+
+
+def test_pure_python_parser_gives_the_same_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml (yaml.CSafeLoader missing) the safe pure-Python parser is used: same results."""
+    import yaml
+
+    with_c = {name: validate_file(INVALID / name, today=TODAY) for name, *_ in MANIFEST}
+    with_c["small.yaml"] = validate_file(VALID / "small.yaml", today=TODAY)
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    for name, *_ in MANIFEST:
+        pure = validate_file(INVALID / name, today=TODAY)
+        if name == "yaml-syntax.yaml":  # both say yaml-syntax at the same place; wording differs
+            assert [(p.line, p.col, p.code) for p in pure] == [(p.line, p.col, p.code) for p in with_c[name]]
+        else:
+            assert pure == with_c[name], name
+    assert validate_file(VALID / "small.yaml", today=TODAY) == with_c["small.yaml"] == []
