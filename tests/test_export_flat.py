@@ -46,9 +46,10 @@ def entry() -> Resource:
 def test_record_has_every_column_and_splits_contacts_by_type() -> None:
     rec = flat.record(entry())
     assert tuple(rec) == flat.COLUMNS
-    assert rec["phone"] == ["541-555-0199 (Main)"]
-    assert rec["text"] == ["741741 (text HOME)"]
+    assert rec["phone"] == ["541-555-0199"]
+    assert rec["text"] == ["741741"]
     assert rec["web"] == ["https://example.org/x"]
+    assert rec["contact_notes"] == ["541-555-0199: Main", "741741: text HOME"]
     assert rec["chat"] == [] and rec["tty"] == []
     assert rec["scope"] == "county"
     assert rec["serves"] == ["Lane County, OR", "WA"]
@@ -90,10 +91,9 @@ def test_cli_json_and_csv_hold_the_same_entries() -> None:
     assert [r["id"] for r in records] == [r["id"] for r in rows]
     assert len(rows) == 12
     by_id = {r["id"]: r for r in rows}
-    assert (
-        by_id["fixture-lane-mobile-team"]["phone"]
-        == "541-555-0102 (Fixture County Crisis Line) | 988"
-    )
+    lane = by_id["fixture-lane-mobile-team"]
+    assert lane["phone"] == "541-555-0102 | 988"
+    assert lane["contact_notes"] == "541-555-0102: Fixture County Crisis Line"
     assert by_id["fixture-lane-mobile-team"]["police"] == "possible"
     assert by_id["fixture-eugene-community-responder"]["status"] == "ended"
     assert list(rows[0]) == list(flat.COLUMNS)
@@ -115,3 +115,31 @@ def test_cli_output_into_a_directory_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert res.exit_code == 2
     assert "directory" in res.stderr
+
+
+def test_spreadsheet_formulas_are_neutralised_but_phone_numbers_kept() -> None:
+    for payload in ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "+1 (=1+1)"):
+        assert flat.spreadsheet_safe(payload) == "'" + payload
+    for phones in ("+1 541 555 0100", "+1-541-555-0101 | +1 (541) 555.0102", "541-555-0100"):
+        assert flat.spreadsheet_safe(phones) == phones
+    assert flat.spreadsheet_safe("Call 988") == "Call 988"
+
+
+def test_csv_row_neutralises_every_text_cell() -> None:
+    r = Resource(
+        id="f", name="=HYPERLINK(\"x\")", kind="crisis-line", police="possible", dispatch="direct",
+        police_note="+cmd|' /C calc'!A0", serves=(Area(national=True),),
+        contacts=(Contact(type="phone", value="+1 541 555 0100", label="=1+1"),),
+        hours=("24/7",), caveats=("@SUM(1+1)", "ok"), status="active",
+        verified=date(2026, 1, 1), sources=("https://e.org",),
+    )  # fmt: skip
+    rec = flat.record(r)
+    row = dict(zip(flat.COLUMNS, flat.csv_row(rec), strict=True))
+    assert row["name"].startswith("'=")
+    assert row["police_note"].startswith("'+")
+    assert row["caveats"].startswith("'@")
+    assert row["phone"] == "+1 541 555 0100"
+    # A note starts with its number but carries text, so it is neutralised like any text.
+    assert row["contact_notes"] == "'+1 541 555 0100: =1+1"
+    # JSON keeps the dataset's text exactly.
+    assert rec["name"] == '=HYPERLINK("x")'

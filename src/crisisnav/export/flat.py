@@ -1,11 +1,19 @@
 """The dataset flat, one row per entry, for spreadsheets (export --format json|csv).
 
 List-valued fields become one cell each, their items joined with " | ". Contacts are split
-by type so a spreadsheet can sort and filter on phones. Pure: returns rows; the command writes.
+by type so a spreadsheet can sort and filter on phones; the contact columns hold only the
+values (numbers, addresses), and labels and text keywords go to `contact_notes`, so a phone
+cell is never more than phone numbers. Pure: returns rows; the command writes.
+
+Spreadsheet safety (every CSV this package writes): a cell starting with = + - @ (or a tab or
+carriage return) is what spreadsheets run as a formula, so it gets a leading apostrophe —
+except a cell of phone numbers only ("+1 541 555 0100 | +1-541-555-0101"): with no letters it
+can hold no function or reference. JSON output is never altered.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crisisnav.models import SCOPES, Contact, Dataset, Resource
@@ -14,24 +22,36 @@ SEP = " | "
 
 COLUMNS = (
     "id", "name", "kind", "police", "police_note", "dispatch", "scope", "serves", "states",
-    "phone", "text", "chat", "web", "tty", "videophone", "hours", "timezone", "audiences",
-    "languages", "how_to_ask", "caveats", "status", "status_since", "verified", "sources",
+    "phone", "text", "chat", "web", "tty", "videophone", "contact_notes", "hours", "timezone",
+    "audiences", "languages", "how_to_ask", "caveats", "status", "status_since", "verified",
+    "sources",
 )  # fmt: skip
 
 LIST_COLUMNS = (
-    "serves", "states", "phone", "text", "chat", "web", "tty", "videophone", "hours",
+    "serves", "states", "phone", "text", "chat", "web", "tty", "videophone", "contact_notes", "hours",
     "audiences", "languages", "caveats", "sources",
 )  # fmt: skip
 
 
-def _contact_text(c: Contact) -> str:
-    """Like 541-555-0100 (Crisis Line), 741741 (text HOME), or the bare value."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONES_ONLY = re.compile(r"\+[0-9][0-9 ().;|+-]*\Z")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell that a spreadsheet will show, not run (see the module rule)."""
+    if text.startswith(_FORMULA_START) and not _PHONES_ONLY.match(text):
+        return "'" + text
+    return text
+
+
+def _contact_note(c: Contact) -> str | None:
+    """ "741741: text HOME", "541-555-0100: Crisis Line", or None when there is nothing to add."""
     notes: list[str] = []
     if c.keyword:
         notes.append(f"text {c.keyword}")
     if c.label:
         notes.append(c.label)
-    return f"{c.value} ({'; '.join(notes)})" if notes else c.value
+    return f"{c.value}: {'; '.join(notes)}" if notes else None
 
 
 def narrowest_scope(r: Resource) -> str:
@@ -58,7 +78,8 @@ def record(r: Resource) -> dict[str, Any]:
         "states": states,
     }
     for ctype in ("phone", "text", "chat", "web", "tty", "videophone"):
-        row[ctype] = [_contact_text(c) for c in r.contacts if c.type == ctype]
+        row[ctype] = [c.value for c in r.contacts if c.type == ctype]
+    row["contact_notes"] = [n for n in (_contact_note(c) for c in r.contacts) if n]
     row.update(
         {
             "hours": list(r.hours),
@@ -82,14 +103,14 @@ def records(dataset: Dataset) -> list[dict[str, Any]]:
 
 
 def csv_row(rec: dict[str, Any]) -> list[str]:
-    """A flat record as CSV cells: lists joined with SEP, None as an empty cell."""
+    """A flat record as CSV cells: lists joined with SEP, None empty, formulas neutralised."""
     out: list[str] = []
     for col in COLUMNS:
         value = rec[col]
         if isinstance(value, list):
-            out.append(SEP.join(value))
+            out.append(spreadsheet_safe(SEP.join(value)))
         elif value is None:
             out.append("")
         else:
-            out.append(str(value))
+            out.append(spreadsheet_safe(str(value)))
     return out

@@ -656,10 +656,12 @@ def datapackage(name: str = "crisisnav-hsds") -> dict[str, Any]:
 
 
 def cell(value: Any) -> str:
-    """A CSV cell: empty for missing values."""
+    """A CSV cell: empty for missing values; formulas neutralised (export.flat.spreadsheet_safe)."""
+    from crisisnav.export.flat import spreadsheet_safe
+
     if value is None:
         return ""
-    return str(value)
+    return spreadsheet_safe(str(value))
 
 
 # --------------------------------------------------------------------------- round trip
