@@ -135,3 +135,14 @@ def test_single_ambiguous_lookup_on_a_terminal_asks(tmp_path: Path, warm_cache: 
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_cancelled_pick_exits_3_without_repeating_the_list(tmp_path: Path, warm_cache: str) -> None:
+    child = spawn(["lookup", "Springfield", "--data", str(SMALL), "--at", AT], tmp_path, warm_cache)
+    child.expect(r"Pick 1-\d+")
+    child.sendline("")
+    child.expect_exact("No place picked.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+    assert "Which one did you mean" not in (child.before or "")

@@ -388,6 +388,15 @@ def lookup_one(query: str, options: Options) -> int:
         choice = ask_pick(resolution)
         if choice is not None:
             resolution = picked(resolution, choice)
+        elif fmt in ("terminal", "plain", "markdown"):
+            # The numbered list is already on the screen: do not print it twice.
+            from crisisnav.render.common import place_query
+
+            eprint(
+                "No place picked. Add a state, e.g.: "
+                f'crisisnav lookup "{place_query(resolution.candidates[0])}"'
+            )
+            return errors.EXIT_AMBIGUOUS
     result = rank_one(ds, resolution, options)
     write(render(result, options, fmt))
     return exit_code_for(result)
