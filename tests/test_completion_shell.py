@@ -201,11 +201,37 @@ def test_fast_path_answers_exactly_what_typer_answers(
     from crisisnav.cli import app
 
     monkeypatch.setenv("_CRISISNAV_COMPLETE", "complete_bash")  # complete_place reads it
-    fast = completion.bash_fast_path(_env(words, 2))
+    fast = completion.fast_path(_env(words, 2))
     assert fast is not None and fast
     res = CliRunner().invoke(app, [], env=_env(words, 2), prog_name="crisisnav")
     assert res.exit_code == 0, res.output
     assert fast.splitlines() == res.stdout.splitlines()
+
+
+@pytest.mark.parametrize("line", ["crisisnav lookup Eug", "crisisnav lookup San\\ F"])
+def test_zsh_fast_path_answers_exactly_what_typer_answers(fake_gaz: None, line: str) -> None:
+    from crisisnav.cli import app
+
+    env = {"_CRISISNAV_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line}
+    fast = completion.fast_path(env)
+    assert fast is not None
+    res = CliRunner().invoke(app, [], env=env, prog_name="crisisnav")
+    assert res.exit_code == 0, res.output
+    assert fast.strip() == res.stdout.strip()
+
+
+def test_zsh_fast_path_completes_right_after_an_escaped_space(fake_gaz: None) -> None:
+    env = {"_CRISISNAV_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "crisisnav lookup San\\ "}
+    assert completion.fast_path(env) == (
+        '_arguments \'*: :(("San Francisco, CA"\n"San Francisco County, CA"))\''
+    )
+    # A plain space means the place is finished: Typer decides what comes next.
+    env["_TYPER_COMPLETE_ARGS"] = "crisisnav lookup Eugene "
+    assert completion.fast_path(env) is None
+
+
+def test_bash_fast_path_with_no_match_prints_nothing(fake_gaz: None) -> None:
+    assert completion.fast_path(_env("crisisnav lookup Zzz", 2)) == ""
 
 
 @pytest.mark.parametrize(
@@ -220,7 +246,5 @@ def test_fast_path_answers_exactly_what_typer_answers(
     ],
 )
 def test_fast_path_leaves_everything_else_to_typer(words: str, cword: int) -> None:
-    assert completion.bash_fast_path(_env(words, cword)) is None
-    assert (
-        completion.bash_fast_path({"COMP_WORDS": "crisisnav lookup Eug", "COMP_CWORD": "2"}) is None
-    )
+    assert completion.fast_path(_env(words, cword)) is None
+    assert completion.fast_path({"COMP_WORDS": "crisisnav lookup Eug", "COMP_CWORD": "2"}) is None

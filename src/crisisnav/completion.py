@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 
 PLACE_LIMIT = 40  # bash lists every candidate; more than a screenful helps nobody
 
@@ -91,27 +92,70 @@ def complete_audience(incomplete: str) -> list[str]:
 PLACE_COMMANDS = ("lookup", "places", "sheet")
 
 
-def bash_fast_path(environ: dict[str, str] | os._Environ[str]) -> str | None:
-    """Completions for `crisisnav lookup WORD<TAB>` in bash without building the Typer app.
+def fast_path(environ: Mapping[str, str]) -> str | None:
+    """Completions for `crisisnav lookup WORD<TAB>` (bash, zsh) without building the Typer app.
 
     Typer answers a completion request by importing every command and parsing every option of
     the command line (hundreds of milliseconds); the place name is the one completion that
-    needs speed and the gazetteer alone. This answers exactly that case, in the format Typer's
-    bash script reads (one value per line), and returns None for everything else so that
-    Typer's own completion handles it.
+    needs speed, and it needs only the gazetteer. This answers exactly that case, in the
+    format Typer's own bash or zsh script reads, and returns None for everything else so
+    that Typer's completion handles it.
+
+    For zsh it also fixes one case Typer gets wrong: right after an escaped space
+    ("Eugene,\\ ") Typer thinks a new word has begun and offers nothing.
     """
-    if environ.get("_CRISISNAV_COMPLETE") != "complete_bash":
+    mode = environ.get("_CRISISNAV_COMPLETE")
+    if mode == "complete_bash":
+        incomplete = _bash_place_word(environ)
+    elif mode == "complete_zsh":
+        incomplete = _zsh_place_word(environ.get("_TYPER_COMPLETE_ARGS", ""))
+    else:
         return None
+    if not incomplete or incomplete.startswith("-"):
+        return None
+    names = place_candidates(incomplete)
+    if mode == "complete_bash":  # no match: nothing to offer, as Typer would print
+        return "\n".join(_BASH_SPECIAL.sub(r"\\\1", n) for n in names)
+    if not names:
+        return None  # Typer's zsh answer is then "_files"; let it say so
+    # Typer's zsh format (typer/_completion_classes.py, ZshComplete), values without help.
+    body = "\n".join(f'"{_zsh_escape(n)}"' for n in names)
+    return f"_arguments '*: :(({body}))'"
+
+
+def _bash_place_word(environ: Mapping[str, str]) -> str | None:
     from shlex import split
 
     try:
         words = split(environ.get("COMP_WORDS", ""))
         cword = int(environ.get("COMP_CWORD", ""))
-    except ValueError:
+    except ValueError:  # an open quote, or no COMP_CWORD: Typer's parser copes
         return None
     if cword != 2 or len(words) < 2 or words[1] not in PLACE_COMMANDS:
         return None
-    incomplete = words[2] if len(words) > 2 else ""
-    if not incomplete or incomplete.startswith("-"):
+    return words[2] if len(words) > 2 else None
+
+
+def _zsh_place_word(line: str) -> str | None:
+    from shlex import split
+
+    try:
+        words = split(line)
+    except ValueError:
         return None
-    return "\n".join(complete_place(incomplete))
+    # A plain space at the end means a new, empty word; an escaped one is part of the place.
+    if line.endswith(" ") and not line.endswith("\\ "):
+        return None
+    if len(words) != 3 or words[1] not in PLACE_COMMANDS:
+        return None
+    return words[2]
+
+
+def _zsh_escape(s: str) -> str:
+    return (
+        s.replace('"', '""')
+        .replace("'", "''")
+        .replace("$", "\\$")
+        .replace("`", "\\`")
+        .replace(":", r"\\:")
+    )
