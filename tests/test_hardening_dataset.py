@@ -94,9 +94,13 @@ CASES = [
     Case("merge-key", lambda: _entry_with("    languages: [en]\n",
          "    languages: [en]\n    <<: {police: none}\n"), "unknown-field", 14, 5, 1),
     # structure
-    Case("deep-flow-100k", lambda: _nested_flow(100_000), "yaml-syntax", 2, None, 1),
-    Case("deep-flow-900", lambda: _nested_flow(900), "yaml-syntax", 1, 1, 1),
-    Case("deep-block-3000", lambda: _nested_block(3000), "yaml-syntax", 1001, None, 1),
+    # nesting: refused at the 101st level (the root mapping is level 1), wherever it is
+    Case("deep-flow-100k", lambda: _nested_flow(100_000), "yaml-syntax", 2, 1011, 1),  # libyaml: 1000
+    Case("deep-flow-900", lambda: _nested_flow(900), "yaml-syntax", 2, 111, 1),
+    Case("deep-block-3000", lambda: _nested_block(3000), "yaml-syntax", 102, 201, 1),
+    Case("deep-mapping-5000", lambda: dataset_text(ENTRY.replace(
+         "name: Fixture Base Line", "name: " + "{a: " * 5000 + "1" + "}" * 5000)).encode(),
+         "yaml-syntax", 4, 399, 1),
     Case("duplicate-key-police", lambda: _entry_with("    police: possible\n",
          "    police: none\n    police: police\n"), "duplicate-key", 7, 5, 1),
     Case("duplicate-key-top", lambda: (dataset_text() + "resources: []\n").encode(),
@@ -324,18 +328,27 @@ SPECIAL = {
 def test_not_a_regular_file_never_hangs(kind: str, tmp_path: Path) -> None:
     target = _special(kind, tmp_path)
     code = SPECIAL[kind]
-    # real processes with a timeout: a FIFO with no writer or /dev/zero must not block/read forever
-    proc = run_cli(["validate", target], timeout=20)
-    assert proc.returncode == 4, proc
-    assert f"{target}: error {code} ".encode() in proc.stdout, proc.stdout
-    assert_no_traceback(proc.stdout, proc.stderr)
-    proc = run_cli(["export", "--format", "json", "--data", target], timeout=20)
-    assert proc.returncode == 4 and proc.stdout == b"", proc
-    assert proc.stderr.decode().startswith(f"crisisnav: {target}: "), proc.stderr
-    assert_no_traceback(proc.stderr)
     with pytest.raises(errors.DataError) as info:
         dataset.load(target, use_cache=False)
-    assert info.value.code == code
+    assert info.value.code == code and info.value.exit_code == 4
+    status, out, err = invoke(["validate", target])
+    assert status == 4 and f"{target}: error {code} " in out, out
+    status, out, err = invoke(["export", "--format", "json", "--data", target])
+    assert status == 4 and out == "" and err.startswith(f"crisisnav: {target}: "), err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_fifo_and_endless_device_as_real_processes(kind: str, tmp_path: Path) -> None:
+    """A FIFO with no writer blocks a naive open(); /dev/zero never ends. Real processes with a
+    timeout, so a hang fails the test instead of stalling the suite."""
+    target = _special(kind, tmp_path)
+    proc = run_cli(["validate", target], timeout=30)
+    assert proc.returncode == 4, proc
+    assert f"{target}: error not-a-file ".encode() in proc.stdout, proc.stdout
+    assert_no_traceback(proc.stdout, proc.stderr)
+    proc = run_cli(["export", "--format", "json", "--data", target], timeout=30)
+    assert proc.returncode == 4 and proc.stdout == b"", proc
+    assert proc.stderr.decode().startswith(f"crisisnav: {target}: "), proc.stderr
 
 
 @needs_resolver
