@@ -7,13 +7,17 @@ import dataclasses
 from datetime import date, datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crisisnav import dataset as dataset_mod
 from crisisnav import gazetteer, rank
 from crisisnav.models import (
     DISPATCH_PATHS,
+    KINDS,
     POLICE_LEVELS,
     SCOPES,
+    STATUSES,
     Area,
     Contact,
     Dataset,
@@ -403,3 +407,43 @@ def test_invariants_over_every_place_in_the_shipped_dataset() -> None:
         check_invariants(data, place)
         for auds in _audiences(data)[1:]:
             check_invariants(data, place, auds)
+
+
+# ---- invariants over generated datasets ----------------------------------------------------
+
+_AREAS = st.sampled_from(
+    [Area(national=True), OR_STATE, LANE_AREA, EUGENE_AREA, Area(state="WA"),
+     Area(state="OR", county="Marion County"), Area(state="OR", city="Salem")]
+)  # fmt: skip
+_HOURS = st.sampled_from(
+    [("24/7",), ("mon-fri 08:00-17:00",), ("daily 14:00-23:00",), ("fri 22:00-02:00",), ("bad",)]
+)
+
+
+@st.composite
+def _resource(draw: st.DrawFn) -> Resource:
+    return res(
+        f"r{draw(st.integers(0, 10**6))}",
+        name=draw(st.sampled_from(["Alpha", "beta", "Gamma", "alpha", "Zed"])),
+        kind=draw(st.sampled_from(KINDS)),
+        police=draw(st.sampled_from(POLICE_LEVELS)),
+        dispatch=draw(st.sampled_from(DISPATCH_PATHS)),
+        serves=tuple(draw(st.lists(_AREAS, min_size=1, max_size=3))),
+        hours=draw(_HOURS),
+        tz=draw(st.sampled_from([None, "America/Los_Angeles", "America/New_York"])),
+        status=draw(st.sampled_from(STATUSES)),
+        verified=draw(st.sampled_from([date(2024, 1, 1), date(2026, 11, 1)])),
+        audiences=tuple(draw(st.lists(st.sampled_from(["trans", "youth", "deaf"]), max_size=2))),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    resources=st.lists(_resource(), max_size=14, unique_by=lambda r: r.id),
+    place=st.sampled_from([EUGENE, LANE, OREGON]),
+    audiences=st.sampled_from([(), ("trans",), ("youth", "trans")]),
+)
+def test_invariants_over_generated_datasets(
+    resources: list[Resource], place: Place, audiences: tuple[str, ...]
+) -> None:
+    check_invariants(ds(*resources), place, audiences)
