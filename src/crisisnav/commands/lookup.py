@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -39,22 +39,42 @@ MAX_QUERY = 300  # characters; longer batch lines are not places
 BATCH_CHUNK = 512
 
 
-@dataclass
 class Options:
-    """Everything that shapes one lookup, shared by the command, batch and interactive mode."""
+    """Everything that shapes one lookup, shared by the command, batch and interactive mode.
+    (A plain class: building a dataclass at import time costs start-up time.)"""
 
-    fmt: str = "auto"
-    explain: bool = False
-    audiences: tuple[str, ...] = ()
-    contact: str | None = None
-    language: str | None = None
-    no_911: bool = False
-    open_now: bool = False
-    at: datetime | None = None
-    limit: int | None = None
-    color: str = "auto"
-    data: Path | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    def __init__(
+        self,
+        fmt: str = "auto",
+        explain: bool = False,
+        audiences: tuple[str, ...] = (),
+        contact: str | None = None,
+        language: str | None = None,
+        no_911: bool = False,
+        open_now: bool = False,
+        at: datetime | None = None,
+        limit: int | None = None,
+        color: str = "auto",
+        data: Path | None = None,
+    ) -> None:
+        self.fmt = fmt
+        self.explain = explain
+        self.audiences = audiences
+        self.contact = contact
+        self.language = language
+        self.no_911 = no_911
+        self.open_now = open_now
+        self.at = at
+        self.limit = limit
+        self.color = color
+        self.data = data
+
+    def with_at(self, at: datetime | None) -> Options:
+        import copy
+
+        out = copy.copy(self)
+        out.at = at
+        return out
 
 
 def parse_at(text: str | None) -> datetime | None:
@@ -480,7 +500,7 @@ def run_batch(source: str, options: Options) -> None:
     ds = load_dataset(options)
     fmt = "jsonl" if options.fmt == "auto" else options.fmt
     # One evaluation time for the whole run, so lines naming the same place share one ranking.
-    opts = replace(options, at=options.at or datetime.now(timezone.utc))
+    opts = options.with_at(options.at or datetime.now(timezone.utc))
     memo: dict[Place, LookupResult] = {}
 
     def one(res: Resolution) -> LookupResult:
