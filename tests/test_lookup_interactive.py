@@ -146,3 +146,20 @@ def test_cancelled_pick_exits_3_without_repeating_the_list(tmp_path: Path, warm_
     child.close()
     assert child.exitstatus == 3
     assert "Which one did you mean" not in (child.before or "")
+
+
+def test_terminal_colour_follows_no_color(tmp_path: Path, warm_cache: str) -> None:
+    """On a terminal, auto means Rich with colour; NO_COLOR keeps the words, drops the colour."""
+    outs = {}
+    for label, extra in (("colour", {"NO_COLOR": ""}), ("no-colour", {"NO_COLOR": "1"})):
+        child = spawn(["lookup", "Eugene, OR", "--data", str(SMALL), "--at", AT], tmp_path,
+                      warm_cache, **extra)  # fmt: skip
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        outs[label] = child.before
+    assert re.search(r"\x1b\[[0-9;]*m", outs["colour"])
+    assert "\x1b" not in outs["no-colour"]
+    for out in outs.values():
+        bare = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        assert "police: possible" in bare and "Closed — opens 14:00 PT" in bare
