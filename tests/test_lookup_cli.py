@@ -284,6 +284,8 @@ def test_batch_results_equal_single_lookups() -> None:
     r = invoke("lookup", "--batch", "-", *BASE, input="\n".join(queries) + "\n")
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert [row["query"] for row in rows] == queries
-    for q, row in zip(queries, rows, strict=True):
+    for q, row, line in zip(queries, rows, r.stdout.splitlines(), strict=True):
         _, single = lookup_json(q)
         assert row == single
+        text = invoke("lookup", q, *BASE, "--format", "jsonl").stdout
+        assert line + "\n" == text  # byte for byte, though batch reuses serialised parts

@@ -502,6 +502,7 @@ def run_batch(source: str, options: Options) -> None:
     # One evaluation time for the whole run, so lines naming the same place share one ranking.
     opts = options.with_at(options.at or datetime.now(timezone.utc))
     memo: dict[Place, LookupResult] = {}
+    tails: dict[Place, str] = {}  # the serialised "resources"/"notices" part, per place
 
     def one(res: Resolution) -> LookupResult:
         res = with_suggestions(res)
@@ -511,28 +512,49 @@ def run_batch(source: str, options: Options) -> None:
         if hit is None:
             if len(memo) > 10_000:
                 memo.clear()
+                tails.clear()
             hit = memo[res.place] = rank_one(ds, res, opts)
         return replace(hit, resolution=res)
 
-    results = (one(res) for res in batch_resolutions(_read_lines(source)))
-    if fmt == "json":
+    def json_line(result: LookupResult) -> str:
+        """Exactly jsonfmt.dumps(result_to_json(result), pretty=False), reusing the resources
+        and notices text of an earlier line for the same place (most of the bytes)."""
         from crisisnav.render import jsonfmt
 
-        write("[")
+        place = result.resolution.place
+        if result.resolution.status != "ok" or place is None or place not in memo:
+            return jsonfmt.dumps(jsonfmt.result_to_json(result), pretty=False)
+        tail = tails.get(place)
+        if tail is None:
+            full = jsonfmt.result_to_json(result)
+            tail = tails[place] = jsonfmt.dumps(
+                {"resources": full["resources"], "notices": full["notices"]}, pretty=False
+            )[1:-1]
+        head = jsonfmt.resolution_to_json(result.resolution)
+        del head["resources"], head["notices"]
+        return jsonfmt.dumps(head, pretty=False)[:-1] + ", " + tail + "}"
+
+    results = (one(res) for res in batch_resolutions(_read_lines(source)))
+    out = sys.stdout
+    if fmt == "json":
+        out.write("[")
         for i, result in enumerate(results):
-            body = jsonfmt.dumps(jsonfmt.result_to_json(result), pretty=False)
-            write(("," if i else "") + "\n" + body)
-        write("\n]\n")
+            out.write(("," if i else "") + "\n" + json_line(result))
+        out.write("\n]\n")
+    elif fmt == "jsonl":
+        for result in results:
+            out.write(json_line(result) + "\n")
     elif fmt == "csv":
         from crisisnav.render import csvfmt
 
-        write(csvfmt.render_many([], header=True))
+        out.write(csvfmt.render_many([], header=True))
         for result in results:
-            write(csvfmt.render(result, header=False))
+            out.write(csvfmt.render(result, header=False))
     else:
         sep = {"plain": "\n", "markdown": "\n---\n\n"}.get(fmt, "")
         for i, result in enumerate(results):
-            write((sep if i else "") + render(result, options, fmt))
+            out.write((sep if i else "") + render(result, options, fmt))
+    out.flush()
 
 
 @guarded
