@@ -6,6 +6,7 @@ Heavy libraries (rich, yaml, rapidfuzz, fpdf) are imported inside the commands t
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -76,4 +77,12 @@ app.command("stale")(coverage.stale_cmd)
 
 def main() -> None:
     """Console-script entry point."""
+    if os.environ.get("_CRISISNAV_COMPLETE"):
+        # Shell completion of place names without building the whole Typer app (< 200 ms).
+        from crisisnav.completion import fast_path
+
+        fast = fast_path(os.environ)
+        if fast is not None:
+            sys.stdout.write(fast + "\n")
+            return
     app(prog_name="crisisnav")

@@ -27,6 +27,7 @@ import typer
 
 from crisisnav import errors
 from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
+from crisisnav.completion import complete_audience, complete_place
 
 if TYPE_CHECKING:
     from crisisnav.models import Dataset, Resolution
@@ -130,7 +131,11 @@ def _load_dataset(path: Path | None) -> Dataset:
 def sheet_cmd(
     place: Annotated[
         str | None,
-        typer.Argument(help="A US city, county, ZIP or state (leave out with --batch).", show_default=False),
+        typer.Argument(
+            help="A US city, county, ZIP or state (leave out with --batch).",
+            show_default=False,
+            autocompletion=complete_place,
+        ),
     ] = None,
     fmt: Annotated[
         str | None,
@@ -148,7 +153,12 @@ def sheet_cmd(
     paper: Annotated[str, typer.Option("--paper", help="Page size: letter or a4.")] = "letter",
     for_: Annotated[
         list[str] | None,
-        typer.Option("--for", help="Audience(s) to give their own section, e.g. --for trans (repeat or comma-separate).", show_default=False),
+        typer.Option(
+            "--for",
+            help="Audience(s) to give their own section, e.g. --for trans (repeat or comma-separate).",
+            show_default=False,
+            autocompletion=complete_audience,
+        ),
     ] = None,
     contact: Annotated[
         str | None,
