@@ -86,6 +86,7 @@ def test_resolve_hostile_query(name: str) -> None:
 
     gazetteer.load()  # warm: the bound is for the query, not for building the index
     resolve("warm up the fuzzy index, qqzx")  # built once per process on the first fuzzy query
+    resolve("97401")  # and the ZIP table, loaded on the first ZIP query
     q = QUERIES[name]
     t0 = time.perf_counter()
     r = resolve(q)
@@ -116,6 +117,7 @@ def test_slowest_hostile_query_is_well_under_a_second() -> None:
 
     gazetteer.load()
     resolve("warm up the fuzzy index, qqzx")
+    resolve("97401")
     times = {}
     for name, q in QUERIES.items():
         t0 = time.perf_counter()

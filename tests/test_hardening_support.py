@@ -155,10 +155,15 @@ def make_resource(**overrides: object) -> object:
     return Resource(**fields)  # type: ignore[arg-type]
 
 
+_WARM: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="session")
 def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache directory already holding the gazetteer index, shared by subprocess tests that are
     not about the cache (a cold build costs seconds per process)."""
+    if "dir" in _WARM:  # one per session, even though several test modules import the fixture
+        return _WARM["dir"]
     d = tmp_path_factory.mktemp("warm-cache")
     proc = subprocess.run(
         [sys.executable, "-m", "crisisnav", "lookup", "97401", "--format", "json"],
@@ -168,4 +173,5 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
+    _WARM["dir"] = d
     return d
