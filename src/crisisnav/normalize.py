@@ -244,6 +244,10 @@ def parse(key: str) -> Parsed:
             if words[: len(pw)] == pw:
                 words = words[len(pw) :]
                 break
+    if len(words) > 1 and words[-1] == "state" and " ".join(words[:-1]) in STATE_KEYS:
+        words = words[:-1]  # "Washington State", "New York State"
+    elif len(words) > 2 and words[:2] == ["state", "of"] and " ".join(words[2:]) in STATE_KEYS:
+        words = words[2:]  # "State of Oregon"
     rest, state_words = _strip_trailing(words, STATE_KEYS, _MAX_STATE_WORDS)
     state = STATE_KEYS[state_words] if state_words else None
     foreign = None

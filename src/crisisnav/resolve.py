@@ -134,9 +134,13 @@ def _exact_hits(gaz: Gazetteer, name: str, state: str | None, county: bool, suff
     cities = _in_state(gaz, gaz.city_keys.get(name), state)
     counties = _in_state(gaz, gaz.county_full.get(name), state) + _in_state(gaz, gaz.county_base.get(name), state)
     if " " in name or not cities:
-        more = gaz.compact_keys.get(compact(name))
+        squeezed = compact(name)
+        more = gaz.compact_keys.get(squeezed)
         cities += _in_state(gaz, more, state, "city")
         counties += _in_state(gaz, more, state, "county")
+        if squeezed != name:  # "De Kalb" -> "Dekalb", "Mc Allen" -> "Mcallen"
+            cities += _in_state(gaz, gaz.city_keys.get(squeezed), state)
+            counties += _in_state(gaz, gaz.county_full.get(squeezed), state)
     return list(dict.fromkeys(cities)), list(dict.fromkeys(counties))
 
 
@@ -228,6 +232,12 @@ def _first_pass(gaz: Gazetteer, query: str) -> Resolution | _Pending:
         interpretations.append((name, None, True, "county"))  # "Lane Co": county, not Colorado
     if p.state:
         interpretations.append((f"{name} {p.state_words}".strip(), None, False, ""))  # "Fort Washington"
+    if not county:  # "City of Eugene", "Eugene city"
+        for prefix in ("city of ", "town of ", "village of "):
+            if name.startswith(prefix):
+                interpretations.append((name[len(prefix) :], state, False, ""))
+        if name.endswith(" city") and state:  # only with a state: "Gotham City" is no Gotham, WI
+            interpretations.append((name[: -len(" city")], state, False, ""))
     for iname, istate, icounty, isuffix in interpretations:
         cities, counties = _exact_hits(gaz, iname, istate, icounty, isuffix)
         if cities:
