@@ -336,6 +336,7 @@ def test_html_sheet_escapes_everything(s: str) -> None:
     from crisisnav.render.sheet_html import render_html
 
     html = render_html(_sheet(_result([_hostile_resource(s)])))
+    assert "content=\"default-src 'none'; style-src 'unsafe-inline'\"" in html  # CSP: no script
     lowered = html.lower()
     assert "<script" not in lowered and "<img" not in lowered and "<svg" not in lowered
     assert "onerror=" not in lowered.replace("onerror=alert", "x") or "&lt;img" in lowered
