@@ -320,12 +320,13 @@ def _fuzzy_matches(gaz: Gazetteer, scope: str, items: Sequence[_Pending]) -> lis
 
 
 _Buckets = dict[tuple[str, int], tuple[list[str], list[int]]]
-_BUCKETS: dict[tuple[int, str], _Buckets] = {}
 
 
 def _length_buckets(gaz: Gazetteer, scope: str, keys: list[str]) -> _Buckets:
-    """Choices grouped by length ("", n), and nationwide also by first letter and length (c, n)."""
-    got = _BUCKETS.get((id(gaz), scope))
+    """Choices grouped by length ("", n), and nationwide also by first letter and length (c, n).
+    Kept on the Gazetteer object, so they live and die with the index they index."""
+    store: dict[str, _Buckets] = gaz.__dict__.setdefault("_fuzzy_buckets", {})
+    got = store.get(scope)
     if got is None:
         got = {}
         for i, k in enumerate(keys):
@@ -334,7 +335,7 @@ def _length_buckets(gaz: Gazetteer, scope: str, keys: list[str]) -> _Buckets:
                 bucket = got.setdefault(g, ([], []))
                 bucket[0].append(k)
                 bucket[1].append(i)
-        _BUCKETS[(id(gaz), scope)] = got
+        store[scope] = got
     return got
 
 
