@@ -170,6 +170,9 @@ def test_csv_formula_rule() -> None:
     assert csvfmt.safe_cell("+1-541-555-0100; 988") == "+1-541-555-0100; 988"
     assert csvfmt.safe_cell("+1 (541) 555.0100") == "+1 (541) 555.0100"
     assert csvfmt.safe_cell("+1 541 HYPERLINK") == "'+1 541 HYPERLINK"
+    assert csvfmt.safe_cell("+1 541 555 0100; +1-541-555-0101") == "+1 541 555 0100; +1-541-555-0101"
+    for bad in ("+1;=2", "+1; +cmd", "+1;;2", "+1 541\t=1", "+1; @x", "+1+cmd", "+1 A1"):
+        assert csvfmt.safe_cell(bad).startswith("'"), bad
     assert csvfmt.safe_cell("541-555-0100") == "541-555-0100"
     assert csvfmt.safe_cell("988") == "988"
     assert csvfmt.safe_cell(None) == "" and csvfmt.safe_cell(True) == "true"

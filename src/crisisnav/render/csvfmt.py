@@ -8,10 +8,12 @@ Cell safety, one rule for every cell:
 1. text passes through the shared sanitiser (render.safe.inert): no control characters,
    no ANSI/OSC, no bidi overrides;
 2. a cell that starts with = + - @ (or, before step 1, tab / CR) is prefixed with a single
-   quote so spreadsheets do not run it as a formula — EXCEPT a cell made only of a leading
-   "+" followed by digits, spaces and ( ) . - ; characters (a phone number such as
-   "+1 541 555 0100" or "+1-541-555-0100; 988"). Such a cell has no letters, so it can
-   hold no function call or reference and cannot do harm; it stays usable as a number.
+   quote so spreadsheets do not run it as a formula — EXCEPT a cell made only of phone
+   numbers: a leading "+" and a digit, then digits, spaces and ( ) . - characters, with
+   further numbers after "; " (each may start with "+"): "+1 541 555 0100",
+   "+1-541-555-0100; 988", "+1 541 555 0100; +1-541-555-0101". Such a cell has no letters
+   and no = or @, so it can hold no function call or reference and cannot do harm; it
+   stays usable as phone numbers.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ COLUMNS = (
 )
 
 _FORMULA_START = ("=", "+", "-", "@")
-_PHONE_LIKE = re.compile(r"\+[0-9][0-9 ().;-]*\Z")
+_PHONE_LIKE = re.compile(r"\+[0-9][0-9 ().-]*(?:; ?\+?[0-9][0-9 ().-]*)*\Z")
 
 
 def safe_cell(value: object) -> str:
