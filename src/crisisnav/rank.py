@@ -347,7 +347,7 @@ def lookup(
             for c in candidates
             if c.scope in ("city", "county")
             and c.resource.police in ("none", "possible")
-            and c.section != "directories"
+            and c.section not in ("directories", "last-resort")
         ]
         if not local:
             notices.append(
