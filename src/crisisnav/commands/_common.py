@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,10 +30,21 @@ ColorOpt = Annotated[
 ]
 
 
+# Control characters (but newline and tab), DEL, C1 and bidi controls: a diagnostic echoes
+# file names and arguments, which must not drive the terminal (OSC title, hyperlinks, colours).
+_DIAG_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    cp = ord(match.group(0))
+    return f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}"
+
+
 def eprint(message: str) -> None:
-    """A diagnostic line on standard error (never standard output)."""
+    """A diagnostic line on standard error (never standard output), control characters shown
+    as visible escapes."""
     try:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(_DIAG_UNSAFE.sub(_visible, message) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
