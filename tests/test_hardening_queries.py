@@ -359,3 +359,33 @@ def test_sheet_batch_summary_does_not_echo_a_huge_line(tmp_path: Path) -> None:
     )
     assert code == 1
     assert len(err) < 10_000, f"{len(err)} bytes on stderr"
+
+
+# ------------------------------------------------------------------ hostile option values
+
+
+@pytest.mark.parametrize(
+    "at", ["1970-01-01T00:00:00+14:00", "2026-03-08 02:30", "2026-11-01 01:30", "nan", "", "\x1b[2J"]
+)
+@pytest.mark.parametrize("command", ["lookup", "sheet"])
+def test_odd_at_values_are_answers_or_usage_errors(command: str, at: str) -> None:
+    """DST gaps and folds, extreme offsets, garbage: an answer (0) or a usage error (2)."""
+    args = [command, "97401", "--at", at, "--data", str(SMALL)]
+    args += ["--format", "json" if command == "lookup" else "plain"]
+    code, out, err = invoke(args)
+    assert code in (0, 2), err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG lookup/sheet --at: a date at the edge of the calendar ('0001-01-01 00:00', "
+    "'9999-12-31 23:59') is an internal error (exit 70, ValueError: year 0/10000 is out of "
+    "range) instead of a usage error (exit 2)",
+)
+@pytest.mark.parametrize("at", ["0001-01-01 00:00", "9999-12-31 23:59"])
+@pytest.mark.parametrize("command", ["lookup", "sheet"])
+def test_at_at_the_edge_of_the_calendar_is_a_usage_error(command: str, at: str) -> None:
+    args = [command, "97401", "--at", at, "--data", str(SMALL)]
+    args += ["--format", "json" if command == "lookup" else "plain"]
+    code, out, err = invoke(args)
+    assert code in (0, 2), err
