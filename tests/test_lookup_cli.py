@@ -3,6 +3,7 @@ contract, filters, batch mode, colour and piping."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -289,3 +290,16 @@ def test_batch_results_equal_single_lookups() -> None:
         assert row == single
         text = invoke("lookup", q, *BASE, "--format", "jsonl").stdout
         assert line + "\n" == text  # byte for byte, though batch reuses serialised parts
+
+
+def test_batch_over_long_line_is_skipped_in_chunks() -> None:
+    from crisisnav.commands.lookup import LINE_LIMIT, _bounded_lines
+
+    data = b"x" * (3 * LINE_LIMIT + 17) + b"\nEugene, OR\n" + b"y" * LINE_LIMIT + b"\n97401"
+    lines = list(_bounded_lines(io.BytesIO(data)))
+    assert [len(x) for x in lines] == [LINE_LIMIT, len(b"Eugene, OR\n"), LINE_LIMIT, 5]
+    r = invoke("lookup", "--batch", "-", *BASE, input=data)
+    assert r.exit_code == 0
+    got = _statuses(r.stdout)
+    assert [s for _, s in got] == ["not_found", "ok", "not_found", "ok"]
+    assert got[0][0] == "x" * 300

@@ -422,10 +422,27 @@ def lookup_one(query: str, options: Options) -> int:
     return exit_code_for(result)
 
 
+LINE_LIMIT = 64 * 1024  # bytes kept of one batch line; the rest of a longer line is skipped
+
+
+def _bounded_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """Lines of a binary stream, each at most LINE_LIMIT bytes (plus its newline): the rest of
+    an over-long line is read and dropped in chunks, so memory never grows with a line."""
+    while True:
+        chunk = stream.readline(LINE_LIMIT)
+        if not chunk:
+            return
+        if len(chunk) == LINE_LIMIT and not chunk.endswith(b"\n"):
+            while True:  # skip to the end of this line
+                rest = stream.readline(LINE_LIMIT)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield chunk
+
+
 def _read_lines(source: str) -> Iterator[bytes]:
     if source == "-":
-        stream = sys.stdin.buffer
-        yield from stream
+        yield from _bounded_lines(sys.stdin.buffer)
         return
     try:
         fh = open(source, "rb")  # noqa: SIM115 - closed below
@@ -435,7 +452,7 @@ def _read_lines(source: str) -> Iterator[bytes]:
         ) from None
     with fh:
         try:
-            yield from fh
+            yield from _bounded_lines(fh)
         except OSError as exc:
             raise errors.DataError(
                 f"cannot read the batch file: {exc.strerror or exc}", path=source
@@ -466,10 +483,21 @@ def batch_resolutions(lines: Iterable[bytes]) -> Iterator[Resolution]:
         if first and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         first = False
+        if len(line.strip()) > MAX_QUERY * 4:  # longer than any 300-character UTF-8 text
+            slots.append(
+                Resolution(
+                    query=line.strip()[: MAX_QUERY * 4].decode("utf-8", "replace")[:MAX_QUERY],
+                    status="not_found",
+                    message=f"this line is not a place name (over {MAX_QUERY} characters)",
+                )
+            )
+            if len(slots) >= BATCH_CHUNK:
+                yield from flush()
+            continue
         try:
             text = line.decode("utf-8").strip()
         except UnicodeDecodeError:
-            bad = line.decode("utf-8", "replace").strip()
+            bad = line.decode("utf-8", "replace").strip()[:MAX_QUERY]
             slots.append(
                 Resolution(
                     query=bad, status="not_found", message="this line is not valid UTF-8 text"
