@@ -474,3 +474,30 @@ def test_sigint_during_startup_has_no_traceback(module: str, warm_cache: Path) -
     )
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()[-600:]
     assert proc.returncode == 130
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "json", "-o", "{out}/e.json"],
+        ["export", "--format", "hsds-csv", "-o", "{out}/hsds"],
+        ["sheet", "97401", "--format", "pdf", "-o", "{out}/s.pdf"],
+    ],
+    ids=["export-json", "export-hsds-csv", "sheet-pdf"],
+)
+def test_full_disk_for_named_output_files(args: list[str], tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+    """ENOSPC while writing a file the user named: exit 1 with the reason, no partial file."""
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = [a.format(out=out) for a in args]
+    proc = run_cli(
+        argv,
+        env={"CRISISNAV_CACHE_DIR": str(warm_cache)},
+        pre=_PATCH_MKSTEMP.format(mode="enospc"),
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert b"No space left on device" in proc.stderr
+    assert_no_traceback(proc.stderr)
+    leftovers = [p for p in out.rglob("*") if p.is_file()]
+    assert leftovers == [], leftovers
