@@ -504,3 +504,20 @@ def test_validate_report_escapes_hostile_file_names(which: str, tmp_path: Path) 
     assert code in (1, 4)
     _assert_diag_inert(out)
     _assert_diag_inert(err)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="INCONSISTENT places: a query's control characters become spaces in `places` "
+    "(commands/places.py _one_line) but visible escapes in `lookup` (render/safe.inert)",
+)
+def test_places_and_lookup_show_a_hostile_query_the_same_way() -> None:
+    from crisisnav.render.safe import inert
+
+    q = "Nowhere\x1b]0;pwned\x07ville\u202e"
+    _, lookup_out, _ = invoke(["lookup", q, "--format", "plain"])
+    _, places_out, _ = invoke(["places", q, "--format", "plain"])
+    _assert_diag_inert(lookup_out)
+    _assert_diag_inert(places_out)
+    assert inert(q) in lookup_out
+    assert inert(q) in places_out
