@@ -458,11 +458,6 @@ runpy.run_module("crisisnav", run_name="__main__", alter_sys=True)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cli: Ctrl-C while Python is still importing typer (the first ~150 ms) prints a "
-    "KeyboardInterrupt traceback and dies by signal; guarded only covers the command body",
-)
 @pytest.mark.parametrize("module", ["typer", "crisisnav.commands.lookup"])
 def test_sigint_during_startup_has_no_traceback(module: str, warm_cache: Path) -> None:  # noqa: F811
     proc = subprocess.run(
