@@ -16,8 +16,14 @@ from crisisnav.gazetteer import Gazetteer, load
 
 
 @pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return load()
+def gaz(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    # module fixtures run before conftest's per-test cache dir is set: never touch the real HOME
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CRISISNAV_CACHE_DIR", str(tmp_path_factory.mktemp("gazmod")))
+    try:
+        return load()
+    finally:
+        mp.undo()
 
 
 def test_states(gaz: Gazetteer) -> None:

@@ -2,10 +2,11 @@
 
 Source: the `zipcodes` package (shipped data, never the network). Reading it costs about a
 second, so the first use builds a compact index and stores it with `crisisnav.cache` as
-marshal blobs (three entries: the names index, the ZIP table, the completion list), keyed by the zipcodes version
-and file, the bytes of data/aliases.yaml and FORMAT. A warm run loads only the names blob and
-does dictionary lookups; it imports neither zipcodes, yaml nor rapidfuzz. A missing, stale
-or corrupt entry is rebuilt.
+marshal blobs (three entries: the names index, the ZIP table, the completion list), keyed by
+the zipcodes version and files, the bytes of data/aliases.yaml, FORMAT and a hash of the
+source of this module and normalize.py (new building rules mean a new index). A warm run
+loads only the names blob and does sorted-table lookups; it imports neither zipcodes, yaml
+nor rapidfuzz. A missing, stale or corrupt entry is rebuilt.
 
 What the index holds, and the spellings it uses:
 - Cities: every USPS primary city name of a ZIP, plus every "acceptable" alternate name a ZIP
@@ -44,7 +45,7 @@ from crisisnav import cache
 from crisisnav.models import Place
 from crisisnav.normalize import ALL_STATES, STATES, compact, normalize, split_county
 
-FORMAT = 4  # bump when the index layout or its building rules change
+FORMAT = 5  # bump when the index layout changes (the building code is hashed into the key too)
 _CORE = "gazetteer-core.marshal"
 _ZIPS = "gazetteer-zips.marshal"
 _COMPLETE = "gazetteer-complete.marshal"
@@ -121,7 +122,7 @@ class _Table:
 class Gazetteer:
     """The loaded index. Places are referred to by integer ids; columns decode on first use."""
 
-    def __init__(self, core: dict[str, Any], complete: Any = None) -> None:
+    def __init__(self, core: dict[str, Any], complete: tuple[str, str] | None = None) -> None:
         self.source_key: str = core.get("source_key", "")
         self._kinds: str = core["kinds"]
         self._names_joined: str = core["names"]
@@ -147,7 +148,8 @@ class Gazetteer:
         self._zip_enc: dict[str, Any] | None = None
         self._zip_city_names: list[str] | None = None
         self._zip_cols: tuple[array[int], array[int]] = (array("I"), array("I"))
-        self._complete: tuple[list[str], list[str]] | None = complete
+        self._complete: tuple[list[str], list[str]] | None = None
+        self._complete_raw: tuple[str, str] | None = complete  # as built: split on first use
         self._place_cache: dict[int, Place] = {}
         self._by_state_name: dict[tuple[str, str], int] | None = None
         self._fuzzy_choices: dict[str, tuple[list[str], list[tuple[int, ...]]]] = {}
@@ -385,8 +387,8 @@ class Gazetteer:
 
     def _completion(self) -> tuple[list[str], list[str]]:
         if self._complete is None:
-            blob = cache.read(_COMPLETE, self.source_key) if self.source_key else None
-            loaded = _unmarshal(blob)
+            blob = None if self._complete_raw else cache.read(_COMPLETE, self.source_key) if self.source_key else None
+            loaded = self._complete_raw or _unmarshal(blob)
             if not (isinstance(loaded, tuple) and len(loaded) == 2):
                 _, loaded = _build_and_store(self.source_key)
             self._complete = (loaded[0].split(_SEP), loaded[1].split(_SEP))
@@ -450,7 +452,21 @@ def source_key() -> str:
         parts.append("aliases=" + hashlib.sha256(ALIASES_PATH.read_bytes()).hexdigest())
     except OSError:
         parts.append("aliases=missing")
+    # the code that builds the index: a change to the building rules is a new index
+    code = hashlib.sha256()
+    for module in (__file__, _normalize_file()):
+        try:
+            code.update(Path(module).read_bytes())
+        except OSError:
+            code.update(b"missing")
+    parts.append("code=" + code.hexdigest())
     return "|".join(parts)
+
+
+def _normalize_file() -> str:
+    from crisisnav import normalize
+
+    return normalize.__file__ or ""
 
 
 def _valid_core(core: Any) -> bool:
@@ -472,7 +488,7 @@ def load() -> Gazetteer:
             gaz = None
     if gaz is None:
         core, complete = _build_and_store(key)
-        gaz = Gazetteer(core, (complete[0].split(_SEP), complete[1].split(_SEP)))
+        gaz = Gazetteer(core, complete)
         gaz._zip_enc = core["zip_table"]
     _LOADED = gaz
     return gaz
@@ -738,13 +754,18 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
                     big_deletes[d].add(pid)
     key_of = {pid: k for k, ids in city_keys.items() for pid in ids}
     lookalikes: dict[str, list[int]] = {}
+    empty: set[int] = set()
     for key_, ids in city_keys.items():
         if len(key_) < 5:
             continue
-        own = max(places[pid][5] for pid in ids)
         found: set[int] = set()
-        for d in _deletes(key_):
-            found |= big_deletes.get(d, set())
+        for i in range(len(key_) + 1):
+            hit = big_deletes.get(key_[:i] + key_[i + 1 :] if i < len(key_) else key_, empty)
+            if hit:
+                found |= hit
+        if not found:
+            continue
+        own = max(places[pid][5] for pid in ids)
         near = sorted(
             pid
             for pid in found
