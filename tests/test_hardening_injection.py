@@ -218,11 +218,6 @@ def test_lookup_csv_neutralises_formulas(s: str) -> None:
     assert rows[1][header.index("name")] == "'" + s.lstrip("\t\r")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG lookup csv: two international phones in one cell ('+1 541 555 0100; "
-    "+1-541-555-0101') get a formula quote: render/csvfmt.py _PHONE_LIKE allows no second '+'",
-)
 def test_lookup_csv_keeps_two_international_phones_intact() -> None:
     from crisisnav.render import csvfmt
 

@@ -59,7 +59,6 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        restore_interrupt()
         try:
             return func(*args, **kwargs)
         except typer.Exit:
@@ -90,22 +89,6 @@ def guarded(func: F) -> F:
             raise typer.Exit(errors.EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def restore_interrupt() -> None:
-    """From here on Ctrl-C raises KeyboardInterrupt, which `guarded` turns into exit 130.
-
-    The package may install a start-up handler (marked `crisisnav_startup`) that exits 130 at
-    once while Python is still importing, where no try/except can catch it quietly; a command
-    puts Python's own handler back so interactive mode and batches can clean up."""
-    import signal
-
-    try:
-        current = signal.getsignal(signal.SIGINT)
-        if getattr(current, "crisisnav_startup", False):
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-    except (ValueError, OSError):  # not the main thread
-        pass
 
 
 def _silence_stdout() -> None:
