@@ -10,8 +10,10 @@ nor rapidfuzz. A missing, stale or corrupt entry is rebuilt.
 
 What the index holds, and the spellings it uses:
 - Cities: every USPS primary city name of a ZIP, plus every "acceptable" alternate name a ZIP
-  accepts (Milwaukie, OR is mailed as Portland). A city keeps every county its ZIPs lie in,
-  most ZIPs first (Kansas City, MO spans Jackson, Clay, Platte and Cass).
+  accepts (Milwaukie, OR is mailed as Portland). A city keeps every county its delivery
+  (STANDARD) ZIPs lie in, most ZIPs first (Kansas City, MO: Jackson, Clay, Platte); PO-box and
+  single-firm ZIPs count only for a city that has no delivery ZIP, since the package places
+  some of them far from the city (an Anchorage PO-box ZIP in the North Slope Borough).
 - Counties use the zipcodes package's spelling, cleaned where the package disagrees with
   itself: "Lane County", "Orleans Parish", "Kenai Peninsula Borough", "Bethel Census Area",
   "Anchorage Municipality", "Juneau City and Borough", "Adjuntas Municipio" (Puerto Rico),
@@ -644,6 +646,7 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         return got
 
     canon: dict[tuple[str, str], str] = {}
+    standard: set[str] = set()  # delivery ZIPs; PO-box and single-firm ZIPs can sit far away
     for r in rows:
         state = r["state"]
         if state not in ALL_STATES:
@@ -655,6 +658,8 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         if county is None:
             county = canon[(state, raw_county)] = canon_county(state, raw_county)
         zips[z] = (city, state, county, r["timezone"] or "", 1 if r["active"] else 0)
+        if r["zip_code_type"] == "STANDARD":
+            standard.add(z)
         n, c = keyed.get(city) or keys_of(city)
         ck = (state, c)
         spaced[ck].add(n)
@@ -708,8 +713,8 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         if len(zs) == 1:
             one = zips[zs[0]]
             counties, tz = ((one[2],) if one[2] else ()), one[3]
-        else:
-            counties, tz = summarise(zs)
+        else:  # where the city is: its delivery ZIPs when it has any
+            counties, tz = summarise([z for z in zs if z in standard] or zs)
         pid = len(places)
         places_append(("city", spelling, state, counties, tz, len(zs)))
         keys_append(ckey)
