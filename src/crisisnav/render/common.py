@@ -29,7 +29,7 @@ POLICE_GENERIC = {
 
 
 class Line:
-    """One output line: styled spans, an indent, and a kind (text | blank | section)."""
+    """One output line: styled spans, an indent, and a kind (text | blank | section | notice)."""
 
     __slots__ = ("spans", "indent", "kind")
 
@@ -225,7 +225,7 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
     if result.notices:
         lines.append(Line(kind="blank"))
         for n in result.notices:
-            lines.append(Line(notice_spans(n)))
+            lines.append(Line(notice_spans(n), kind="notice"))
     section: str | None = None
     for item in result.resources:
         if item.section != section:

@@ -36,6 +36,7 @@ def render(
     from rich.console import Console
     from rich.padding import Padding
     from rich.rule import Rule
+    from rich.table import Table
     from rich.text import Text
 
     buf = io.StringIO()
@@ -59,7 +60,20 @@ def render(
         for chunk, role in line.spans:
             style = STYLES.get(role or "", "") if color else ""
             text.append(chunk, style=style or None)
-        if line.kind == "section":
+        if line.kind == "notice" and len(line.spans) == 2:
+            # "! ENDED:" in its own column, so the notice text wraps with a hanging indent.
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column(ratio=1, overflow="fold")
+            (label, label_role), (body, body_role) = line.spans
+            grid.add_row(
+                Text(
+                    label.rstrip(), style=(STYLES.get(label_role or "", "") if color else "") or ""
+                ),
+                Text(body, style=(STYLES.get(body_role or "", "") if color else "") or ""),
+            )
+            console.print(grid)
+        elif line.kind == "section":
             console.print(Rule(text, align="left", style="cyan" if color else ""))
         elif line.indent:
             console.print(Padding(text, (0, 0, 0, line.indent), expand=False))
