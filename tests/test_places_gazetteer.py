@@ -125,8 +125,12 @@ _PROBE = (
 )
 
 
+_NO_SHIPPED = "from crisisnav import gazetteer as _g\n_g.read_shipped_index = lambda: None\n"
+
+
 def test_first_run_builds_then_warm_runs_import_nothing_heavy(_isolated_cache: Path) -> None:
-    cmd = [sys.executable, "-c", _PROBE]
+    """Without a usable shipped index the first run builds from zipcodes; later runs do not."""
+    cmd = [sys.executable, "-c", _NO_SHIPPED + _PROBE]
     first = subprocess.run(cmd, env=_env(_isolated_cache), capture_output=True, text=True, check=True)
     assert first.stdout.split() == ["Eugene", "True", "True", "False"]  # built from the package
     files = sorted(p.name for p in _isolated_cache.iterdir())
@@ -151,6 +155,7 @@ def test_corrupt_or_truncated_cache_is_rebuilt(
         return built
 
     monkeypatch.setattr(gazetteer, "build", spy)
+    monkeypatch.setattr(gazetteer, "read_shipped_index", lambda: None)  # test the build fallback
     monkeypatch.setattr(gazetteer, "_LOADED", None)  # restored after the test
     g = gazetteer.load()
     assert g.zip_place("97401") is not None and g.complete("eugene")

@@ -52,6 +52,9 @@ _CORE = "gazetteer-core.marshal"
 _ZIPS = "gazetteer-zips.marshal"
 _COMPLETE = "gazetteer-complete.marshal"
 ALIASES_PATH = Path(__file__).parent / "data" / "aliases.yaml"
+# The index prebuilt for the installed zipcodes release (scripts/build_gazetteer_index.py), so
+# the first run after install pays milliseconds, not a build; used only when its key matches.
+SHIPPED_INDEX = Path(__file__).parent / "data" / "gazetteer-index.bin"
 LOOKALIKE_MIN_ZIPS = 10  # a name this big is offered beside an exact tiny namesake one edit away
 LOOKALIKE_RATIO = 10
 
@@ -252,7 +255,7 @@ class Gazetteer:
             blob = cache.read(_ZIPS, self.source_key) if self.source_key else None
             loaded = _unmarshal(blob)
             if not (isinstance(loaded, dict) and _ZIP_KEYS <= loaded.keys()):
-                loaded = _build_and_store(self.source_key)[0]["zip_table"]
+                loaded = _obtain_and_store(self.source_key)[0]["zip_table"]
             self._zip_enc = loaded
         return self._zip_enc
 
@@ -392,7 +395,7 @@ class Gazetteer:
             blob = None if self._complete_raw else cache.read(_COMPLETE, self.source_key) if self.source_key else None
             loaded = self._complete_raw or _unmarshal(blob)
             if not (isinstance(loaded, tuple) and len(loaded) == 2):
-                _, loaded = _build_and_store(self.source_key)
+                _, loaded = _obtain_and_store(self.source_key)
             self._complete = (loaded[0].split(_SEP), loaded[1].split(_SEP))
         return self._complete
 
@@ -489,7 +492,7 @@ def load() -> Gazetteer:
         except (KeyError, TypeError, ValueError, IndexError):
             gaz = None
     if gaz is None:
-        core, complete = _build_and_store(key)
+        core, complete = _obtain_and_store(key)
         gaz = Gazetteer(core, complete)
         gaz._zip_enc = core["zip_table"]
     _LOADED = gaz
@@ -502,13 +505,84 @@ def reset() -> None:
     _LOADED = None
 
 
+def shipped_key() -> str:
+    """What the index shipped in the package was built from: FORMAT, the zipcodes release,
+    the aliases file and the building code. Unlike source_key(), nothing machine-specific."""
+    from importlib import metadata
+
+    parts = [f"format={FORMAT}"]
+    try:
+        parts.append("zipcodes=" + metadata.version("zipcodes"))
+    except metadata.PackageNotFoundError:
+        parts.append("zipcodes=missing")
+    try:
+        parts.append("aliases=" + hashlib.sha256(ALIASES_PATH.read_bytes()).hexdigest())
+    except OSError:
+        parts.append("aliases=missing")
+    code = hashlib.sha256()
+    for module in (__file__, _normalize_file()):
+        try:
+            code.update(Path(module).read_bytes())
+        except OSError:
+            code.update(b"missing")
+    parts.append("code=" + code.hexdigest())
+    return "|".join(parts)
+
+
+def write_shipped_index(path: Path = SHIPPED_INDEX) -> int:
+    """Build the index and write it for shipping (scripts/build_gazetteer_index.py). Bytes written."""
+    import zlib
+
+    core, complete = build("")
+    core.pop("source_key", None)
+    blob = zlib.compress(marshal.dumps({"key": shipped_key(), "core": core, "complete": complete}), 9)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(blob)
+    os.replace(tmp, path)
+    return len(blob)
+
+
+def read_shipped_index() -> tuple[dict[str, Any], tuple[str, str]] | None:
+    """The shipped index when it was built from exactly what is installed here, else None."""
+    import zlib
+
+    try:
+        data = marshal.loads(zlib.decompress(SHIPPED_INDEX.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError, zlib.error):
+        return None
+    if not isinstance(data, dict) or data.get("key") != shipped_key():
+        return None
+    core, complete = data.get("core"), data.get("complete")
+    if not (isinstance(core, dict) and _valid_core(core) and isinstance(core.get("zip_table"), dict)):
+        return None
+    if not (isinstance(complete, tuple) and len(complete) == 2):
+        return None
+    return core, complete
+
+
+def _obtain_and_store(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
+    """The shipped index if it fits this installation, else a fresh build; stored in the cache."""
+    shipped = read_shipped_index()
+    if shipped is not None:
+        core, complete = shipped
+        core["source_key"] = key
+        _store(key, core, complete)
+        return core, complete
+    return _build_and_store(key)
+
+
 def _build_and_store(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
     """Build everything; store the index without its ZIP table, which has its own entry."""
     core, complete = build(key)
+    _store(key, core, complete)
+    return core, complete
+
+
+def _store(key: str, core: dict[str, Any], complete: tuple[str, str]) -> None:
+    """Write the index to the cache: names, ZIP table and completion list as separate entries."""
     cache.write(_CORE, key, marshal.dumps({k: v for k, v in core.items() if k != "zip_table"}))
     cache.write(_ZIPS, key, marshal.dumps(core["zip_table"]))
     cache.write(_COMPLETE, key, marshal.dumps(complete))
-    return core, complete
 
 
 # ----- building the index from the zipcodes package -------------------------------------
