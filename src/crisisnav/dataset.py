@@ -3,13 +3,13 @@
 `load(path)` reads the YAML only safely (crisisnav.yamlsafe: parser events, never object
 construction), runs every validate rule, and refuses a file with errors. The parsed result is
 cached by the sha256 of the file's bytes, a format version and the package version, so a warm
-start reads one small JSON file and never imports yaml.
+start reads one small marshal file and never imports yaml or json.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 from datetime import date
 from pathlib import Path
@@ -18,8 +18,8 @@ from typing import Any
 from crisisnav import __version__, cache, errors
 from crisisnav.models import Area, Contact, Dataset, Resource
 
-CACHE_NAME = "dataset.json"
-CACHE_FORMAT = 1
+CACHE_NAME = "dataset.marshal"
+CACHE_FORMAT = 2
 
 
 def packaged_path() -> Path:
@@ -47,7 +47,7 @@ def load(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
     Raises errors.DataError (exit 4) with path, line and column when the file cannot be read,
     is not YAML, or has validation errors (then the hint names `crisisnav validate`).
     """
-    from crisisnav.yamlsafe import read_bytes
+    from crisisnav.fileio import read_bytes
 
     target = resolve_path(path)
     shown = str(target)
@@ -64,7 +64,7 @@ def load(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
             "schema_version": dataset.schema_version,
             "resources": [r.to_json() for r in dataset.resources],
         }
-        cache.write(CACHE_NAME, key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        cache.write(CACHE_NAME, key, marshal.dumps(payload))
     return dataset
 
 
@@ -73,10 +73,10 @@ def _from_cache(key: str, shown: str, digest: str) -> Dataset | None:
     if raw is None:
         return None
     try:
-        payload = json.loads(raw.decode("utf-8"))
+        payload = marshal.loads(raw)
         resources = tuple(Resource.from_json(r) for r in payload["resources"])
         version = int(payload["schema_version"])
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, EOFError):
         return None  # a corrupt entry is a miss
     return Dataset(path=shown, schema_version=version, resources=resources, sha256=digest)
 

@@ -17,16 +17,13 @@ validate). Nothing here ever builds an arbitrary Python object from YAML:
 
 from __future__ import annotations
 
-import os
 import re
-import stat
-from pathlib import Path
 from typing import Any
 
-from crisisnav import errors
+from crisisnav.fileio import MAX_BYTES as MAX_BYTES  # re-exported
+from crisisnav.fileio import read_bytes as read_bytes  # re-exported
 from crisisnav.models import Problem
 
-MAX_BYTES = 20 * 1024 * 1024  # larger files are refused, not parsed
 MAX_DEPTH = 100  # the dataset needs 5 levels; deeper nesting is refused at the exact position
 
 STR_TAG = "tag:yaml.org,2002:str"
@@ -452,38 +449,3 @@ def key_node_at(root: Node | None, path: tuple[Any, ...], key: str) -> Node | No
     if isinstance(parent, MMap) and key in parent.pairs:
         return parent.pairs[key][0]
     return parent
-
-
-def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes, or DataError (code file-missing/not-a-file/too-large/unreadable).
-
-    Never blocks on a FIFO: the type is checked before opening, and the open is non-blocking.
-    """
-    p = os.fspath(path)
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        raise errors.DataError("no such file", path=p, code="file-missing") from None
-    except OSError as exc:
-        raise errors.DataError(f"cannot read the file ({exc.strerror})", path=p,
-                               code="unreadable") from None  # fmt: skip
-    if not stat.S_ISREG(st.st_mode):
-        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (FIFO, device or socket)"
-        raise errors.DataError(f"{what}, not a dataset file", path=p, code="not-a-file")
-    if st.st_size > MAX_BYTES:
-        raise errors.DataError(
-            f"the file is {st.st_size / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB",
-            path=p, code="too-large",
-        )  # fmt: skip
-    try:
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise errors.DataError("not a regular file", path=p, code="not-a-file")
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise errors.DataError(f"cannot read the file ({exc.strerror or exc})", path=p,
-                               code="unreadable") from None  # fmt: skip
-    if len(data) > MAX_BYTES:
-        raise errors.DataError("the file is over the 20 MB limit", path=p, code="too-large")
-    return data
