@@ -10,6 +10,7 @@ stderr, nothing on stdout, never a traceback).
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -382,3 +383,40 @@ def test_env_var_data_is_checked_the_same_way(tmp_path: Path) -> None:
     )
     assert proc.returncode == 4
     assert proc.stderr.decode().startswith(f"crisisnav: {tmp_path}: a directory"), proc.stderr
+
+
+# ------------------------------------------------------------------ many small values
+
+_RSS = """
+import json, resource, subprocess, sys
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(json.dumps({"rc": rc, "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG yamlsafe/validate: a file under the 20 MB limit made of millions of tiny values "
+    "(`languages: [a,a,a,...]`) is parsed into millions of nodes: 1.5 M values cost ~300 MB, "
+    "a 19.8 MB file 1.5 GB and 25 s (validate) / 41 s (lookup). Wanted: a cap on YAML values",
+)
+def test_big_million_tiny_values_are_refused_in_bounded_memory(tmp_path: Path) -> None:
+    import json
+    import sys
+
+    path = tmp_path / "wide.yaml"
+    path.write_text(
+        dataset_text(ENTRY.replace("    languages: [en]", "    languages: [" + "a," * 1_500_000 + "a]"))
+    )
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", _RSS, sys.executable, "-m", "crisisnav", "validate", str(path)],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    elapsed = time.perf_counter() - t0
+    report = json.loads(proc.stdout)
+    peak_mb = report["maxrss_kb"] / 1024
+    assert peak_mb < 150, f"peak {peak_mb:.0f} MB, {elapsed:.1f} s"
+    assert report["rc"] in (1, 4)  # refused: an error, not "no problems"
