@@ -70,12 +70,18 @@ def test_suggestions(gaz: Gazetteer) -> None:
     assert gaz.suggest_city("OR", "Qqqqqqqqqq") is None
 
 
-def test_top_cities_by_zip_count(gaz: Gazetteer) -> None:
+def test_top_cities_by_delivery_zips_under_primary_names(gaz: Gazetteer) -> None:
     top = gaz.top_cities(10)
     assert len(top) == 10 and all(p.kind == "city" for p in top)
-    assert [p.zips for p in top] == sorted((p.zips for p in top), reverse=True)
-    assert {"Houston", "New York"} <= {p.name for p in top}
+    assert {"Houston", "New York", "Los Angeles", "Chicago"} <= {p.name for p in top}
     assert gaz.top_cities(0) == []
+    hundred = gaz.top_cities(100)
+    labels = {f"{p.name}, {p.state}" for p in hundred}
+    assert len(labels) == 100
+    # USPS abbreviations, PO-box-only names and territories are not cities to rank
+    assert not labels & {"Slc, UT", "Phila, PA", "Colo Spgs, CO", "Parcel Return Service, DC", "Prs, DC"}
+    assert all(p.state != "PR" for p in hundred)
+    assert {"Salt Lake City, UT", "Philadelphia, PA", "Colorado Springs, CO", "Washington, DC"} <= labels
 
 
 def test_complete(gaz: Gazetteer) -> None:

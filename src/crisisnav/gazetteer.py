@@ -47,7 +47,7 @@ from crisisnav import cache
 from crisisnav.models import Place
 from crisisnav.normalize import ALL_STATES, STATES, compact, normalize, split_county
 
-FORMAT = 5  # bump when the index layout changes (the building code is hashed into the key too)
+FORMAT = 6  # bump when the index layout changes (the building code is hashed into the key too)
 _CORE = "gazetteer-core.marshal"
 _ZIPS = "gazetteer-zips.marshal"
 _COMPLETE = "gazetteer-complete.marshal"
@@ -150,6 +150,7 @@ class Gazetteer:
         self.aliases = _Table(core["aliases"])
         self.lookalikes = _Table(core["lookalikes"])
         self.state_ids: dict[str, int] = core["state_ids"]
+        self._largest_b: bytes = core["largest_cities"]
         self._zip_enc: dict[str, Any] | None = None
         self._zip_city_names: list[str] | None = None
         self._zip_cols: tuple[array[int], array[int]] = (array("I"), array("I"))
@@ -369,12 +370,11 @@ class Gazetteer:
         return None if pid is None else self.place(pid)
 
     def top_cities(self, n: int) -> list[Place]:
-        """The n biggest cities by the size prior. The zipcodes package has no population, so
-        "biggest" means most ZIP codes (a proxy: New York, Houston, Washington lead)."""
-        order = sorted(
-            (pid for pid in range(len(self)) if self._kinds[pid] == "c"),
-            key=lambda pid: (-self.zips(pid), self.name(pid), self.state(pid)),
-        )
+        """The n biggest cities of the 50 states and DC (n <= 500). The zipcodes package has no
+        population, so "biggest" means most delivery ZIP codes under the city's primary USPS
+        name (a proxy: Houston, New York, Washington lead; abbreviations and PO-box-only names
+        such as "Slc" or "Parcel Return Service" are left out)."""
+        order = _u32_view(self._largest_b)
         return [self.place(pid) for pid in order[: max(0, n)]]
 
     def complete(self, prefix: str, limit: int = 20) -> list[str]:
@@ -775,6 +775,7 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
     state_ids: dict[str, int] = {}
     place_keys: list[str] = []
     places_append, keys_append = places.append, place_keys.append
+    delivery: dict[int, int] = {}
     for ck in sorted(city_zips.keys() | alt_zips.keys()):
         state, ckey_compact = ck
         zs = city_zips.get(ck) or alt_zips[ck]
@@ -792,6 +793,8 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         pid = len(places)
         places_append(("city", spelling, state, counties, tz, len(zs)))
         keys_append(ckey)
+        # for top_cities: delivery ZIPs that carry this name as their primary city name
+        delivery[pid] = sum(1 for z in city_zips.get(ck, ()) if z in standard)
         variants = spaced[ck]
         if len(variants) == 1:
             city_keys[ckey].append(pid)
@@ -910,6 +913,14 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         "aliases": _Table.encode(aliases),
         "lookalikes": _Table.encode(lookalikes),
         "state_ids": state_ids,
+        # The 500 biggest cities of the 50 states and DC by delivery ZIPs under their primary
+        # name: no USPS abbreviations ("Phila", "Slc"), PO-box-only or single-firm names.
+        "largest_cities": _u32(
+            sorted(
+                (pid for pid in delivery if places[pid][2] in STATES and delivery[pid] > 0),
+                key=lambda pid: (-delivery[pid], places[pid][1], places[pid][2]),
+            )[:500]
+        ),
         "zip_table": {
             "codes": "".join(zip_codes),
             "states": "".join(zips[z][1] for z in zip_codes),
@@ -927,7 +938,7 @@ _CORE_KEYS = frozenset(
     {
         "kinds", "names", "name_starts", "states", "county_names", "place_counties", "tz_names",
         "tz", "zips", "city_keys", "county_full", "county_base", "compact_keys", "aliases",
-        "lookalikes", "state_ids",
+        "lookalikes", "state_ids", "largest_cities",
     }
 )  # fmt: skip
 _ZIP_KEYS = frozenset({"codes", "states", "city_names", "city", "county", "tz", "active"})
