@@ -394,3 +394,52 @@ def test_at_at_the_edge_of_the_calendar_is_a_usage_error(command: str, at: str) 
     args += ["--format", "json" if command == "lookup" else "plain"]
     code, out, err = invoke(args)
     assert code in (0, 2), err
+
+
+# ------------------------------------------------------------------ streams that are not UTF-8
+
+_EMOJI_Q = "\U0001f198 Eugene, OR \u00e9"
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lookup", _EMOJI_Q, "--format", "json"],
+        ["lookup", _EMOJI_Q, "--format", "plain"],
+        ["lookup", _EMOJI_Q, "--format", "csv"],
+        ["places", _EMOJI_Q, "--format", "json"],
+        ["validate", "{control}"],
+    ],
+    ids=["lookup-json", "lookup-plain", "lookup-csv", "places-json", "validate"],
+)
+def test_non_utf8_output_stream_never_crashes(
+    args: list[str],
+    encoding: str,
+    warm_cache: Path,  # noqa: F811
+) -> None:
+    """PYTHONIOENCODING=ascii, or a legacy Windows code page: what the stream cannot encode is
+    written as \\uXXXX (JSON's own escape, so JSON stays valid and exact), never a crash."""
+    from test_hardening_support import CONTROL
+
+    argv = [a.format(control=CONTROL) for a in args]
+    proc = run_cli(
+        argv, env={"CRISISNAV_CACHE_DIR": str(warm_cache), "PYTHONIOENCODING": encoding}
+    )
+    assert_no_traceback(proc.stdout, proc.stderr)
+    assert proc.returncode in (0, 1), proc.stderr
+    text = proc.stdout.decode(encoding)
+    if "json" in args:
+        assert json.loads(text)["query"] == _EMOJI_Q
+
+
+def test_interactive_undecodable_input_is_a_question_not_a_crash(warm_cache: Path) -> None:  # noqa: F811
+    for env in ({}, {"PYTHONIOENCODING": "ascii"}):
+        proc = run_cli(
+            ["lookup", "-i", "--format", "plain", "--data", str(SMALL)],
+            input=b"\xff\xfe\x80\nEug\xc3\xa8ne, OR\nq\n",
+            env={"CRISISNAV_CACHE_DIR": str(warm_cache), **env},
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert_no_traceback(proc.stderr)
+        assert b"Eugene, Lane County, OR" in proc.stdout

@@ -59,6 +59,7 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        encodable_streams()
         try:
             return func(*args, **kwargs)
         except typer.Exit:
@@ -89,6 +90,48 @@ def guarded(func: F) -> F:
             raise typer.Exit(errors.EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _u_escape(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a character the stream cannot encode becomes \\uXXXX (a surrogate
+    pair above U+FFFF) -- readable in text, and exactly JSON's own escape inside a string."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        cp = ord(ch)
+        if cp > 0xFFFF:
+            cp -= 0x10000
+            out.append(f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{cp:04x}")
+    return "".join(out), exc.end
+
+
+def encodable_streams() -> None:
+    """On a stream that is not UTF-8 (PYTHONIOENCODING=ascii, a legacy Windows code page), write
+    what it cannot encode as \\uXXXX instead of failing with UnicodeEncodeError mid-output; read
+    typed lines that are not valid text with U+FFFD instead of failing."""
+    import codecs
+
+    codecs.register_error("crisisnav-escape", _u_escape)
+    reconfigure_in = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure_in is not None:  # typed lines (interactive mode): bad bytes become U+FFFD
+        try:
+            reconfigure_in(errors="replace")
+        except (ValueError, OSError):
+            pass
+    for stream in (sys.stdout, sys.stderr):
+        encoding = str(getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        if not encoding or encoding.startswith("utf"):
+            continue
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="crisisnav-escape")
+        except (ValueError, OSError):
+            pass
 
 
 def _silence_stdout() -> None:
