@@ -443,3 +443,27 @@ def test_interactive_undecodable_input_is_a_question_not_a_crash(warm_cache: Pat
         assert proc.returncode == 0, proc.stderr
         assert_no_traceback(proc.stderr)
         assert b"Eugene, Lane County, OR" in proc.stdout
+
+
+def test_sheet_batch_bad_lines_are_reported_and_the_rest_go_on(tmp_path: Path) -> None:
+    src = tmp_path / "b.txt"
+    src.write_bytes(
+        b"97401\n\xff\xfe bad\n\n" + b"," * 10_000 + b"\nEugene, OR\n97401\nSpringfield\n\xed\xa0\x80\n"
+    )
+    out = tmp_path / "sheets"
+    code, stdout, err = invoke(["sheet", "--batch", str(src), "--out-dir", str(out), "--format", "html"])
+    assert code == 1, err  # some lines not found
+    assert sorted(p.name for p in out.iterdir()) == ["97401.html", "eugene-or.html"]
+    assert "line 2:" in err and "line 8:" in err  # the undecodable lines, by number
+    assert "\udcff" not in err and "\x1b" not in err
+
+
+def test_sheet_batch_refuses_a_binary_file(tmp_path: Path) -> None:
+    """Design choice (unlike lookup --batch, which answers a NUL line with not_found): a batch
+    file holding NUL bytes is refused whole as binary, exit 4, and no sheet is written."""
+    src = tmp_path / "b.txt"
+    src.write_bytes(b"97401\n\x00\x00\nEugene, OR\n")
+    out = tmp_path / "sheets"
+    code, stdout, err = invoke(["sheet", "--batch", str(src), "--out-dir", str(out), "--format", "html"])
+    assert code == 4 and "binary" in err
+    assert not out.exists() or list(out.iterdir()) == []
