@@ -181,3 +181,27 @@ def test_warm_load_does_not_import_yaml(tmp_path: Path) -> None:
     warm = subprocess.run([sys.executable, "-c", code, str(SMALL)], capture_output=True, text=True,
                           env=env, timeout=60)  # fmt: skip
     assert warm.stdout.split() == ["12", "False", "False"], warm.stderr
+
+
+def test_a_clock_behind_the_verified_dates_still_loads(tmp_path: Path) -> None:
+    """validate calls a future `verified` date an error, but a PC whose clock is behind must still
+    get answers: load() tolerates errors that depend on the machine, not on the data."""
+    import datetime as dt
+
+    from crisisnav import validate
+
+    text = dataset.packaged_path().read_text(encoding="utf-8")
+    future = tmp_path / "future.yaml"
+    future.write_text(text.replace("verified: 2026-", "verified: 2999-", 1), encoding="utf-8")
+    assert any(p.code == "date-future" for p in validate.validate_file(future, today=dt.date(2026, 11, 26)))
+    loaded = dataset.load(future, use_cache=False)
+    assert any(r.verified.year == 2999 for r in loaded.resources)
+
+
+def test_structural_errors_still_refuse_a_load(tmp_path: Path) -> None:
+    text = dataset.packaged_path().read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("police: possible", "police: sometimes", 1), encoding="utf-8")
+    with pytest.raises(errors.DataError) as info:
+        dataset.load(bad, use_cache=False)
+    assert "enum" in info.value.message
