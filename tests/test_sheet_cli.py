@@ -309,3 +309,23 @@ def test_batch_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     out = child.before or ""
     assert "sheets" in out and "2/2" in out  # the bar's label and count drawn on the terminal
     assert "2 sheet(s) written" in out
+
+
+def test_no_clobber_write_works_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FAT/exFAT USB sticks refuse os.link: the exclusive-create fallback still writes, and
+    still never replaces an existing file."""
+    import errno
+
+    from crisisnav.commands import sheet as sheet_mod
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(sheet_mod.os, "link", no_links)
+    target = tmp_path / "eugene-or.html"
+    sheet_mod._write_atomic(target, b"<p>sheet</p>", overwrite=False)
+    assert target.read_bytes() == b"<p>sheet</p>"
+    with pytest.raises(FileExistsError):
+        sheet_mod._write_atomic(target, b"<p>other</p>", overwrite=False)
+    assert target.read_bytes() == b"<p>sheet</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eugene-or.html"]

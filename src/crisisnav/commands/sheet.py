@@ -96,12 +96,32 @@ def _write_atomic(path: Path, payload: bytes, *, overwrite: bool) -> None:
         if overwrite:
             os.replace(tmp, path)
         else:
-            os.link(tmp, path)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise
+            except OSError:
+                # FAT/exFAT USB sticks and many network shares have no hard links: create the
+                # name exclusively instead (still never replaces an existing file).
+                _write_exclusive(path, payload)
     finally:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+
+
+def _write_exclusive(path: Path, payload: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+    except BaseException:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        raise
 
 
 def _candidates_text(resolution: Resolution, limit: int = 10) -> list[str]:
