@@ -105,7 +105,7 @@ def police_line(resource: Resource) -> str:
     elif resource.police == "none":
         parts.append("No police unless you ask for them")
     elif resource.police == "possible":
-        parts.append("May contact 911 if there is imminent danger")
+        parts.append("Police may be involved in some situations")
     if resource.dispatch == "via-non-emergency":
         parts.append("Reached through the police non-emergency line")
     return ". ".join(parts)
