@@ -453,11 +453,18 @@ def source_key() -> str:
                     parts.append(entry)
         except OSError:
             pass
+    parts.extend(_build_inputs())
+    return "|".join(parts)
+
+
+def _build_inputs() -> list[str]:
+    """Key parts for what the index is built from besides zipcodes: the aliases file's bytes and
+    the building code (a change to the building rules is a new index)."""
+    parts = []
     try:
         parts.append("aliases=" + hashlib.sha256(ALIASES_PATH.read_bytes()).hexdigest())
     except OSError:
         parts.append("aliases=missing")
-    # the code that builds the index: a change to the building rules is a new index
     code = hashlib.sha256()
     for module in (__file__, _normalize_file()):
         try:
@@ -465,7 +472,7 @@ def source_key() -> str:
         except OSError:
             code.update(b"missing")
     parts.append("code=" + code.hexdigest())
-    return "|".join(parts)
+    return parts
 
 
 def _normalize_file() -> str:
@@ -515,17 +522,7 @@ def shipped_key() -> str:
         parts.append("zipcodes=" + metadata.version("zipcodes"))
     except metadata.PackageNotFoundError:
         parts.append("zipcodes=missing")
-    try:
-        parts.append("aliases=" + hashlib.sha256(ALIASES_PATH.read_bytes()).hexdigest())
-    except OSError:
-        parts.append("aliases=missing")
-    code = hashlib.sha256()
-    for module in (__file__, _normalize_file()):
-        try:
-            code.update(Path(module).read_bytes())
-        except OSError:
-            code.update(b"missing")
-    parts.append("code=" + code.hexdigest())
+    parts.extend(_build_inputs())
     return "|".join(parts)
 
 
