@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from crisisnav import __version__, cache, errors
-from crisisnav.models import Area, Contact, Dataset, Resource
+from crisisnav.models import Dataset, Resource
 
 CACHE_NAME = "dataset.marshal"
 CACHE_FORMAT = 2
@@ -122,47 +121,6 @@ def _parse(data: bytes, shown: str, digest: str) -> Dataset:
     )
 
 
-def _opt_str(v: Any) -> str | None:
-    return v if isinstance(v, str) else None
-
-
 def _resource(r: dict[str, Any], line: int) -> Resource:
-    """One validated entry -> Resource (validate has already checked every type)."""
-    since = r.get("status_since")
-    return Resource(
-        id=r["id"],
-        name=r["name"],
-        kind=r["kind"],
-        police=r["police"],
-        police_note=_opt_str(r.get("police_note")),
-        dispatch=r["dispatch"],
-        serves=tuple(
-            Area(
-                state=a.get("state"),
-                county=a.get("county"),
-                city=a.get("city"),
-                national=bool(a.get("national", False)),
-            )
-            for a in r["serves"]
-        ),
-        contacts=tuple(
-            Contact(
-                type=c["type"],
-                value=c["value"],
-                label=_opt_str(c.get("label")),
-                keyword=_opt_str(c.get("keyword")),
-            )
-            for c in r["contacts"]
-        ),
-        hours=tuple(r["hours"]),
-        timezone=_opt_str(r.get("timezone")),
-        audiences=tuple(r.get("audiences") or ()),
-        languages=tuple(r.get("languages") or ()),
-        how_to_ask=_opt_str(r.get("how_to_ask")),
-        caveats=tuple(r.get("caveats") or ()),
-        status=r["status"],
-        status_since=date.fromisoformat(since) if isinstance(since, str) else None,
-        verified=date.fromisoformat(r["verified"]),
-        sources=tuple(r["sources"]),
-        line=line,
-    )
+    """One validated entry -> Resource (validate has already checked every field and type)."""
+    return Resource.from_json({**r, "line": line})
