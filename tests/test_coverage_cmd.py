@@ -18,6 +18,7 @@ from crisisnav import errors
 from crisisnav.cli import app
 from crisisnav.commands import coverage
 from crisisnav.models import Dataset, Place, Resource
+from crisisnav.normalize import STATES
 
 FIXTURE = Path(__file__).parent / "data" / "valid" / "small.yaml"
 
@@ -73,7 +74,7 @@ def report(gaps: list[dict[str, Any]] | None = None) -> dict[str, Any]:
 def test_every_state_and_dc_has_a_row() -> None:
     states = report()["states"]
     assert len(states) == 51
-    assert {s["state"] for s in states} == set(coverage.STATE_CODES)
+    assert {s["state"] for s in states} == set(STATES)
     assert "DC" in {s["state"] for s in states}
 
 
@@ -239,4 +240,4 @@ def test_subprocess_coverage_json_with_the_real_gazetteer() -> None:
     oregon = next(s for s in out["states"] if s["state"] == "OR")
     assert (oregon["name"], oregon["state_lines"], oregon["local_responders"]) == ("Oregon", 1, 1)
     assert len(out["cities"]) == 100
-    assert all(c["state"] in coverage.STATE_CODES for c in out["cities"])
+    assert all(c["state"] in STATES for c in out["cities"])

@@ -23,13 +23,6 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 
-# The 50 states and DC, by USPS code.
-STATE_CODES = (
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
-    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
-    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
-    "VT", "VA", "WA", "WV", "WI", "WY",
-)  # fmt: skip
 
 # Kinds that are not counted as a state's lines or a place's local options.
 NOT_OPTIONS = ("directory", "co-responder", "police-cit")
@@ -88,7 +81,9 @@ def coverage_report(
     for g in gaps:
         gap_by_state.setdefault(str(g.get("state", "")).upper(), g)
     states = []
-    for code in STATE_CODES:
+    from crisisnav.normalize import STATES
+
+    for code in STATES:
         lines = [
             r.id
             for r in resources
@@ -179,7 +174,9 @@ def stale_report(resources: Sequence[Resource], *, today: date, days: int | None
 
 def largest_cities(ranked: Sequence[Place], n: int = TOP_CITIES) -> list[Place]:
     """The first n cities of the 50 states and DC (the gazetteer also ranks territories')."""
-    return [p for p in ranked if p.state in STATE_CODES][:n]
+    from crisisnav.normalize import STATES
+
+    return [p for p in ranked if p.state in STATES][:n]
 
 
 def load_gaps(dataset_path: str) -> list[dict[str, Any]]:
