@@ -16,8 +16,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,7 +93,7 @@ def test_unwritable_cache_in_process(errno_name: str, monkeypatch: pytest.Monkey
     def refuse(*a: object, **k: object) -> tuple[int, str]:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(cache_mod.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     assert cache_mod.write("x.bin", "k", b"payload") is False
     code_, out, err = invoke(["lookup", "Eugene, OR", "--format", "json", "--data", str(SMALL)])
     assert code_ == 0 and json.loads(out)["place"]["name"] == "Eugene"
@@ -152,18 +154,40 @@ def _forge(payload: bytes, key: str) -> bytes:
     )
 
 
+def _payload(blob: bytes) -> bytes:
+    return blob[len(cache._MAGIC) + 130 :]
+
+
+def _reencode(payload: bytes, change: Any) -> bytes:
+    """Decode a dataset cache payload (marshal, or JSON), change it, encode it the same way."""
+    import marshal
+
+    try:
+        value = marshal.loads(payload)
+        return marshal.dumps(change(value))
+    except (ValueError, EOFError, TypeError):
+        return json.dumps(change(json.loads(payload))).encode()
+
+
+def _bad_date(value: Any) -> Any:
+    for r in value["resources"]:
+        r["verified"] = "9999-99-99"
+    return value
+
+
 CORRUPTIONS = {
     "truncated-half": lambda b, k: b[: len(b) // 2],
     "truncated-header": lambda b, k: b[:10],
     "empty": lambda b, k: b"",
     "bit-flip": lambda b, k: b[:-5] + bytes([b[-5] ^ 0x01]) + b[-4:],
     "garbage": lambda b, k: os.urandom(len(b)),
-    "wrong-key": lambda b, k: _forge(b[b.index(b"\n", 70) + 1 :], k + "other"),
-    "forged-not-json": lambda b, k: _forge(b"\xff\xfe not json", k),
-    "forged-wrong-shape": lambda b, k: _forge(b'{"schema_version": 1, "resources": [{"id": 1}]}', k),
-    "forged-bad-date": lambda b, k: _forge(
-        b[b.index(b"\n", 70) + 1 :].replace(b'"verified": "2026-', b'"verified": "9999-99-'), k
+    "wrong-key": lambda b, k: _forge(_payload(b), k + "other"),
+    "forged-garbage": lambda b, k: _forge(b"\xff\xfe not a payload", k),
+    "forged-wrong-shape": lambda b, k: _forge(
+        _reencode(_payload(b), lambda v: {"schema_version": 1, "resources": [{"id": 1}]}), k
     ),
+    "forged-bad-date": lambda b, k: _forge(_reencode(_payload(b), _bad_date), k),
+    "forged-not-a-dict": lambda b, k: _forge(_reencode(_payload(b), lambda v: [1, 2, 3]), k),
 }
 
 
@@ -176,11 +200,41 @@ def test_corrupt_dataset_cache_is_detected_and_rebuilt(how: str, tmp_path: Path)
     good = entry.read_bytes()
     key = f"dataset:{dataset.CACHE_FORMAT}:{__import__('crisisnav').__version__}:{first.sha256}"
     assert cache.read(dataset.CACHE_NAME, key) is not None
-    entry.write_bytes(CORRUPTIONS[how](good, key))
+    bad = CORRUPTIONS[how](good, key)
+    assert bad != good
+    entry.write_bytes(bad)
     again = dataset.load(src)
     assert _names(again) == _names(first)
     assert [r.to_json() for r in again.resources] == [r.to_json() for r in first.resources]
     assert entry.read_bytes() == good, "the bad entry was not replaced by a good one"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "dangling-symlink"])
+def test_cache_entry_that_is_not_a_file_is_a_miss_not_a_hang(kind: str, tmp_path: Path) -> None:
+    """A FIFO (blocks a plain read), /dev/zero (never ends) or a dangling link where a cache
+    entry should be: a miss. Run in a child process with a timeout, so a hang fails the test."""
+    cdir = tmp_path / "cache"
+    cdir.mkdir()
+    entry = cdir / dataset.CACHE_NAME
+    if kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "dev-zero":
+        entry.symlink_to("/dev/zero")
+    else:
+        entry.symlink_to(tmp_path / "nowhere")
+    code = (
+        "from crisisnav import dataset; import sys; "
+        f"ds = dataset.load({str(SMALL)!r}); print(len(ds.resources))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        timeout=60,
+        env=child_env({"CRISISNAV_CACHE_DIR": str(cdir)}),
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == b"12"
 
 
 def test_cache_entry_replaced_by_a_directory(tmp_path: Path) -> None:

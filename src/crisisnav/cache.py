@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 _MAGIC = b"CNAV1\n"
+MAX_ENTRY = 256 * 1024 * 1024  # bytes; the largest real entry (the gazetteer index) is ~2 MB
 
 
 def cache_dir() -> Path | None:
@@ -39,9 +41,8 @@ def read(name: str, key: str) -> bytes | None:
     path = _entry_path(name)
     if path is None:
         return None
-    try:
-        blob = path.read_bytes()
-    except OSError:
+    blob = _read_regular(path)
+    if blob is None:
         return None
     header_end = len(_MAGIC) + 64 + 1 + 64 + 1
     if len(blob) < header_end or not blob.startswith(_MAGIC):
@@ -52,6 +53,35 @@ def read(name: str, key: str) -> bytes | None:
     if stored_key != _norm_key(key) or hashlib.sha256(payload).hexdigest() != digest:
         return None
     return payload
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file of at most MAX_ENTRY bytes; None for anything else. Opened
+    non-blocking and checked with fstat, so a FIFO, a device (/dev/zero) or a huge file put in
+    the cache directory is a miss, never a hang or an unbounded read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY:
+            return None
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_ENTRY:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def write(name: str, key: str, payload: bytes) -> bool:
