@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 _MAGIC = b"CNAV1\n"
@@ -97,23 +96,14 @@ def write(name: str, key: str, payload: bytes) -> bool:
         + b"\n"
         + payload
     )
-    tmp_name: str | None = None
+    from crisisnav.fileio import write_atomic
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp_name, path)
-        tmp_name = None
+        write_atomic(path, blob, private=True)
         return True
     except OSError:
         return False
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def _norm_key(key: str) -> str:

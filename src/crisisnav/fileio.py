@@ -48,3 +48,61 @@ def read_bytes(path: str | Path) -> bytes:
     if len(data) > MAX_BYTES:
         raise errors.DataError("the file is over the 20 MB limit", path=p, code="too-large")
     return data
+
+
+_UMASK: int | None = None
+
+
+def _umask() -> int:
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return _UMASK
+
+
+def write_atomic(target: str | Path, payload: bytes, *, overwrite: bool = True, private: bool = False) -> None:
+    """Write payload to target through a temporary file in the same directory, so no reader ever
+    sees half a file. Raises OSError.
+
+    overwrite=False never replaces an existing file (FileExistsError): the temp file is hard-linked
+    into place, or — on FAT/exFAT and shares without hard links — the name is created exclusively.
+    private=True keeps the temp file's 0600 mode (the cache); otherwise 0666 less the umask.
+    """
+    import tempfile
+
+    target = Path(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        if not private:
+            os.chmod(tmp, 0o666 & ~_umask())
+        if overwrite:
+            os.replace(tmp, target)
+            return
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise
+        except OSError:
+            _write_exclusive(target, payload, 0o600 if private else 0o666)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def _write_exclusive(target: Path, payload: bytes, mode: int) -> None:
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+    except BaseException:
+        try:
+            os.unlink(target)
+        except OSError:
+            pass
+        raise

@@ -533,9 +533,9 @@ def write_shipped_index(path: Path = SHIPPED_INDEX) -> int:
     core, complete = build("")
     core.pop("source_key", None)
     blob = zlib.compress(marshal.dumps({"key": shipped_key(), "core": core, "complete": complete}), 9)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(blob)
-    os.replace(tmp, path)
+    from crisisnav.fileio import write_atomic
+
+    write_atomic(path, blob)
     return len(blob)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -133,26 +131,9 @@ def write_hsds_csv(ds: Any, directory: Path) -> list[Path]:
 
 def write_atomic(target: Path, payload: bytes) -> None:
     """Write payload to target via a temporary file in the same directory and a rename."""
-    parent = target.parent if str(target.parent) else Path(".")
-    tmp: str | None = None
+    from crisisnav import fileio
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an export is an ordinary file
-        os.replace(tmp, target)
-        tmp = None
+        fileio.write_atomic(target, payload)
     except OSError as exc:
         raise errors.CrisisNavError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

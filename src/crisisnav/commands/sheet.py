@@ -84,54 +84,27 @@ def render(sheet: Sheet, fmt: str, paper: str) -> bytes:
 
 
 def _write_atomic(path: Path, payload: bytes, *, overwrite: bool) -> None:
-    """Write through a temp file in the same directory. overwrite=False never replaces an
-    existing file (os.link fails if the name exists: no check-then-write race)."""
-    import tempfile
+    """overwrite=False never replaces an existing file (see fileio.write_atomic)."""
+    from crisisnav.fileio import write_atomic
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.chmod(tmp, 0o644)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise
-            except OSError:
-                # FAT/exFAT USB sticks and many network shares have no hard links: create the
-                # name exclusively instead (still never replaces an existing file).
-                _write_exclusive(path, payload)
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-
-
-def _write_exclusive(path: Path, payload: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-    except BaseException:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, payload, overwrite=overwrite)
 
 
 def _candidates_text(resolution: Resolution, limit: int = 10) -> list[str]:
     from crisisnav.render.sheet_common import clean_text
 
     lines = [f"  {clean_text(c.label())}" for c in resolution.candidates[:limit]]
-    more = len(resolution.candidates) - limit
+    more = len(resolution.candidates) - limit + resolution.omitted  # omitted: cut by the resolver
     if more > 0:
-        lines.append(f"  ... and {more} more (crisisnav places {clean_text(resolution.query)!r})")
+        lines.append(f"  ... and {more} more (crisisnav places {_short(clean_text(resolution.query))!r})")
     return lines
+
+
+def _short(text: str) -> str:
+    """A query echoed in a message: at most 60 characters (a 5,000-character line stays short)."""
+    from crisisnav.render.echo import shorten
+
+    return shorten(text)
 
 
 def _resolve(query: str) -> Resolution:
@@ -281,7 +254,7 @@ def sheet_cmd(
 def _check_resolution(resolution: Resolution) -> None:
     from crisisnav.render.sheet_common import clean_text
 
-    query = clean_text(resolution.query)
+    query = _short(clean_text(resolution.query))
     if resolution.status == "ambiguous":
         eprint(f"crisisnav: {query!r} could be several places; name one of them:")
         for line in _candidates_text(resolution):
@@ -289,7 +262,7 @@ def _check_resolution(resolution: Resolution) -> None:
         raise typer.Exit(errors.EXIT_AMBIGUOUS)
     if resolution.status != "ok" or resolution.place is None:
         msg = f"no US place found for {query!r}"
-        if resolution.message:
+        if resolution.message and resolution.message != "no US place matches this name":
             msg += f" ({clean_text(resolution.message)})"
         raise errors.NotFoundError(msg, hint="try a city with its state, a ZIP code or a county")
     if resolution.candidates:
@@ -463,16 +436,16 @@ def _summary(report: BatchReport, out_dir: Path, total: int) -> None:
 
     eprint(f"crisisnav: {len(report.written)} sheet(s) written to {out_dir} from {total} line(s).")
     for lineno, query, path in report.duplicates:
-        eprint(f"  line {lineno}: {clean_text(query)!r} is the same place as {path.name}; not written again")
+        eprint(f"  line {lineno}: {_short(clean_text(query))!r} is the same place as {path.name}; not written again")
     if report.ambiguous:
         eprint(f"crisisnav: {len(report.ambiguous)} ambiguous line(s) (add the state):")
         for lineno, query, cands in report.ambiguous:
-            eprint(f"  line {lineno}: {clean_text(query)!r} could be {'; '.join(cands)}")
+            eprint(f"  line {lineno}: {_short(clean_text(query))!r} could be {'; '.join(cands)}")
     if report.not_found:
         eprint(f"crisisnav: {len(report.not_found)} line(s) not found:")
         for lineno, query in report.not_found:
-            eprint(f"  line {lineno}: {clean_text(query)!r}")
+            eprint(f"  line {lineno}: {_short(clean_text(query))!r}")
     if report.failed:
         eprint(f"crisisnav: {len(report.failed)} line(s) failed:")
         for lineno, query, why in report.failed:
-            eprint(f"  line {lineno}: {clean_text(query)!r}: {why}")
+            eprint(f"  line {lineno}: {_short(clean_text(query))!r}: {why}")
