@@ -163,3 +163,23 @@ def test_terminal_asks_which_one(_isolated_cache: Path, cache_files: Path) -> No
     child.close()
     assert child.exitstatus == 0
     assert b"Wyandotte County" in (child.before or b"")
+
+
+def test_ambiguous_hint_names_the_query_and_a_real_candidate() -> None:
+    r = runner.invoke(app, ["places", "Portland"])
+    assert r.exit_code == 3
+    assert 'Add a state to choose, e.g. "Portland, OR".' in r.stdout
+    assert "Springfield" not in r.stdout
+
+
+def test_ambiguous_says_how_many_candidates_are_not_shown() -> None:
+    r = runner.invoke(app, ["places", "Springfield"])
+    assert r.exit_code == 3
+    assert "13 more not shown — type a state code" in r.stdout
+
+
+def test_a_very_long_query_is_echoed_shortened() -> None:
+    r = runner.invoke(app, ["places", "x" * 5000])
+    assert r.exit_code == 1
+    assert "x" * 61 not in r.stdout and "…" in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) < 120

@@ -447,3 +447,40 @@ def test_invariants_over_generated_datasets(
     resources: list[Resource], place: Place, audiences: tuple[str, ...]
 ) -> None:
     check_invariants(ds(*resources), place, audiences)
+
+
+# ---------------------------------------------------------------- --for lgbtq and empty sections
+
+
+def test_for_lgbtq_also_brings_in_entries_for_trans_people() -> None:
+    data = ds(
+        res("trans-line", kind="peer-line", audiences=("trans",)),
+        res("queer-line", kind="warmline", audiences=("lgbtq",)),
+        res("youth-line", kind="warmline", audiences=("youth",)),
+    )
+    out = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",))
+    sections = {i.resource.id: i.section for i in out.resources}
+    assert sections == {"trans-line": "lgbtq", "queer-line": "lgbtq", "youth-line": "communities"}
+    # --for trans does not pull in lgbtq-only entries
+    trans = rank.lookup(data, ok(EUGENE), at=AT, audiences=("trans",))
+    assert {i.resource.id: i.section for i in trans.resources}["queer-line"] == "communities"
+
+
+def test_filters_that_empty_a_requested_section_say_so() -> None:
+    data = ds(
+        res("team", kind="mobile-team", serves=(LANE_AREA,), languages=("en", "es")),
+        res("queer-line", kind="warmline", audiences=("lgbtq",), languages=("en",)),
+    )
+    out = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",), language="es")
+    assert [i.resource.id for i in out.resources] == ["team"]
+    hidden = [n for n in out.notices if n.kind == "filtered-out"]
+    assert len(hidden) == 1 and "lgbtq" in hidden[0].text and "1 entry" in hidden[0].text
+    unfiltered = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",))
+    assert not [n for n in unfiltered.notices if n.kind in ("filtered-out", "audience-gap")]
+
+
+def test_a_requested_audience_with_no_entry_here_gets_a_notice() -> None:
+    data = ds(res("team", kind="mobile-team", serves=(LANE_AREA,)))
+    out = rank.lookup(data, ok(EUGENE), at=AT, audiences=("veterans",))
+    gaps = [n for n in out.notices if n.kind == "audience-gap"]
+    assert len(gaps) == 1 and "veterans" in gaps[0].text

@@ -20,12 +20,13 @@ if TYPE_CHECKING:
 
 BANNER = (
     "crisisnav: alternatives to calling the police, by place.\n"
-    'Type a US city, county, ZIP or state (e.g. "Eugene, OR" or 97401). '
+    'Type a US city, county, ZIP or state (e.g. "Eugene, OR" or 97401).\n'
     "Ctrl-D or q to quit, ? for help."
 )
 HELP = (
     'Examples: "Eugene, OR", 97401, "Lane County, OR", Oregon, Denver.\n'
-    "When a name fits several places you get a numbered list: type the number.\n"
+    "When a name fits several places you get a numbered list: type the number,\n"
+    "or a state code (TN) or state name to pick the one in that state.\n"
     "Nothing you type is saved anywhere."
 )
 PROMPT = "place> "
@@ -116,19 +117,27 @@ def run(
 def _pick(
     resolution: Resolution, reader: Callable[[str], str], say: Callable[[str], None]
 ) -> Place | None:
-    from crisisnav.render.safe import inert
+    from crisisnav.commands.lookup import candidate_lines, echo_query, pick_answer
+    from crisisnav.models import Resolution as ResolutionType
 
-    n = len(resolution.candidates)
-    say(f'"{inert(resolution.query)}" fits several places:\n')
-    for i, p in enumerate(resolution.candidates, start=1):
-        say(f"  {i}. {inert(p.label())}\n")
+    shown_for: Resolution | None = None
     while True:
+        n = len(resolution.candidates)
+        if shown_for is not resolution:
+            say(f'"{echo_query(resolution.query)}" fits several places:\n')
+            for line in candidate_lines(resolution):
+                say(line + "\n")
+            shown_for = resolution
         try:
-            answer = reader(f"Pick 1-{n} (Enter to skip): ").strip()
+            answer = reader(f"Pick 1-{n} or a state (Enter to skip): ").strip()
         except EOFError:
             return None
         if not answer:
             return None
-        if answer.isdigit() and 1 <= int(answer) <= n:
-            return resolution.candidates[int(answer) - 1]
-        say(f"Please type a number from 1 to {n}, or press Enter to skip.\n")
+        got = pick_answer(resolution, answer)
+        if isinstance(got, str):
+            say(got + "\n")
+        elif isinstance(got, ResolutionType):
+            resolution = got
+        else:
+            return got

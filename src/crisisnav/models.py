@@ -233,6 +233,7 @@ class Resolution:
     place: Place | None = None
     candidates: tuple[Place, ...] = ()  # ambiguous: all fits, best first; ok: close alternatives set aside
     message: str | None = None  # e.g. why not_found ("looks like a place outside the US")
+    omitted: int = 0  # ambiguous: how many further fits were left out of candidates
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,14 @@ SECTION_OF_KIND = {
 }
 # Kinds that keep their own section even when the entry has audiences.
 _PINNED_SECTIONS = ("last-resort", "directories")
+# An audience asked for with --for also brings in entries for the groups it includes:
+# trans people are part of LGBTQ+, so --for lgbtq lists entries for trans people too.
+AUDIENCE_INCLUDES = {"lgbtq": ("lgbtq", "trans")}
+
+
+def serves_audience(resource_audiences: Sequence[str], audience: str) -> bool:
+    """True when an entry with these audiences belongs in the section asked for as `audience`."""
+    return any(a in resource_audiences for a in AUDIENCE_INCLUDES.get(audience, (audience,)))
 
 SECTION_TITLES = {
     "respond": "Someone comes to you",
@@ -224,7 +232,7 @@ def _section_for(resource: Resource, audiences: Sequence[str]) -> tuple[str, str
     if not resource.audiences or base in _PINNED_SECTIONS:
         return base, None
     for a in audiences:
-        if a in resource.audiences and a not in BASE_SECTIONS:
+        if a not in BASE_SECTIONS and serves_audience(resource.audiences, a):
             return a, a
     return "communities", None
 
@@ -393,6 +401,8 @@ def lookup(
                 ),
             )
         )
+    if candidates:
+        notices.extend(_audience_notices(audiences, candidates, shown, place))
     shown.sort(key=lambda c: _sort_key(c, order))
     if limit is not None and limit >= 0:
         shown = shown[:limit]
@@ -429,6 +439,42 @@ def lookup(
         evaluated_at=when.isoformat(),
         filters=filters,
     )
+
+
+def _audience_notices(
+    audiences: Sequence[str], candidates: list[_Candidate], shown: list[_Candidate], place: Place
+) -> list[Notice]:
+    """A requested audience section that stays empty is said, never silently dropped."""
+    out: list[Notice] = []
+    for a in dict.fromkeys(audiences):
+        if a in BASE_SECTIONS:
+            continue
+        listed = sum(1 for c in candidates if c.section == a)
+        if any(c.section == a for c in shown):
+            continue
+        if listed:
+            entries = "entry" if listed == 1 else "entries"
+            out.append(
+                Notice(
+                    kind="filtered-out",
+                    text=(
+                        f"The filters you gave hide the {listed} {entries} for {a} people "
+                        f"listed for {place.label()}, so that section is empty. Run again "
+                        "without --contact, --language, --no-911 or --open-now to see them."
+                    ),
+                )
+            )
+        else:
+            out.append(
+                Notice(
+                    kind="audience-gap",
+                    text=(
+                        f"No entry for {a} people is listed for {place.label()} in this "
+                        "dataset; the general options below still apply."
+                    ),
+                )
+            )
+    return out
 
 
 def _passes(

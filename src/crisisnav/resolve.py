@@ -104,7 +104,10 @@ def _decide(
         return score if isinstance(score, float) else score.get(p, 100.0)
 
     ordered = _order(gaz, primary)
+    # best first: a closer spelling before a bigger place, then size (the sort is stable)
+    ordered.sort(key=lambda p: -sc(p))
     alts = [p for p in _order(gaz, extra) if p not in ordered]
+    alts.sort(key=lambda p: -sc(p))
     if _dominant(gaz, ordered):
         top = ordered[0]
         cands = tuple(gaz.place(p, sc(p)) for p in (ordered[1:] + alts)[:MAX_CANDIDATES])
@@ -113,7 +116,9 @@ def _decide(
     cands = tuple(gaz.place(p, sc(p)) for p in every[:MAX_CANDIDATES])
     more = len(every) - MAX_CANDIDATES
     note = f"{len(every)} places fit; add a state" if more <= 0 else f"{len(every)} places fit ({more} not shown); add a state"
-    return Resolution(query=query, status="ambiguous", candidates=cands, message=message or note)
+    return Resolution(
+        query=query, status="ambiguous", candidates=cands, message=message or note, omitted=max(0, more)
+    )
 
 
 def _in_state(gaz: Gazetteer, ids: Iterable[int], state: str | None, kind: str | None = None) -> list[int]:
@@ -253,6 +258,7 @@ def _first_pass(gaz: Gazetteer, query: str) -> Resolution | _Pending:
                         status="ambiguous",
                         candidates=tuple(gaz.place(x) for x in every[:MAX_CANDIDATES]),
                         message="a real place, but one letter from a much bigger one",
+                        omitted=max(0, len(every) - MAX_CANDIDATES),
                     )
             return _decide(gaz, query, cities, extra)
         if counties:
@@ -359,6 +365,7 @@ def _finish(gaz: Gazetteer, item: _Pending, matches: list[tuple[int, int]]) -> R
             status="ambiguous",
             candidates=tuple(gaz.place(p) for p in every[:MAX_CANDIDATES]),
             message=f"no place of this name in {where}; it exists elsewhere",
+            omitted=max(0, len(every) - MAX_CANDIDATES),
         )
     if not by_dist:
         return _not_found(item.query, "no US place matches this name")

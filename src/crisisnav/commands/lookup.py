@@ -29,6 +29,7 @@ import typer
 from crisisnav import errors
 from crisisnav.commands._common import ColorOpt, DataOpt, data_path, eprint, guarded, use_color
 from crisisnav.completion import complete_audience, complete_place
+from crisisnav.render.echo import shorten
 
 if TYPE_CHECKING:
     from crisisnav.models import Dataset, LookupResult, Place, Resolution
@@ -90,21 +91,48 @@ def parse_at(text: str | None) -> datetime | None:
         ) from None
 
 
+# Words people type for an audience -> the dataset's audience word.
+AUDIENCE_SYNONYMS = {
+    "veteran": "veterans",
+    "vets": "veterans",
+    "vet": "veterans",
+    "lgbt": "lgbtq",
+    "lgbtq+": "lgbtq",
+    "lgbtqia": "lgbtq",
+    "lgbtqia+": "lgbtq",
+    "lgbtqi": "lgbtq",
+    "queer": "lgbtq",
+    "gay": "lgbtq",
+    "transgender": "trans",
+    "trans+": "trans",
+    "indigenous": "native",
+    "native-american": "native",
+    "hard-of-hearing": "deaf",
+    "hoh": "deaf",
+    "spanish": "spanish-speaking",
+    "youths": "youth",
+    "young": "youth",
+}
+
+
 def parse_audiences(values: Iterable[str] | None) -> tuple[str, ...]:
+    """--for words, comma-separated or repeated, lower-cased and mapped through the synonyms.
+    Which words are known depends on the dataset: see check_audiences."""
     from crisisnav.rank import BASE_SECTIONS
 
     out: list[str] = []
     for raw in values or ():
         for part in raw.split(","):
-            a = part.strip().lower()
+            a = "-".join(part.strip().lower().split())
             if not a:
                 continue
+            a = AUDIENCE_SYNONYMS.get(a, a)
             if (
                 not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in a)
                 or a in BASE_SECTIONS
             ):
                 raise errors.UsageError(
-                    f'--for: "{part.strip()}" is not an audience word',
+                    f'--for: "{shorten(part.strip())}" is not an audience word',
                     hint="use words like trans, lgbtq, youth, veterans, native, deaf",
                 )
             if a not in out:
@@ -112,10 +140,38 @@ def parse_audiences(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def known_audiences(ds: Dataset) -> tuple[str, ...]:
+    from crisisnav.models import AUDIENCES
+
+    extra = sorted({a for r in ds.resources for a in r.audiences} - set(AUDIENCES))
+    return (*AUDIENCES, *extra)
+
+
+def check_audiences(audiences: Iterable[str], ds: Dataset) -> None:
+    """Usage error (exit 2), with a did-you-mean, for a --for word that no entry could match."""
+    known = known_audiences(ds)
+    for a in audiences:
+        if a in known:
+            continue
+        from difflib import get_close_matches
+
+        close = get_close_matches(a, [*known, *AUDIENCE_SYNONYMS], n=1, cutoff=0.6)
+        guess = AUDIENCE_SYNONYMS.get(close[0], close[0]) if close else None
+        raise errors.UsageError(
+            f'--for: "{shorten(a)}" is not a known audience'
+            + (f'; did you mean "{guess}"?' if guess else ""),
+            hint="known: " + ", ".join(known),
+        )
+
+
 def load_dataset(options: Options) -> Dataset:
+    """The dataset, with the --for words checked against it (usage error when unknown)."""
     from crisisnav import dataset
 
-    return dataset.load(data_path(options.data))
+    ds = dataset.load(data_path(options.data))
+    if options.audiences:
+        check_audiences(options.audiences, ds)
+    return ds
 
 
 def rank_one(ds: Dataset, resolution: Resolution, options: Options) -> LookupResult:
@@ -201,30 +257,88 @@ def can_ask() -> bool:
 
 
 def candidate_lines(resolution: Resolution) -> list[str]:
+    """The numbered candidates, then how many were not shown and how to reach them."""
     from crisisnav.render.safe import inert
 
-    return [f"  {i}. {inert(p.label())}" for i, p in enumerate(resolution.candidates, start=1)]
+    lines = [f"  {i}. {inert(p.label())}" for i, p in enumerate(resolution.candidates, start=1)]
+    note = more_line(resolution)
+    if note:
+        lines.append(f"  {note}")
+    return lines
+
+
+def more_line(resolution: Resolution) -> str | None:
+    """'13 more not shown — type a state code like TN, or add a state', when some were cut."""
+    if resolution.omitted <= 0:
+        return None
+    shown = {p.state for p in resolution.candidates}
+    example = next((s for s in ("TN", "NJ", "PA", "TX", "NY", "CA") if s not in shown), "TN")
+    return f"{resolution.omitted} more not shown — type a state code like {example}, or add a state"
+
+
+def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str:
+    """What an answer to the pick list means: a candidate's number -> that Place; a state code
+    or name -> the query re-resolved in that state (a Place when it is one place, a new
+    ambiguous Resolution to ask again); anything else -> the message to show."""
+    n = len(resolution.candidates)
+    answer = answer.strip()
+    if answer.isdigit():
+        if 1 <= int(answer) <= n:
+            return resolution.candidates[int(answer) - 1]
+        return f"Please type a number from 1 to {n}, or a state code, or press Enter."
+    from crisisnav.normalize import ALL_STATES, state_code
+
+    code = state_code(answer) if len(answer) <= 40 else None
+    if code is None:
+        return f"Please type a number from 1 to {n}, a state code like TN, or press Enter."
+    for p in resolution.candidates:
+        if p.state == code:
+            return p
+    from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
+
+    name = resolution.query.split(",", 1)[0].strip()
+    again: Resolution = resolve(f"{name}, {code}")
+    if again.status == "ok" and again.place is not None:
+        return again.place
+    if again.status == "ambiguous" and any(p.state == code for p in again.candidates):
+        return again
+    where = ALL_STATES.get(code, code)
+    return f'No place called "{echo_query(name)}" in {where}. Pick a number or another state.'
+
+
+def echo_query(query: str) -> str:
+    from crisisnav.render.safe import inert
+
+    return inert(shorten(query))
 
 
 def ask_pick(resolution: Resolution, *, read: object = None) -> Place | None:
-    """Numbered pick list on stderr; the chosen place, or None when cancelled (Enter/EOF)."""
-    from crisisnav.render.safe import inert
+    """Numbered pick list on stderr; the chosen place, or None when cancelled (Enter/EOF).
+    A state code or name re-resolves the query in that state."""
+    from crisisnav.models import Resolution as ResolutionType
 
     reader = read if callable(read) else input
-    n = len(resolution.candidates)
-    eprint(f'"{inert(resolution.query)}" fits several places:')
-    for line in candidate_lines(resolution):
-        eprint(line)
-    for _ in range(5):
+    shown_for: Resolution | None = None
+    for _ in range(8):  # a bounded number of tries: a stuck input never loops forever
+        n = len(resolution.candidates)
+        if shown_for is not resolution:
+            eprint(f'"{echo_query(resolution.query)}" fits several places:')
+            for line in candidate_lines(resolution):
+                eprint(line)
+            shown_for = resolution
         try:
-            answer = str(reader(f"Pick 1-{n} (Enter to cancel): ")).strip()
+            answer = str(reader(f"Pick 1-{n} or a state (Enter to cancel): ")).strip()
         except EOFError:
             return None
         if not answer:
             return None
-        if answer.isdigit() and 1 <= int(answer) <= n:
-            return resolution.candidates[int(answer) - 1]
-        eprint(f"  Please type a number from 1 to {n}, or press Enter to cancel.")
+        got = pick_answer(resolution, answer)
+        if isinstance(got, str):
+            eprint(f"  {got}")
+        elif isinstance(got, ResolutionType):
+            resolution = got
+        else:
+            return got
     return None
 
 
@@ -309,7 +423,10 @@ def lookup_cmd(
             "--for",
             autocompletion=complete_audience,
             help="Give entries for this community their own section first "
-            "(trans, lgbtq, youth, veterans, native, deaf, ...). Repeatable.",
+            "(trans, lgbtq, youth, veterans, native, deaf, black, spanish-speaking, or another "
+            "audience the dataset uses; veteran, lgbt, queer, transgender, indigenous, "
+            "hard-of-hearing and spanish are understood too). lgbtq also lists entries for "
+            "trans people. Repeatable.",
             show_default=False,
         ),
     ] = None,

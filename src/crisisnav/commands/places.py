@@ -92,14 +92,28 @@ def _interactive() -> bool:
 
 
 def _ask(resolution: Any) -> Any:
-    """On a terminal, let the person pick one of the candidates; None when they do not."""
-    n = len(resolution.candidates)
-    try:
-        answer = input(f"Which one? [1-{n}, Enter to skip] ").strip()
-    except (EOFError, KeyboardInterrupt):
-        return None
-    if answer.isdigit() and 1 <= int(answer) <= n:
-        return resolution.candidates[int(answer) - 1]
+    """On a terminal, let the person pick one of the candidates (by number, or by a state
+    code or name, which re-resolves the query in that state); None when they do not."""
+    from crisisnav.commands.lookup import candidate_lines, pick_answer
+    from crisisnav.models import Resolution
+
+    for _ in range(8):
+        n = len(resolution.candidates)
+        try:
+            answer = input(f"Which one? [1-{n} or a state code like TN, Enter to skip] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            return None
+        if not answer:
+            return None
+        got = pick_answer(resolution, answer)
+        if isinstance(got, str):
+            eprint(f"  {got}")
+        elif isinstance(got, Resolution):
+            resolution = got
+            for line in candidate_lines(resolution):
+                eprint(line)
+        else:
+            return got
     return None
 
 
@@ -194,6 +208,33 @@ def _one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text[:200])
 
 
+def _echo(text: str) -> str:
+    """A query for a human-readable message: one line, at most 60 characters."""
+    from crisisnav.render.echo import shorten
+
+    return shorten(_one_line(text))
+
+
+def _choose_hint(resolution: Any) -> str:
+    """'Add a state to choose, e.g. "Portland, OR".', naming the first candidate."""
+    first = resolution.candidates[0] if resolution.candidates else None
+    if first is None:
+        return "Add a state to choose."
+    if first.kind == "zip" and first.zip:
+        example = first.zip
+    elif first.kind == "state":
+        example = first.state
+    else:
+        example = f"{_one_line(first.name)}, {first.state}"
+    return f'Add a state to choose, e.g. "{example}".'
+
+
+def _more_line(resolution: Any) -> str | None:
+    from crisisnav.commands.lookup import more_line
+
+    return more_line(resolution)
+
+
 # ----- plain and Rich output ----------------------------------------------------------------
 
 
@@ -220,7 +261,7 @@ def _candidate_line(i: int, place: Any) -> str:
 
 def render_plain(resolution: Any) -> str:
     """The plain-text report (also what tests read)."""
-    query = _one_line(resolution.query)
+    query = _echo(resolution.query)
     lines = [f"query: {query}", f"status: {resolution.status}"]
     if resolution.message:
         lines.append(f"note: {resolution.message}")
@@ -231,7 +272,10 @@ def render_plain(resolution: Any) -> str:
         lines.append(f"{title}:")
         lines += ["  " + _candidate_line(i, c) for i, c in enumerate(resolution.candidates, 1)]
     if resolution.status == "ambiguous":
-        lines.append('Add a state to choose, e.g. "Springfield, IL".')
+        more = _more_line(resolution)
+        if more:
+            lines.append(f"  {more}")
+        lines.append(_choose_hint(resolution))
     return "\n".join(lines) + "\n"
 
 
@@ -242,7 +286,7 @@ def _print_rich(resolution: Any, color: str) -> None:
     console = Console(force_terminal=color == "always" or None, highlight=False)
     style = {"ok": "bold green", "ambiguous": "bold yellow", "not_found": "bold red"}[resolution.status]
     head = Text()
-    head.append(_one_line(resolution.query), style="bold")
+    head.append(_echo(resolution.query), style="bold")
     head.append("  ")
     head.append(resolution.status, style=style)
     console.print(head)
@@ -259,4 +303,7 @@ def _print_rich(resolution: Any, color: str) -> None:
         for i, c in enumerate(resolution.candidates, 1):
             console.print(Text("  " + _candidate_line(i, c)))
     if resolution.status == "ambiguous":
-        console.print(Text('Add a state to choose, e.g. "Springfield, IL".', style="dim"))
+        more = _more_line(resolution)
+        if more:
+            console.print(Text(f"  {more}", style="dim"))
+        console.print(Text(_choose_hint(resolution), style="dim"))

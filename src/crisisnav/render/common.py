@@ -6,10 +6,12 @@ Every dataset or query string goes through safe.inert before it becomes a span.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from crisisnav.models import Contact, LookupResult, Notice, Place, RankedResource
 from crisisnav.rank import dispatch_text, section_title
+from crisisnav.render.echo import shorten
 from crisisnav.render.safe import inert
 
 Span = tuple[str, str | None]  # (text, style role or None)
@@ -26,6 +28,11 @@ POLICE_GENERIC = {
     "co-responder": "an officer is on the team or sent with it",
     "police": "a police response",
 }
+UNCONFIRMED = "UNCONFIRMED — this entry could not be confirmed as current; call ahead"
+# Notices about a program that stopped: one short line at the top, the full text after the list.
+STOPPED_KINDS = ("ended", "suspended")
+# A resolver message that only repeats "No US place found": not printed again.
+SAME_AS_NOT_FOUND = ("no US place matches this name",)
 
 
 class Line:
@@ -92,6 +99,38 @@ def evaluated_text(iso: str) -> str:
     return at.strftime("%Y-%m-%d %H:%M") + offset
 
 
+def echo(query: str) -> str:
+    """A typed query, shortened and made inert, for a human-readable message."""
+    return inert(shorten(query))
+
+
+_ENDED_RE = re.compile(r"(?P<name>.+?) ended service(?: on (?P<when>\S+))?\Z", re.S)
+_SUSPENDED_RE = re.compile(r"(?P<name>.+?) is suspended(?: since (?P<when>\S+))?\Z", re.S)
+
+
+def short_notice_spans(n: Notice) -> list[Span]:
+    """One line for an ended or suspended program, shown above the list (details below it)."""
+    head = n.text.split(" — ", 1)[0]
+    if n.kind == "ended":
+        m = _ENDED_RE.match(head)
+        if m:
+            when = f" {m['when']}" if m["when"] else ""
+            return [
+                (f"! ENDED{inert(when)}: ", "warn"),
+                (f"{inert(m['name'])} — do not use old numbers; details below", None),
+            ]
+    elif n.kind == "suspended":
+        m = _SUSPENDED_RE.match(head)
+        if m:
+            when = f" since {m['when']}" if m["when"] else ""
+            return [
+                (f"! SUSPENDED{inert(when)}: ", "warn"),
+                (f"{inert(m['name'])} — do not rely on it; details below", None),
+            ]
+    word = "ENDED" if n.kind == "ended" else "SUSPENDED"
+    return [(f"! {word}: ", "warn"), (inert(shorten(head, 100)) + " — details below", None)]
+
+
 def notice_spans(n: Notice) -> list[Span]:
     word = {
         "ended": "ENDED",
@@ -102,6 +141,7 @@ def notice_spans(n: Notice) -> list[Span]:
         "state-only": "STATE ONLY",
         "city-only": "CITY ONLY",
         "filtered-out": "FILTERED",
+        "audience-gap": "NONE LISTED",
     }.get(n.kind, inert(n.kind).upper())
     role = "warn" if n.kind in ("ended", "suspended", "no-local-option", "filtered-out") else "note"
     return [(f"! {word}: ", role), (inert(n.text), None)]
@@ -119,7 +159,9 @@ def resource_lines(item: RankedResource, *, explain: bool) -> list[Line]:
         head.append(("  STALE", "stale"))
     if r.status in ("limited", "uncertain"):
         head.append((f"  status: {r.status}", "warn"))
-    out.append(Line(head))
+    out.append(Line(head, kind="entry"))
+    if r.status == "uncertain":
+        out.append(Line([(UNCONFIRMED, "warn")], indent=3))
     out.append(Line([(police_text(item), f"police-{r.police}")], indent=3))
     reach_role = "dispatch-911" if r.dispatch == "via-911" else None
     out.append(Line([(dispatch_text_inert(item), reach_role)], indent=3))
@@ -172,8 +214,8 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
     res = result.resolution
     lines: list[Line] = []
     if res.status == "not_found" or res.place is None and res.status != "ambiguous":
-        lines.append(Line([(f'No US place found for "{inert(res.query)}".', "warn")]))
-        if res.message:
+        lines.append(Line([(f'No US place found for "{echo(res.query)}".', "warn")]))
+        if res.message and res.message not in SAME_AS_NOT_FOUND:
             lines.append(Line([(inert(res.message), None)]))
         if res.candidates:
             names = "; ".join(place_label(p) for p in res.candidates[:5])
@@ -184,7 +226,7 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
         return lines
     if res.status == "ambiguous":
         lines.append(
-            Line([(f'"{inert(res.query)}" fits several places. Which one did you mean?', "warn")])
+            Line([(f'"{echo(res.query)}" fits several places. Which one did you mean?', "warn")])
         )
         if res.message:
             lines.append(Line([(inert(res.message), "dim")]))
@@ -206,7 +248,7 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
     assert place is not None
     lines.append(Line([(place_label(place), "place")]))
     if res.message:
-        lines.append(Line([(f'{inert(res.message)} (you typed "{inert(res.query)}")', "dim")]))
+        lines.append(Line([(f'{inert(res.message)} (you typed "{echo(res.query)}")', "dim")]))
     if res.candidates:
         also = "; ".join(place_label(p) for p in res.candidates[:6])
         lines.append(
@@ -222,10 +264,14 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
     filt = _filters_text(result)
     if filt:
         lines.append(Line([(f"filters: {filt}", "dim")]))
+    stopped = [n for n in result.notices if n.kind in STOPPED_KINDS]
     if result.notices:
         lines.append(Line(kind="blank"))
         for n in result.notices:
-            lines.append(Line(notice_spans(n), kind="notice"))
+            if n.kind in STOPPED_KINDS:
+                lines.append(Line(short_notice_spans(n), kind="notice"))
+            else:
+                lines.append(Line(notice_spans(n), kind="notice"))
     section: str | None = None
     for item in result.resources:
         if item.section != section:
@@ -238,6 +284,11 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
     if not result.resources:
         lines.append(Line(kind="blank"))
         lines.append(Line([("No options to list here (see the notices above).", "warn")]))
+    if stopped:
+        lines.append(Line(kind="blank"))
+        lines.append(Line([("Ended or suspended programs", "section")], kind="section"))
+        for n in stopped:
+            lines.append(Line(notice_spans(n), kind="notice"))
     return lines
 
 

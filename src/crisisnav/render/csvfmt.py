@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from crisisnav.models import LookupResult, RankedResource
 from crisisnav.rank import dispatch_text
+from crisisnav.render.common import UNCONFIRMED
 from crisisnav.render.safe import inert
 
 COLUMNS = (
@@ -132,7 +133,7 @@ def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
         "; ".join(r.audiences),
         "; ".join(r.languages),
         r.how_to_ask,
-        " | ".join(r.caveats),
+        " | ".join(((UNCONFIRMED,) if r.status == "uncertain" else ()) + tuple(r.caveats)),
         r.status,
         r.status_since.isoformat() if r.status_since else "",
         r.verified.isoformat(),

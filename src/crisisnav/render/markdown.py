@@ -12,7 +12,15 @@ import re
 
 from crisisnav.models import LookupResult, RankedResource
 from crisisnav.rank import dispatch_text, section_title
-from crisisnav.render.common import POLICE_BADGE, contact_text, evaluated_text, place_query
+from crisisnav.render.common import (
+    POLICE_BADGE,
+    SAME_AS_NOT_FOUND,
+    UNCONFIRMED,
+    contact_text,
+    evaluated_text,
+    place_query,
+)
+from crisisnav.render.echo import shorten
 from crisisnav.render.safe import inert
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#!~&{}])")
@@ -32,9 +40,9 @@ def render(result: LookupResult, *, explain: bool = False) -> str:
     res = result.resolution
     out: list[str] = []
     if res.status == "not_found" or (res.place is None and res.status != "ambiguous"):
-        out.append(f"# No US place found for “{md(res.query)}”")
+        out.append(f"# No US place found for “{md(shorten(res.query))}”")
         out.append("")
-        if res.message:
+        if res.message and res.message not in SAME_AS_NOT_FOUND:
             out.append(md(res.message))
             out.append("")
         if res.candidates:
@@ -42,7 +50,7 @@ def render(result: LookupResult, *, explain: bool = False) -> str:
             out.append("")
         return "\n".join(out).rstrip("\n") + "\n"
     if res.status == "ambiguous":
-        out.append(f"# “{md(res.query)}” fits several places")
+        out.append(f"# “{md(shorten(res.query))}” fits several places")
         out.append("")
         for i, p in enumerate(res.candidates, start=1):
             out.append(f'{i}. {md(p.label())} — `crisisnav lookup "{_code(place_query(p))}"`')
@@ -91,6 +99,8 @@ def _table_row(item: RankedResource, *, explain: bool) -> str:
         name += " **STALE**"
     if r.status in ("limited", "uncertain"):
         name += f" status: {md(r.status)}"
+    if r.status == "uncertain":
+        name += f"<br>**{md(UNCONFIRMED)}**"
     police = md(POLICE_BADGE.get(r.police, r.police))
     if r.police_note:
         police += ": " + md(r.police_note)

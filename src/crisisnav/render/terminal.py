@@ -73,6 +73,21 @@ def render(
                 Text(body, style=(STYLES.get(body_role or "", "") if color else "") or ""),
             )
             console.print(grid)
+        elif line.kind == "entry" and len(line.spans) > 1:
+            # "1." in its own column, so a long name wraps with a hanging indent under itself.
+            grid = Table.grid(padding=(0, 0))
+            grid.add_column(no_wrap=True)
+            grid.add_column(ratio=1, overflow="fold")
+            rank_text, rank_role = line.spans[0]
+            rest = Text(overflow="fold")
+            for chunk, role in line.spans[1:]:
+                style = STYLES.get(role or "", "") if color else ""
+                rest.append(chunk, style=style or None)
+            grid.add_row(
+                Text(rank_text, style=(STYLES.get(rank_role or "", "") if color else "") or ""),
+                rest,
+            )
+            console.print(grid)
         elif line.kind == "section":
             console.print(Rule(text, align="left", style="cyan" if color else ""))
         elif line.indent:
