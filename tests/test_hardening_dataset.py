@@ -108,6 +108,13 @@ CASES = [
          "duplicate-key", 17, 1, 1),
     Case("two-documents", lambda: (dataset_text() + "---\nschema_version: 1\n").encode(),
          "yaml-syntax", 17, 1, 1),
+    # odd keys: a list as a key, a quoted duplicate, a key YAML reads as a boolean
+    Case("complex-key", lambda: _entry_with("    languages: [en]\n", "    languages: [en]\n    ? [a, b]: x\n"),
+         "wrong-type", 14, 7, 1),
+    Case("quoted-duplicate-key", lambda: _entry_with("    languages: [en]\n", '    languages: [en]\n    "id": other\n'),
+         "duplicate-key", 14, 5, 1),
+    Case("bool-key", lambda: _entry_with("    languages: [en]\n", "    languages: [en]\n    true: x\n"),
+         "unknown-field", 14, 5, 1),
     # encodings and bytes
     Case("bom", lambda: b"\xef\xbb\xbf" + dataset_text().encode(), "bom", 1, 1, 0, loads=True),
     Case("crlf", lambda: dataset_text().replace("\n", "\r\n").encode(), "crlf", 1, 18, 0,
