@@ -280,3 +280,28 @@ def test_any_dataset_string_renders_as_pdf(name: str, caveat: str) -> None:
     ds = Dataset(path="<prop>", schema_version=1, resources=(r,))
     result = rank.lookup(ds, Resolution(query="q", status="ok", place=_place()))
     assert render_pdf(build_sheet(result, printed=date(2026, 12, 1), source="p")).startswith(b"%PDF")
+
+
+@needs_resolver
+@settings(max_examples=30, deadline=None)
+@given(lines=st.lists(st.binary(max_size=40).filter(lambda b: b"\n" not in b), min_size=1, max_size=12))
+def test_any_bytes_batch_gives_one_result_per_line_in_order(lines: list[bytes]) -> None:
+    from test_hardening_support import SMALL, invoke
+
+    data = b"\n".join(lines) + b"\n"
+    code, out, err = invoke(
+        ["lookup", "--batch", "-", "--format", "jsonl", "--limit", "0", "--data", str(SMALL)],
+        input=data,
+    )
+    assert code == 0, err
+    results = [json.loads(x) for x in out.splitlines()]
+    assert len(results) == len(lines)
+    for raw, res in zip(lines, results, strict=True):
+        assert tuple(res) == RESULT_KEYS
+        try:
+            text = raw.rstrip(b"\r").decode("utf-8").strip()
+        except UnicodeDecodeError:
+            assert res["status"] == "not_found"  # an undecodable line: its own error result
+            continue
+        if "\x00" not in text and not raw.startswith(b"\xef\xbb\xbf"):
+            assert res["query"] == text, (raw, res["query"])  # in order: each line's own result
