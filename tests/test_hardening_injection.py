@@ -543,3 +543,15 @@ def test_pdf_long_word_is_split_in_linear_work(monkeypatch: pytest.MonkeyPatch) 
     pdf = sheet_pdf.render_pdf(_sheet(_result([make_resource(name="x" * n)])))
     assert pdf.startswith(b"%PDF")
     assert measured[0] < 100 * n, f"{measured[0]:,} characters measured for a {n:,}-character word"
+
+
+def test_csv_batch_neutralises_formulas_in_the_query_column(tmp_path: Path) -> None:
+    """The query column echoes what a spreadsheet user pasted: it is a cell like any other."""
+    src = tmp_path / "q.txt"
+    src.write_text("=HYPERLINK(\"https://evil.example\",\"x\")\n+cmd|' /C calc'!A0\n-2+3\n@SUM(A1)\n97401\n")
+    code, out, err = invoke(["lookup", "--batch", str(src), "--format", "csv"])
+    assert code == 0, err
+    rows = _csv_cells(out)
+    _assert_no_formula(rows, set())
+    queries = [r[0] for r in rows[1:]]
+    assert "'=HYPERLINK(\"https://evil.example\",\"x\")" in queries and "97401" in queries
