@@ -163,3 +163,15 @@ def test_terminal_colour_follows_no_color(tmp_path: Path, warm_cache: str) -> No
     for out in outs.values():
         bare = re.sub(r"\x1b\[[0-9;]*m", "", out)
         assert "police: possible" in bare and "Closed — opens 14:00 PT" in bare
+
+
+def test_picking_a_place_that_was_not_shown_by_its_state_code(tmp_path: Path, warm_cache: str) -> None:
+    child = spawn(["lookup", "Springfield", "--data", str(SMALL), "--at", AT], tmp_path, warm_cache)
+    child.expect_exact("more not shown — type a state code")
+    child.expect(r"Pick 1-\d+ or a state")
+    child.sendline("TN")
+    child.expect_exact("Springfield, Robertson County, TN")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")
