@@ -283,7 +283,7 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
         lines.extend(resource_lines(item, explain=explain))
     if not result.resources:
         lines.append(Line(kind="blank"))
-        lines.append(Line([("No options to list here (see the notices above).", "warn")]))
+        lines.append(Line([("No options to list here (see the notices).", "warn")]))
     if stopped:
         lines.append(Line(kind="blank"))
         lines.append(Line([("Ended or suspended programs", "section")], kind="section"))
