@@ -61,7 +61,7 @@ def test_any_string_resolves_to_a_valid_result(q: str) -> None:
     assert r.status in ("ok", "ambiguous", "not_found")
     assert (r.place is not None) == (r.status == "ok")
     if r.status == "ambiguous":
-        assert len(r.candidates) >= 2
+        assert len(r.candidates) >= 1  # a question: several places, or one "did you mean"
     assert r.query == q or r.status == "not_found"
     many = resolve_many([q, q])
     assert [m.status for m in many] == [r.status, r.status]
