@@ -441,7 +441,7 @@ def test_closed_pipe_mid_stream_with_popen(tmp_path: Path, warm_cache: Path) -> 
 
 
 def test_sigint_during_a_long_batch_exits_130(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
-    batch = _batch_file(tmp_path, 40_000)
+    batch = _batch_file(tmp_path, 400_000)  # minutes of work: still running when signalled
     p = subprocess.Popen(
         [sys.executable, "-m", "crisisnav", "lookup", "--batch", str(batch), "--format", "jsonl"],
         stdout=subprocess.PIPE,
