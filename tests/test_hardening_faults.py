@@ -575,3 +575,29 @@ def test_output_to_a_device_writes_to_the_device(args: list[str], tmp_path: Path
     code, stdout, err = invoke([a.format(out=out) for a in args])
     assert code == 0, err
     assert out.is_symlink() and os.readlink(out) == "/dev/null", "the device link was replaced"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"XDG_CACHE_HOME": "relative/cache", "HOME": "/home/someone"}, "/home/someone/.cache/crisisnav"),
+        ({"XDG_CACHE_HOME": "", "HOME": "/home/someone"}, "/home/someone/.cache/crisisnav"),
+        ({"XDG_CACHE_HOME": "/xdg", "HOME": "/home/someone"}, "/xdg/crisisnav"),
+        ({"XDG_CACHE_HOME": None, "HOME": "relative-home"}, None),
+        ({"XDG_CACHE_HOME": None, "HOME": ""}, None),
+    ],
+    ids=["xdg-relative", "xdg-empty", "xdg-absolute", "home-relative", "home-empty"],
+)
+def test_cache_location_never_relative_to_the_working_directory(
+    env: dict[str, str | None], expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative XDG_CACHE_HOME is invalid (XDG spec) and a relative HOME is no home: neither
+    may put a cache in whatever directory the user happens to be in."""
+    monkeypatch.delenv("CRISISNAV_CACHE_DIR", raising=False)
+    for k, v in env.items():
+        if v is None:
+            monkeypatch.delenv(k, raising=False)
+        else:
+            monkeypatch.setenv(k, v)
+    got = cache.cache_dir()
+    assert (str(got) if got is not None else None) == expected

@@ -22,10 +22,10 @@ def cache_dir() -> Path | None:
     if explicit is not None:
         return Path(explicit) if explicit else None  # empty string disables the cache
     xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
+    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative path is invalid and ignored
         return Path(xdg) / "crisisnav"
     home = os.environ.get("HOME")
-    if not home:
+    if not home or not os.path.isabs(home):  # never a cache relative to the working directory
         return None
     return Path(home) / ".cache" / "crisisnav"
 
