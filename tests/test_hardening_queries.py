@@ -469,12 +469,6 @@ def test_sheet_batch_refuses_a_binary_file(tmp_path: Path) -> None:
 _PICKS = ["\u00b2", "\u00b9\u00b2", "\u2460", "\u0663", "\uff11", "1\x00", "-1", "0", "99999999999999999999999", " 1 ", "1.0", "\u202e1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG pick list: commands/lookup.py pick_answer tests answer.isdigit(), which is True for "
-    "'²' and '①', then int() raises ValueError: exit 70 in interactive mode, lookup and places "
-    "on a terminal. Use answer.isdecimal() (or isascii() and isdigit())",
-)
 def test_pick_list_answers_never_crash() -> None:
     from crisisnav.commands.lookup import pick_answer
     from crisisnav.resolve import resolve

@@ -275,3 +275,8 @@ def test_wrapped_entry_name_keeps_a_hanging_indent() -> None:
 
 def test_interactive_banner_fits_in_80_columns() -> None:
     assert max(len(line) for line in BANNER.splitlines()) < 80
+
+
+@pytest.mark.parametrize("answer", ["²", "①", "٣", "1²"])
+def test_pick_answer_with_unicode_digits_is_asked_again(answer: str) -> None:
+    assert isinstance(cmd.pick_answer(resolve("Springfield"), answer), str)

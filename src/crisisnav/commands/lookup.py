@@ -282,7 +282,7 @@ def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str
     ambiguous Resolution to ask again); anything else -> the message to show."""
     n = len(resolution.candidates)
     answer = answer.strip()
-    if answer.isdigit():
+    if answer.isascii() and answer.isdigit():  # not "²" or "①": int() refuses those
         if 1 <= int(answer) <= n:
             return resolution.candidates[int(answer) - 1]
         return f"Please type a number from 1 to {n}, or a state code, or press Enter."
