@@ -329,3 +329,15 @@ def test_no_clobber_write_works_without_hard_links(tmp_path: Path, monkeypatch: 
         sheet_mod._write_atomic(target, b"<p>other</p>", overwrite=False)
     assert target.read_bytes() == b"<p>sheet</p>"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["eugene-or.html"]
+
+
+def test_sheet_for_rejects_an_unknown_audience_like_lookup(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from crisisnav.cli import app
+
+    result = CliRunner().invoke(app, ["sheet", "Eugene, OR", "--for", "qwertyuiop", "--format", "plain"])
+    assert result.exit_code == 2
+    assert "not a known audience" in result.output
+    ok = CliRunner().invoke(app, ["sheet", "Eugene, OR", "--for", "veteran", "--format", "plain"])
+    assert ok.exit_code == 0, ok.output

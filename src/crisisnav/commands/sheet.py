@@ -197,7 +197,7 @@ def sheet_cmd(
             fmt = "markdown"
         if fmt not in FORMATS:
             raise errors.UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    from crisisnav.commands.lookup import parse_at, parse_audiences  # the same filters as lookup
+    from crisisnav.commands.lookup import check_audiences, parse_at, parse_audiences  # as lookup
     from crisisnav.models import CONTACT_TYPES
 
     contact = contact.strip().lower() if contact else None
@@ -231,6 +231,7 @@ def sheet_cmd(
         raise errors.UsageError("a PDF needs a file: add -o FILE.pdf")
 
     ds = _load_dataset(data)
+    check_audiences(opts.audiences, ds)
     resolution = _resolve(place)
     _check_resolution(resolution)
     sheet = make_sheet(ds, resolution, opts, printed=date.today())
@@ -332,6 +333,9 @@ def run_batch(
 
     lines = read_batch_lines(source)
     ds = _load_dataset(data)
+    from crisisnav.commands.lookup import check_audiences
+
+    check_audiences(opts.audiences, ds)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
