@@ -552,13 +552,6 @@ def test_full_disk_for_named_output_files(args: list[str], tmp_path: Path, warm_
     assert leftovers == [], leftovers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG fileio.write_atomic: `-o` naming a device or FIFO (`-o /dev/null`, `-o /dev/stdout`, "
-    "a named pipe) replaces it with a regular file via os.replace; run as root, "
-    "`crisisnav sheet X -o /dev/null` deletes the system's /dev/null. Write straight into a "
-    "target that exists and is not a regular file",
-)
 @pytest.mark.parametrize(
     "args",
     [

@@ -6,6 +6,7 @@ does not import the YAML machinery.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -67,11 +68,26 @@ def write_atomic(target: str | Path, payload: bytes, *, overwrite: bool = True, 
 
     overwrite=False never replaces an existing file (FileExistsError): the temp file is hard-linked
     into place, or — on FAT/exFAT and shares without hard links — the name is created exclusively.
-    private=True keeps the temp file's 0600 mode (the cache); otherwise 0666 less the umask.
+    private=True keeps the temp file's 0600 mode (the cache); otherwise 0666 less the umask, and
+    a target that is a device, FIFO or socket (-o /dev/null) is written into, never replaced.
     """
     import tempfile
 
     target = Path(target)
+    existing = None
+    if not private:  # the cache replaces whatever sits at its own entry's name
+        try:
+            existing = os.stat(target)  # follows links: `-o /dev/stdout` is the device behind it
+        except OSError:
+            existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode) and not stat.S_ISDIR(existing.st_mode):
+        # A device, FIFO or socket the user named (-o /dev/null, -o /dev/stdout, a pipe): write
+        # into it. Renaming over it would replace /dev/null itself with a regular file.
+        if not overwrite:
+            raise FileExistsError(errno.EEXIST, "exists and is not a regular file", str(target))
+        with open(target, "wb") as fh:
+            fh.write(payload)
+        return
     parent = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
