@@ -376,12 +376,6 @@ def test_odd_at_values_are_answers_or_usage_errors(command: str, at: str) -> Non
     assert code in (0, 2), err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG lookup/sheet --at: a date at the edge of the calendar ('0001-01-01 00:00', "
-    "'9999-12-31 23:59') is an internal error (exit 70, ValueError: year 0/10000 is out of "
-    "range) instead of a usage error (exit 2)",
-)
 @pytest.mark.parametrize("at", ["0001-01-01 00:00", "9999-12-31 23:59"])
 @pytest.mark.parametrize("command", ["lookup", "sheet"])
 def test_at_at_the_edge_of_the_calendar_is_a_usage_error(command: str, at: str) -> None:

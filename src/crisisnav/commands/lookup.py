@@ -83,12 +83,19 @@ def parse_at(text: str | None) -> datetime | None:
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text.strip())
+        when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise errors.UsageError(
-            f'--at: cannot read "{text}" as a date and time',
+            f'--at: cannot read "{shorten(text)}" as a date and time',
             hint='write it like --at "2026-12-01 03:00" (local time at the place)',
         ) from None
+    if not AT_YEARS[0] <= when.year <= AT_YEARS[1]:
+        # hours, time zones and "stale" arithmetic need a year with room on both sides
+        raise errors.UsageError(f"--at: give a year from {AT_YEARS[0]} to {AT_YEARS[1]}")
+    return when
+
+
+AT_YEARS = (1971, 2100)
 
 
 # Words people type for an audience -> the dataset's audience word.
