@@ -325,17 +325,11 @@ _BATCH_COMMANDS = {
 }
 
 
-_LONG_LINE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG batch readers (commands/places.py _lines, commands/sheet.py): a line is read "
-    "whole before its length is checked, so memory grows with the longest line (a 60 MB line "
-    "costs 100-200 MB more; `--batch /dev/zero` ends in MemoryError). lookup is fixed (b4ceab7)",
-)
 
 
 @pytest.mark.parametrize(
     "command",
-    ["lookup", pytest.param("places", marks=_LONG_LINE_BUG), pytest.param("sheet", marks=_LONG_LINE_BUG)],
+    ["lookup", "places", "sheet"],
 )
 def test_big_over_long_batch_line_is_read_in_bounded_memory(
     command: str,

@@ -293,10 +293,10 @@ def test_batch_results_equal_single_lookups() -> None:
 
 
 def test_batch_over_long_line_is_skipped_in_chunks() -> None:
-    from crisisnav.commands.lookup import LINE_LIMIT, _bounded_lines
+    from crisisnav.fileio import LINE_LIMIT, bounded_lines
 
     data = b"x" * (3 * LINE_LIMIT + 17) + b"\nEugene, OR\n" + b"y" * LINE_LIMIT + b"\n97401"
-    lines = list(_bounded_lines(io.BytesIO(data)))
+    lines = list(bounded_lines(io.BytesIO(data)))
     assert [len(x) for x in lines] == [LINE_LIMIT, len(b"Eugene, OR\n"), LINE_LIMIT, 5]
     r = invoke("lookup", "--batch", "-", *BASE, input=data)
     assert r.exit_code == 0

@@ -109,7 +109,7 @@ def test_batch_file_plain_and_json(tmp_path: Path) -> None:
 
 def test_batch_missing_file_exits_4(tmp_path: Path) -> None:
     r = runner.invoke(app, ["places", "--batch", str(tmp_path / "nope.txt")])
-    assert r.exit_code == 4 and "cannot read batch file" in r.stderr
+    assert r.exit_code == 4 and "cannot read the batch file" in r.stderr
 
 
 def test_rich_output_never_renders_query_markup() -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from crisisnav import errors
 
@@ -122,3 +124,43 @@ def _write_exclusive(target: Path, payload: bytes, mode: int) -> None:
         except OSError:
             pass
         raise
+
+
+LINE_LIMIT = 64 * 1024  # bytes kept of one batch line; the rest of a longer line is skipped
+
+
+def bounded_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """Lines of a binary stream, each at most LINE_LIMIT bytes (with its newline, if it fits).
+    The rest of an over-long line is read and dropped in chunks after its first part is handed
+    out, so memory never grows with a line and a caller can stop at a binary first line."""
+    while True:
+        chunk = stream.readline(LINE_LIMIT)
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) == LINE_LIMIT and not chunk.endswith(b"\n"):
+            while True:  # skip to the end of this line
+                rest = stream.readline(LINE_LIMIT)
+                if not rest or rest.endswith(b"\n"):
+                    break
+
+
+def batch_lines(source: str) -> Iterator[bytes]:
+    """The lines of a batch input (`-` is standard input), each bounded by bounded_lines.
+    DataError (exit 4) when the file cannot be opened or read."""
+    import sys
+
+    if source == "-":
+        yield from bounded_lines(sys.stdin.buffer)
+        return
+    try:
+        fh = open(source, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise errors.DataError(
+            f"cannot read the batch file: {exc.strerror or exc}", path=source, code="unreadable"
+        ) from None
+    with fh:
+        try:
+            yield from bounded_lines(fh)
+        except OSError as exc:
+            raise errors.DataError(f"cannot read the batch file: {exc.strerror or exc}", path=source) from None

@@ -29,6 +29,7 @@ import typer
 from crisisnav import errors
 from crisisnav.commands._common import ColorOpt, DataOpt, data_path, eprint, guarded, use_color
 from crisisnav.completion import complete_audience, complete_place
+from crisisnav.fileio import batch_lines
 from crisisnav.render.echo import shorten
 
 if TYPE_CHECKING:
@@ -546,43 +547,6 @@ def lookup_one(query: str, options: Options) -> int:
     return exit_code_for(result)
 
 
-LINE_LIMIT = 64 * 1024  # bytes kept of one batch line; the rest of a longer line is skipped
-
-
-def _bounded_lines(stream: IO[bytes]) -> Iterator[bytes]:
-    """Lines of a binary stream, each at most LINE_LIMIT bytes (plus its newline): the rest of
-    an over-long line is read and dropped in chunks, so memory never grows with a line."""
-    while True:
-        chunk = stream.readline(LINE_LIMIT)
-        if not chunk:
-            return
-        if len(chunk) == LINE_LIMIT and not chunk.endswith(b"\n"):
-            while True:  # skip to the end of this line
-                rest = stream.readline(LINE_LIMIT)
-                if not rest or rest.endswith(b"\n"):
-                    break
-        yield chunk
-
-
-def _read_lines(source: str) -> Iterator[bytes]:
-    if source == "-":
-        yield from _bounded_lines(sys.stdin.buffer)
-        return
-    try:
-        fh = open(source, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise errors.DataError(
-            f"cannot read the batch file: {exc.strerror or exc}", path=source, code="unreadable"
-        ) from None
-    with fh:
-        try:
-            yield from _bounded_lines(fh)
-        except OSError as exc:
-            raise errors.DataError(
-                f"cannot read the batch file: {exc.strerror or exc}", path=source
-            ) from None
-
-
 def batch_resolutions(lines: Iterable[bytes]) -> Iterator[Resolution]:
     """One Resolution per input line, in order; bad lines become not_found results."""
     from crisisnav.models import Resolution
@@ -686,7 +650,7 @@ def run_batch(source: str, options: Options) -> None:
         del head["resources"], head["notices"]
         return jsonfmt.dumps(head, pretty=False)[:-1] + ", " + tail + "}"
 
-    results = (one(res) for res in batch_resolutions(_read_lines(source)))
+    results = (one(res) for res in batch_resolutions(batch_lines(source)))
     out = sys.stdout
     if fmt == "json":
         out.write("[")

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -128,8 +127,10 @@ def _to_json(resolution: Any) -> dict[str, Any]:
 # ----- batch ------------------------------------------------------------------------------
 
 
-def _lines(stream: IO[bytes]) -> Iterator[bytes]:
-    for raw in stream:
+def _lines(source: str) -> Iterator[bytes]:
+    from crisisnav.fileio import batch_lines
+
+    for raw in batch_lines(source):
         yield raw.rstrip(b"\r\n")
 
 
@@ -138,15 +139,6 @@ def _run_batch(source: str, fmt: str) -> None:
     from crisisnav.render.jsonfmt import dumps
     from crisisnav.resolve import resolve_many
 
-    if source == "-":
-        stream: IO[bytes] = sys.stdin.buffer
-        close = False
-    else:
-        try:
-            stream = Path(source).open("rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise errors.DataError(f"cannot read batch file: {exc.strerror or exc}", path=source) from None
-        close = True
     out = sys.stdout
     as_array = fmt == "json"
     first = True
@@ -185,7 +177,7 @@ def _run_batch(source: str, fmt: str) -> None:
                 first = False
             out.flush()
 
-        for raw in _lines(stream):
+        for raw in _lines(source):
             chunk.append(raw)
             if len(chunk) >= BATCH_CHUNK:
                 flush(chunk)
@@ -199,9 +191,6 @@ def _run_batch(source: str, fmt: str) -> None:
         if isinstance(exc, BrokenPipeError):
             raise
         raise errors.DataError(f"cannot read batch input: {exc.strerror or exc}", path=source) from None
-    finally:
-        if close:
-            stream.close()
 
 
 def _one_line(text: str) -> str:

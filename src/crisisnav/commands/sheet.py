@@ -291,21 +291,21 @@ class BatchReport:
 
 
 def read_batch_lines(source: str) -> list[tuple[int, str]]:
-    """(line number, query) for each non-blank line that is not a # comment."""
-    if source == "-":
-        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-        shown = "<stdin>"
-    else:
-        try:
-            raw = Path(source).read_bytes()
-        except OSError as exc:
-            raise errors.DataError(f"cannot read batch file: {exc.strerror or exc}", path=source) from None
-        shown = source
-    if b"\x00" in raw[:4096]:
-        raise errors.DataError("batch file looks binary (one place per line expected)", path=shown)
-    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    """(line number, query) for each non-blank line that is not a # comment. Lines are read
+    bounded (fileio.bounded_lines): memory never grows with one line."""
+    from crisisnav.fileio import batch_lines
+
+    shown = "<stdin>" if source == "-" else source
     out = []
-    for i, line in enumerate(text.splitlines(), start=1):
+    seen = 0
+    for i, raw in enumerate(batch_lines(source), start=1):
+        if seen < 4096:
+            if b"\x00" in raw[: 4096 - seen]:
+                raise errors.DataError("batch file looks binary (one place per line expected)", path=shown)
+            seen += len(raw)
+        line = raw.decode("utf-8", errors="replace")
+        if i == 1:
+            line = line.lstrip("\ufeff")
         q = line.strip()
         if q and not q.startswith("#"):
             out.append((i, q))
