@@ -501,11 +501,6 @@ def test_validate_report_escapes_hostile_file_names(which: str, tmp_path: Path) 
     _assert_diag_inert(err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="INCONSISTENT places: a query's control characters become spaces in `places` "
-    "(commands/places.py _one_line) but visible escapes in `lookup` (render/safe.inert)",
-)
 def test_places_and_lookup_show_a_hostile_query_the_same_way() -> None:
     from crisisnav.render.safe import inert
 

@@ -194,7 +194,10 @@ def _run_batch(source: str, fmt: str) -> None:
 
 
 def _one_line(text: str) -> str:
-    return "".join(ch if ch.isprintable() else " " for ch in text[:200])
+    """Query or place text for one line of output: the same inert form lookup prints."""
+    from crisisnav.render.safe import inert
+
+    return inert(text[:200])
 
 
 def _echo(text: str) -> str:
