@@ -485,11 +485,6 @@ def test_hostile_file_names_and_arguments_in_diagnostics(args: list[str], tmp_pa
     _assert_diag_inert(err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG validate: the FILE:LINE:COL report on stdout prints a hostile file name raw "
-    "(commands/validate.py: p.path / shown go out unescaped)",
-)
 @pytest.mark.parametrize("which", ["missing", "bad"])
 def test_validate_report_escapes_hostile_file_names(which: str, tmp_path: Path) -> None:
     bad = tmp_path / EVIL_NAME

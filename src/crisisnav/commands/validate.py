@@ -53,7 +53,9 @@ def validate_cmd(
     target = path if path is not None else data_path(data)
     if target is None:
         target = packaged_path()
-    shown = str(target)
+    from crisisnav.render.safe import inert
+
+    shown = inert(str(target))
     problems = validate_file(target)
 
     lines: list[str] = []
@@ -61,7 +63,8 @@ def validate_cmd(
         lines.append(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
     else:
         for p in problems:
-            loc = f"{p.path}:{p.line}:{p.col}" if p.line else p.path
+            path_text = inert(p.path)  # a hostile file name must not reach the terminal raw
+            loc = f"{path_text}:{p.line}:{p.col}" if p.line else path_text
             if fmt == "github":
                 props = f"file={_github_escape(p.path, prop=True)}"
                 if p.line:
@@ -70,9 +73,9 @@ def validate_cmd(
                 msg = p.message + (f" (fix: {p.fix})" if p.fix else "")
                 lines.append(f"::{p.severity} {props}::{_github_escape(msg)}")
             else:
-                lines.append(f"{loc}: {p.severity} {p.code} {p.message}")
+                lines.append(f"{loc}: {p.severity} {p.code} {inert(p.message)}")
                 if p.fix:
-                    lines.append(f"  fix: {p.fix}")
+                    lines.append(f"  fix: {inert(p.fix)}")
     if lines:
         typer.echo("\n".join(lines).encode("utf-8", "backslashreplace").decode("utf-8"))
     n_err = sum(1 for p in problems if p.severity == "error")
