@@ -511,12 +511,6 @@ def test_places_and_lookup_show_a_hostile_query_the_same_way() -> None:
 # ------------------------------------------------------------------ very long words in a PDF
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sheet pdf: render/sheet_pdf.py _Writer._split_long re-measures the whole rest of "
-    "a long word for every line it cuts (quadratic): a 20,000-character word (legal in the "
-    "dataset) costs 2 s, 80,000 costs 20 s, 1,000,000 never finishes",
-)
 def test_pdf_long_word_is_split_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Counts the characters measured (machine-independent) instead of timing."""
     from crisisnav.render import sheet_pdf

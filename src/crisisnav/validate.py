@@ -409,7 +409,7 @@ class _Checker:
             return self.problems, None
         composed = compose_all(text, self.path)
         root, found = composed.root, composed.problems
-        if root is None and any(p.code == "yaml-syntax" for p in found):
+        if root is None and any(p.code in ("yaml-syntax", "too-large") for p in found):
             tab_lines = [p.line for p in self.problems if p.code == "tab"]
             # a tab in the indentation is the cause; the parser's complaint only repeats it
             found = [p for p in found if not (p.code == "yaml-syntax" and tab_lines

@@ -25,6 +25,9 @@ from crisisnav.fileio import read_bytes as read_bytes  # re-exported
 from crisisnav.models import Problem
 
 MAX_DEPTH = 100  # the dataset needs 5 levels; deeper nesting is refused at the exact position
+# A 5,000-entry dataset holds about 250,000 YAML values; a file of millions of tiny values
+# (`[a,a,a,...]`, legal under the 20 MB size limit) would otherwise cost gigabytes of nodes.
+MAX_VALUES = 1_000_000
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
@@ -318,6 +321,7 @@ def compose_all(text: str, path: str) -> Composed:
     loader = loader_cls(text)
     get_event = loader.get_event
     stream_end = yaml.StreamEndEvent
+    values = 0
     try:
         while True:
             ev = get_event()
@@ -330,6 +334,14 @@ def compose_all(text: str, path: str) -> Composed:
                 break
             mark = ev.start_mark
             line, col = mark.line + 1, mark.column + 1
+            values += 1
+            if values > MAX_VALUES:
+                problems.append(
+                    problem(path, line, col, "too-large",
+                            f"more than {MAX_VALUES:,} YAML values: refused before reading on",
+                            fix="a dataset entry holds a few dozen values: check for a runaway list")  # fmt: skip
+                )
+                return Composed(None, problems, [])
             if et is scalar_t:
                 raw = ev.value
                 if ev.anchor is not None or ev.tag is not None:

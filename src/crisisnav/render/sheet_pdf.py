@@ -67,21 +67,30 @@ class _Writer:
 
     def _split_long(self, word: str, size: float, bold: bool, width: float) -> list[str]:
         """Break a word wider than the line (a URL), after a "/" or "-" where possible."""
+        # One pass with running widths (linear in the word): re-measuring the rest of the word
+        # for every cut made a 1,000,000-character word never finish.
+        cw = self._cw[bold]
+        factor = size * 0.001 * PT_MM
         pieces: list[str] = []
-        rest = word
-        while rest and self._width(rest, size, bold) > width:
-            cut = 1
-            for i in range(1, len(rest) + 1):
-                if self._width(rest[:i], size, bold) > width:
-                    break
+        start = 0
+        used = 0.0
+        i = 0
+        n = len(word)
+        while i < n:
+            w = float(cw[ord(word[i])]) * factor
+            if used + w > width and i > start:
                 cut = i
-            soft = max(rest.rfind("/", 0, cut), rest.rfind("-", 0, cut))
-            if soft > 0:
-                cut = soft + 1
-            pieces.append(rest[:cut])
-            rest = rest[cut:]
-        if rest:
-            pieces.append(rest)
+                soft = max(word.rfind("/", start, cut), word.rfind("-", start, cut))
+                if soft > start:
+                    cut = soft + 1
+                pieces.append(word[start:cut])
+                start = cut
+                used = self._width(word[start:i], size, bold)  # the carried-over tail, < a line
+                continue
+            used += w
+            i += 1
+        if start < n:
+            pieces.append(word[start:])
         return pieces
 
     def wrap(self, text: str, size: float, bold: bool, width: float) -> list[str]:
