@@ -320,13 +320,14 @@ def echo_query(query: str) -> str:
     return inert(shorten(query))
 
 
-def ask_pick(resolution: Resolution, *, read: object = None) -> Place | None:
+def ask_pick(resolution: Resolution, *, read: object = None, listed: bool = False) -> Place | None:
     """Numbered pick list on stderr; the chosen place, or None when cancelled (Enter/EOF).
-    A state code or name re-resolves the query in that state."""
+    A state code or name re-resolves the query in that state. listed=True: the caller has
+    already printed these candidates."""
     from crisisnav.models import Resolution as ResolutionType
 
     reader = read if callable(read) else input
-    shown_for: Resolution | None = None
+    shown_for: Resolution | None = resolution if listed else None
     for _ in range(8):  # a bounded number of tries: a stuck input never loops forever
         n = len(resolution.candidates)
         if shown_for is not resolution:

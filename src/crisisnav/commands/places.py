@@ -91,29 +91,11 @@ def _interactive() -> bool:
 
 
 def _ask(resolution: Any) -> Any:
-    """On a terminal, let the person pick one of the candidates (by number, or by a state
-    code or name, which re-resolves the query in that state); None when they do not."""
-    from crisisnav.commands.lookup import candidate_lines, pick_answer
-    from crisisnav.models import Resolution
+    """On a terminal, let the person pick one of the candidates already printed (by number, or by
+    a state code or name, which re-resolves the query in that state); None when they do not."""
+    from crisisnav.commands.lookup import ask_pick
 
-    for _ in range(8):
-        n = len(resolution.candidates)
-        try:
-            answer = input(f"Which one? [1-{n} or a state code like TN, Enter to skip] ").strip()
-        except (EOFError, KeyboardInterrupt):
-            return None
-        if not answer:
-            return None
-        got = pick_answer(resolution, answer)
-        if isinstance(got, str):
-            eprint(f"  {got}")
-        elif isinstance(got, Resolution):
-            resolution = got
-            for line in candidate_lines(resolution):
-                eprint(line)
-        else:
-            return got
-    return None
+    return ask_pick(resolution, listed=True)
 
 
 def _to_json(resolution: Any) -> dict[str, Any]:
