@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from crisisnav.models import (
-    Area,
     Contact,
     LookupResult,
     Notice,
@@ -20,6 +18,7 @@ from crisisnav.models import (
     Resolution,
     Resource,
 )
+from crisisnav.rank import BASE_SECTIONS, SECTION_OF_KIND  # noqa: E402
 
 FIXTURE = Path(__file__).parent / "data" / "valid" / "small.yaml"
 
@@ -33,51 +32,14 @@ EUGENE = Place(
     timezone="America/Los_Angeles",
 )
 
-_SECTION_OF_KIND = {
-    "mobile-team": "respond",
-    "community-responder": "respond",
-    "crisis-line": "call",
-    "text-line": "call",
-    "chat": "call",
-    "warmline": "talk",
-    "peer-line": "talk",
-    "walk-in": "go",
-    "peer-respite": "go",
-    "co-responder": "last-resort",
-    "police-cit": "last-resort",
-    "directory": "directories",
-}
-_SECTIONS = ("respond", "call", "talk", "go", "communities", "last-resort", "directories")
-
-
-def _resource(d: dict[str, Any]) -> Resource:
-    return Resource(
-        id=d["id"],
-        name=d["name"],
-        kind=d["kind"],
-        police=d["police"],
-        police_note=d.get("police_note"),
-        dispatch=d["dispatch"],
-        serves=tuple(Area(**a) for a in d["serves"]),
-        contacts=tuple(Contact(**c) for c in d["contacts"]),
-        hours=tuple(d["hours"]),
-        timezone=d.get("timezone"),
-        audiences=tuple(d.get("audiences") or ()),
-        languages=tuple(d.get("languages") or ()),
-        how_to_ask=d.get("how_to_ask"),
-        caveats=tuple(d.get("caveats") or ()),
-        status=d["status"],
-        status_since=d.get("status_since"),
-        verified=d["verified"],
-        sources=tuple(d["sources"]),
-    )
+_SECTION_OF_KIND = SECTION_OF_KIND  # the real mapping: the fake result only skips ordering rules
+_SECTIONS = BASE_SECTIONS
 
 
 def fixture_resources() -> list[Resource]:
-    import yaml
+    from crisisnav import dataset
 
-    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
-    return [_resource(d) for d in data["resources"]]
+    return list(dataset.load(FIXTURE, use_cache=False).resources)
 
 
 def fake_result(
