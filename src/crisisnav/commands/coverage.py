@@ -30,8 +30,8 @@ RESPONDER_KINDS = ("mobile-team", "community-responder")
 NON_POLICE = ("none", "possible")
 TOP_CITIES = 100
 GAPS_FILE = "coverage-gaps.yaml"
-# The gazetteer has no population figures; its size prior is the number of ZIP codes.
-CITY_RANKING = "number of ZIP codes, a stand-in for population"
+# The gazetteer has no population figures; cities are ranked by gazetteer.top_cities.
+CITY_RANKING = "delivery ZIP codes under the primary USPS name, a stand-in for population"
 
 
 class TextOrJson(str, Enum):
@@ -285,7 +285,7 @@ def coverage_cmd(
     """Show what the dataset covers, by state.
 
     Per state (50 + DC): the state-level lines and the local non-police responders; for
-    the 100 largest cities (ranked by number of ZIP codes: the gazetteer holds no population
+    the 100 largest cities (ranked by delivery ZIP codes: the gazetteer holds no population
     figures): whether any local option serves them; and the states listed in
     coverage-gaps.yaml beside the dataset, with what was searched. Counts only entries that
     are still options (not ended or suspended). A local non-police responder is a mobile
