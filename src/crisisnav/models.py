@@ -280,7 +280,9 @@ class RankedResource:
 class Notice:
     """Something a person must know that is not an option: an ended program, a coverage gap."""
 
-    kind: str  # "ended" | "suspended" | "coverage-gap" | "no-local-option" | "stale"
+    # "ended" | "suspended" | "coverage-gap" | "no-local-option" | "stale" | "state-only" |
+    # "city-only" | "filtered-out" | "audience-gap"
+    kind: str
     text: str
     resource_id: str | None = None
 
