@@ -117,27 +117,6 @@ def run(
 def _pick(
     resolution: Resolution, reader: Callable[[str], str], say: Callable[[str], None]
 ) -> Place | None:
-    from crisisnav.commands.lookup import candidate_lines, echo_query, pick_answer
-    from crisisnav.models import Resolution as ResolutionType
+    from crisisnav.commands.lookup import ask_pick
 
-    shown_for: Resolution | None = None
-    while True:
-        n = len(resolution.candidates)
-        if shown_for is not resolution:
-            say(f'"{echo_query(resolution.query)}" fits several places:\n')
-            for line in candidate_lines(resolution):
-                say(line + "\n")
-            shown_for = resolution
-        try:
-            answer = reader(f"Pick 1-{n} or a state (Enter to skip): ").strip()
-        except EOFError:
-            return None
-        if not answer:
-            return None
-        got = pick_answer(resolution, answer)
-        if isinstance(got, str):
-            say(got + "\n")
-        elif isinstance(got, ResolutionType):
-            resolution = got
-        else:
-            return got
+    return ask_pick(resolution, read=reader, say=lambda line: say(line + "\n"), enter="skip")

@@ -18,7 +18,7 @@ Decisions:
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -320,30 +320,39 @@ def echo_query(query: str) -> str:
     return inert(shorten(query))
 
 
-def ask_pick(resolution: Resolution, *, read: object = None, listed: bool = False) -> Place | None:
-    """Numbered pick list on stderr; the chosen place, or None when cancelled (Enter/EOF).
-    A state code or name re-resolves the query in that state. listed=True: the caller has
-    already printed these candidates."""
+def ask_pick(
+    resolution: Resolution,
+    *,
+    read: object = None,
+    say: Callable[[str], None] | None = None,
+    listed: bool = False,
+    enter: str = "cancel",
+) -> Place | None:
+    """Numbered pick list (say: one line at a time, default stderr); the chosen place, or None
+    when cancelled (Enter/EOF, or eight answers that were not a pick). A state code or name
+    re-resolves the query in that state. listed=True: the caller has already printed these
+    candidates. enter: what Enter does, for the prompt ("cancel", "skip")."""
     from crisisnav.models import Resolution as ResolutionType
 
     reader = read if callable(read) else input
+    tell = say or eprint
     shown_for: Resolution | None = resolution if listed else None
     for _ in range(8):  # a bounded number of tries: a stuck input never loops forever
         n = len(resolution.candidates)
         if shown_for is not resolution:
-            eprint(f'"{echo_query(resolution.query)}" fits several places:')
+            tell(f'"{echo_query(resolution.query)}" fits several places:')
             for line in candidate_lines(resolution):
-                eprint(line)
+                tell(line)
             shown_for = resolution
         try:
-            answer = str(reader(f"Pick 1-{n} or a state (Enter to cancel): ")).strip()
+            answer = str(reader(f"Pick 1-{n} or a state (Enter to {enter}): ")).strip()
         except EOFError:
             return None
         if not answer:
             return None
         got = pick_answer(resolution, answer)
         if isinstance(got, str):
-            eprint(f"  {got}")
+            tell(f"  {got}")
         elif isinstance(got, ResolutionType):
             resolution = got
         else:
