@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from crisisnav.models import Dataset, LookupResult, Place, Resolution
 
 FORMATS = ("auto", "plain", "json", "jsonl", "csv", "markdown")
-CONTACTS = ("phone", "text", "chat", "web", "tty", "videophone")
 MAX_QUERY = 300  # characters; longer batch lines are not places
 BATCH_CHUNK = 512
 
@@ -97,6 +96,14 @@ def parse_at(text: str | None) -> datetime | None:
 
 
 AT_YEARS = (1971, 2100)
+
+
+def check_contact(contact: str | None) -> None:
+    """Usage error (exit 2) for a --contact that is not a contact type of the dataset format."""
+    from crisisnav.models import CONTACT_TYPES
+
+    if contact is not None and contact not in CONTACT_TYPES:
+        raise errors.UsageError(f"--contact: {contact!r} is not one of {', '.join(CONTACT_TYPES)}")
 
 
 # Words people type for an audience -> the dataset's audience word.
@@ -499,8 +506,7 @@ def lookup_cmd(
     """Ranked alternatives to police for a place. Example: crisisnav lookup "Eugene, OR"."""
     if fmt not in FORMATS:
         raise errors.UsageError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-    if contact is not None and contact not in CONTACTS:
-        raise errors.UsageError(f"--contact: {contact!r} is not one of {', '.join(CONTACTS)}")
+    check_contact(contact)
     if color not in ("auto", "always", "never"):
         raise errors.UsageError(f"--color: {color!r} is not one of auto, always, never")
     options = Options(

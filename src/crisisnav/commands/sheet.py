@@ -197,12 +197,15 @@ def sheet_cmd(
             fmt = "markdown"
         if fmt not in FORMATS:
             raise errors.UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    from crisisnav.commands.lookup import check_audiences, parse_at, parse_audiences  # as lookup
-    from crisisnav.models import CONTACT_TYPES
+    from crisisnav.commands.lookup import (  # the same filters as lookup
+        check_audiences,
+        check_contact,
+        parse_at,
+        parse_audiences,
+    )
 
     contact = contact.strip().lower() if contact else None
-    if contact is not None and contact not in CONTACT_TYPES:
-        raise errors.UsageError(f"--contact: {contact!r} is not one of {', '.join(CONTACT_TYPES)}")
+    check_contact(contact)
     opts = SheetOptions(
         audiences=parse_audiences(for_),
         contact=contact,
