@@ -19,17 +19,8 @@ from crisisnav.cli import app
 from crisisnav.commands import coverage
 from crisisnav.models import Dataset, Place, Resource
 from crisisnav.normalize import STATES
+from fixture_data import EUGENE, FIXTURE, fixture_dataset  # noqa: E402
 
-FIXTURE = Path(__file__).parent / "data" / "valid" / "small.yaml"
-
-EUGENE = Place(
-    kind="city",
-    name="Eugene",
-    state="OR",
-    city="Eugene",
-    county="Lane County",
-    counties=("Lane County",),
-)
 PORTLAND = Place(kind="city", name="Portland", state="OR", city="Portland", county="Multnomah County", counties=("Multnomah County", "Washington County"))  # fmt: skip
 SPRINGFIELD_IL = Place(kind="city", name="Springfield", state="IL", city="Springfield", county="Sangamon County", counties=("Sangamon County",))  # fmt: skip
 
@@ -43,17 +34,7 @@ class FakeGazetteer:
 
 
 def fixture_resources() -> tuple[Resource, ...]:
-    import yaml
-
-    doc = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
-    out = []
-    for d in doc["resources"]:
-        d = dict(d)
-        for key in ("verified", "status_since"):
-            if isinstance(d.get(key), date):
-                d[key] = d[key].isoformat()
-        out.append(Resource.from_json(d))
-    return tuple(out)
+    return fixture_dataset().resources
 
 
 @pytest.fixture()

@@ -21,24 +21,11 @@ from typer.testing import CliRunner
 from crisisnav.cli import app
 from crisisnav.export import hsds
 from crisisnav.models import Area, Contact, Dataset, Resource
+from fixture_data import FIXTURE, fixture_dataset  # noqa: E402
 
-FIXTURE = Path(__file__).parent / "data" / "valid" / "small.yaml"
 STATE_NAMES = {"OR": "Oregon", "WA": "Washington"}
 
 
-def fixture_dataset() -> Dataset:
-    """The fixture file read directly (the pure export needs no validation pass)."""
-    import yaml
-
-    doc = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
-    out = []
-    for d in doc["resources"]:
-        d = dict(d)
-        for key in ("verified", "status_since"):
-            if isinstance(d.get(key), date):
-                d[key] = d[key].isoformat()
-        out.append(Resource.from_json(d))
-    return Dataset(path=str(FIXTURE), schema_version=1, resources=tuple(out))
 
 
 def names(code: str) -> str:

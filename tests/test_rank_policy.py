@@ -27,15 +27,8 @@ from crisisnav.models import (
 )
 
 AT = datetime(2026, 12, 1, 3, 0)  # naive: wall-clock time at the place
-EUGENE = Place(
-    kind="city",
-    name="Eugene",
-    state="OR",
-    city="Eugene",
-    county="Lane County",
-    counties=("Lane County",),
-    timezone="America/Los_Angeles",
-)
+from fixture_data import EUGENE  # noqa: E402
+
 LANE = Place(kind="county", name="Lane County", state="OR", county="Lane County",
              counties=("Lane County",), timezone="America/Los_Angeles")  # fmt: skip
 OREGON = Place(kind="state", name="Oregon", state="OR", timezone="America/Los_Angeles")

@@ -7,7 +7,6 @@ suspended entries become notices, as the ranking contract says."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from crisisnav.models import (
     Contact,
@@ -19,27 +18,14 @@ from crisisnav.models import (
     Resource,
 )
 from crisisnav.rank import BASE_SECTIONS, SECTION_OF_KIND  # noqa: E402
-
-FIXTURE = Path(__file__).parent / "data" / "valid" / "small.yaml"
-
-EUGENE = Place(
-    kind="city",
-    name="Eugene",
-    state="OR",
-    city="Eugene",
-    county="Lane County",
-    counties=("Lane County",),
-    timezone="America/Los_Angeles",
-)
+from fixture_data import EUGENE, FIXTURE, fixture_dataset  # noqa: E402,F401
 
 _SECTION_OF_KIND = SECTION_OF_KIND  # the real mapping: the fake result only skips ordering rules
 _SECTIONS = BASE_SECTIONS
 
 
 def fixture_resources() -> list[Resource]:
-    from crisisnav import dataset
-
-    return list(dataset.load(FIXTURE, use_cache=False).resources)
+    return list(fixture_dataset().resources)
 
 
 def fake_result(
