@@ -179,7 +179,7 @@ def _yaml(entries: list[dict[str, Any]]) -> str:
 def _expected(e: dict[str, Any]) -> dict[str, Any]:
     out = {
         "police_note": None, "timezone": None, "audiences": [], "languages": [],
-        "how_to_ask": None, "caveats": [], "status_since": None,
+        "how_to_ask": None, "caveats": [], "status_since": None, "address": None,
     }  # fmt: skip
     out.update(e)
     out["contacts"] = [{"keyword": None, **c} for c in e["contacts"]]

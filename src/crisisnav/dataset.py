@@ -90,7 +90,8 @@ LOAD_TOLERATED = frozenset(
 
 
 def _parse(data: bytes, shown: str, digest: str) -> Dataset:
-    from crisisnav.validate import FATAL_CODES, check
+    from crisisnav.rules import FATAL_CODES
+    from crisisnav.validate import check
 
     problems, root = check(data, shown)
     errs = [p for p in problems if p.severity == "error" and p.code not in LOAD_TOLERATED]

@@ -60,6 +60,32 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Address:
+    """A street address people go to (walk-in centers, peer respites)."""
+
+    street: str
+    city: str
+    state: str  # two-letter code
+    zip: str | None = None
+    note: str | None = None  # entrance, floor
+
+    def one_line(self) -> str:
+        tail = f"{self.state} {self.zip}" if self.zip else self.state
+        return f"{self.street}, {self.city}, {tail}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"street": self.street, "city": self.city, "state": self.state, "zip": self.zip,
+                "note": self.note}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any] | None) -> Address | None:
+        if not d:
+            return None
+        return cls(street=d["street"], city=d["city"], state=d["state"], zip=d.get("zip"),
+                   note=d.get("note"))  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Area:
     """One entry of `serves`: national, a state, a county of a state, or a city of a state."""
 
@@ -120,6 +146,7 @@ class Resource:
     how_to_ask: str | None = None
     caveats: tuple[str, ...] = ()
     status_since: date | None = None
+    address: Address | None = None  # walk-in centers and peer respites
     line: int = 0  # 1-based line of the entry in its YAML file (0 when unknown)
 
     @property
@@ -144,6 +171,7 @@ class Resource:
             "languages": list(self.languages),
             "how_to_ask": self.how_to_ask,
             "caveats": list(self.caveats),
+            "address": self.address.to_json() if self.address else None,
             "status": self.status,
             "status_since": self.status_since.isoformat() if self.status_since else None,
             "verified": self.verified.isoformat(),
@@ -169,6 +197,7 @@ class Resource:
             languages=tuple(d.get("languages") or ()),
             how_to_ask=d.get("how_to_ask"),
             caveats=tuple(d.get("caveats") or ()),
+            address=Address.from_json(d.get("address")),
             status=d["status"],
             status_since=date.fromisoformat(d["status_since"]) if d.get("status_since") else None,
             verified=date.fromisoformat(d["verified"]),

@@ -5,49 +5,8 @@ any input: every finding is a Problem with a stable code. The schema rules come 
 data/schema.json itself (a small interpreter of the JSON Schema keywords that file uses), so the
 schema editors read and the checks validate runs cannot disagree.
 
-| code                | severity | what it means                                                          |
-|---------------------|----------|------------------------------------------------------------------------|
-| file-missing        | fatal    | no file at that path                                                   |
-| not-a-file          | fatal    | a directory, FIFO, device or socket, not a regular file                |
-| too-large           | fatal    | the file is over 20 MB (refused, not parsed)                           |
-| unreadable          | fatal    | the file cannot be read (permissions, I/O error)                       |
-| not-utf8            | fatal    | the bytes are not UTF-8 (includes UTF-16/32)                           |
-| nul-byte            | fatal    | a NUL byte: the file is binary                                         |
-| bom                 | warning  | a UTF-8 byte-order mark at the start (ignored)                         |
-| crlf                | warning  | Windows line endings (read as LF)                                      |
-| tab                 | error    | a tab in indentation                                                   |
-| control-char        | error    | a control character or bidi override/isolate (U+202A-202E, 2066-2069)  |
-| yaml-syntax         | error    | the YAML cannot be parsed (or holds more than one document)            |
-| duplicate-key       | error    | a key given twice in one mapping (PyYAML would keep the last)          |
-| tag                 | error    | a YAML tag such as !!python/object (never constructed)                 |
-| anchor              | error    | an anchor (&name)                                                      |
-| alias               | error    | an alias (*name); never expanded                                       |
-| unquoted-phone      | error    | a contact value YAML reads as a number: quote it                       |
-| yaml-time           | error    | a time like 14:00 that YAML 1.1 reads as a base-60 number: quote it    |
-| yaml-bool           | error    | yes/no/on/off (any case) that YAML reads as a boolean: quote it        |
-| octal-string        | error    | a value like 0123 that YAML reads as an octal number: quote it         |
-| unknown-field       | error    | a field the schema does not know (with did-you-mean)                   |
-| missing-field       | error    | a required field is missing                                            |
-| wrong-type          | error    | a value of the wrong type (text, list, mapping, number)                |
-| enum                | error    | a value outside its vocabulary (kind, police, dispatch, status, ...)   |
-| empty-value         | error    | an empty text or list where one is required                            |
-| area-shape          | error    | a `serves` area that is not {national}, {state}, {state,county|city}   |
-| schema              | error    | any other schema violation                                             |
-| id-format           | error    | an id that is not lowercase-kebab                                      |
-| duplicate-id        | error    | an id used twice                                                       |
-| phone-invalid       | error    | not a valid US phone number or 3-6 digit short code                    |
-| url-invalid         | error    | a source, chat or web value that is not an http(s) URL                 |
-| url-not-https       | warning  | an http:// URL                                                         |
-| date-invalid        | error    | `verified`/`status_since` not a real YYYY-MM-DD date                   |
-| date-future         | error    | a date after today                                                     |
-| timezone-invalid    | error    | `timezone` not an IANA zone                                            |
-| hours-invalid       | error    | an `hours` rule that does not parse (crisisnav.hours grammar)          |
-| status-since-missing| error    | an ended or suspended entry without `status_since`                     |
-| timezone-missing    | error    | hours other than 24/7 without a `timezone`                             |
-| stale               | warning  | `verified` more than 12 months ago                                     |
-| audience-unknown    | warning  | an audience word outside the known list                                |
-| area-unknown        | error    | a county or city in `serves` not in the gazetteer (with did-you-mean)  |
-| area-unchecked      | warning  | the gazetteer could not be loaded, so areas were not checked           |
+The rules, their stable codes and severities live in crisisnav.rules (RULES); docs/validate-rules.md
+is generated from it.
 
 Fatal problems mean the file could not be read as text at all (`crisisnav validate` exits 4).
 """
@@ -65,6 +24,7 @@ from typing import Any
 
 from crisisnav import errors
 from crisisnav.models import AUDIENCES, Problem
+from crisisnav.rules import FATAL_CODES
 from crisisnav.yamlsafe import (
     BOOL_TAG,
     FLOAT_TAG,
@@ -80,9 +40,6 @@ from crisisnav.yamlsafe import (
     to_plain,
 )
 
-FATAL_CODES = frozenset(
-    {"file-missing", "not-a-file", "too-large", "unreadable", "not-utf8", "nul-byte"}
-)
 PHONE_TYPES = frozenset({"phone", "text", "tty", "videophone"})
 URL_TYPES = frozenset({"chat", "web"})
 _SHORT_CODE_RE = re.compile(r"^[0-9]{3,6}$")
@@ -397,10 +354,9 @@ class _Checker:
         self._gaz_warned = False
 
     def add(self, node: Node | None, code: str, message: str, *, fix: str | None = None,
-            severity: str = "error", rid: str | None = None) -> None:  # fmt: skip
+            rid: str | None = None) -> None:  # fmt: skip
         line, col = (node.line, node.col) if node is not None else (1, 1)
-        self.problems.append(problem(self.path, line, col, code, message, fix=fix,
-                                     severity=severity, resource_id=rid))  # fmt: skip
+        self.problems.append(problem(self.path, line, col, code, message, fix=fix, resource_id=rid))
 
     def run(self, data: bytes) -> tuple[list[Problem], Node | None]:
         text, found = decode(data, self.path)
@@ -439,6 +395,11 @@ class _Checker:
             self.add(node, "unquoted-phone",
                      f"the number {raw} is not quoted: YAML reads it as the number {node.value!r}",
                      fix=f'quote it: value: "{raw}"')  # fmt: skip
+        elif tag == BOOL_TAG and path and path[-1] == "police" and raw.lower() in ("no", "off", "n"):
+            self.add(node, "yaml-bool",
+                     f"police: {raw} is read as the boolean false; the level for no police is 'none'",
+                     fix="write police: none (only where the program publishes that it never involves "
+                         "police without consent; otherwise possible)")  # fmt: skip
         elif tag == BOOL_TAG and raw.lower() not in ("true", "false"):
             self.add(node, "yaml-bool",
                      f"{raw} is read as the boolean {str(node.value).lower()}, not the text '{raw}'",
@@ -511,7 +472,13 @@ class _Checker:
         elif keyword in ("enum", "const"):
             shown = ", ".join(json.dumps(e) if not isinstance(e, str) else e for e in detail)
             guess = None
-            if isinstance(value, str) and field != "police":  # never nudge towards a police level
+            if isinstance(value, str) and field == "state":
+                from crisisnav.normalize import state_code
+
+                code = state_code(value)
+                guess = code if code in detail else None
+            if guess is None and isinstance(value, str) and field != "police":
+                # never nudge a misspelt police level towards one of the levels
                 guess = _suggest(value, [e for e in detail if isinstance(e, str)])
             msg = f"'{field}' is {json.dumps(value, default=str)}; it must be one of: {shown}"
             if guess:
@@ -570,6 +537,9 @@ class _Checker:
                 for j, src in enumerate(sources):
                     if isinstance(src, str):
                         self._url(src, at("sources", j), rid, "source")
+                    if isinstance(src, str):
+                        self._junk(src, at("sources", j), rid)
+            self._address(r, at, rid)
             self._dates(r, at, rid)
             self._time(r, at, rid)
             self._audiences(r, at, rid)
@@ -634,7 +604,7 @@ class _Checker:
             self.add(node, "url-invalid", f"{what} '{value}' {bad}", rid=rid)
         elif parts is not None and parts.scheme == "http":
             self.add(node, "url-not-https", f"{what} '{value}' uses http://",
-                     fix="use https:// if the site supports it", severity="warning", rid=rid)  # fmt: skip
+                     fix="use https:// if the site supports it", rid=rid)  # fmt: skip
 
     def _dates(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
         for field in ("verified", "status_since"):
@@ -658,8 +628,7 @@ class _Checker:
                     limit = self.today.replace(year=self.today.year - 1, day=28)
                 if d < limit:
                     self.add(node, "stale", f"verified {v}, more than 12 months ago",
-                             fix="check the entry against its sources and update 'verified'",
-                             severity="warning", rid=rid)  # fmt: skip
+                             fix="check the entry against its sources and update 'verified'", rid=rid)  # fmt: skip
         status = r.get("status")
         if status in ("ended", "suspended") and r.get("status_since") is None:
             self.add(at("status"), "status-since-missing",
@@ -668,17 +637,28 @@ class _Checker:
 
     def _time(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
         tz = r.get("timezone")
+        if isinstance(tz, str) and tz in ZONE_ALIASES and tz == ZONE_ALIASES[tz]:
+            pass
+        elif isinstance(tz, str) and tz.lower() in _ZONE_ALIASES_LOWER and self._zone_ok(tz):
+            canon = _ZONE_ALIASES_LOWER[tz.lower()]
+            self.add(at("timezone"), "timezone-deprecated",
+                     f"'{tz}' is a deprecated alias; the IANA name is '{canon}'",
+                     fix=f"write timezone: {canon}", rid=rid)  # fmt: skip
         if isinstance(tz, str) and not self._zone_ok(tz):
-            guess = None
-            try:
-                import zoneinfo
+            guess = _ZONE_ALIASES_LOWER.get(tz.lower().strip())
+            if guess is None:
+                try:
+                    import zoneinfo
 
-                guess = _suggest(tz, sorted(zoneinfo.available_timezones()))
-            except Exception:  # noqa: BLE001 - a suggestion is optional
-                guess = None
+                    canonical = sorted(z for z in zoneinfo.available_timezones()
+                                       if "/" in z and not z.startswith(("US/", "Etc/", "SystemV/")))  # fmt: skip
+                    guess = _suggest(tz, canonical)
+                except Exception:  # noqa: BLE001 - a suggestion is optional
+                    guess = None
             self.add(at("timezone"), "timezone-invalid", f"'{tz}' is not an IANA time zone"
                      + (f" (did you mean '{guess}'?)" if guess else ""),
-                     fix="use a zone like America/Los_Angeles", rid=rid)  # fmt: skip
+                     fix=f"write timezone: {guess}" if guess else "use a zone like America/Los_Angeles",
+                     rid=rid)  # fmt: skip
         hours = r.get("hours")
         if not isinstance(hours, list) or not hours or not all(isinstance(h, str) for h in hours):
             return
@@ -699,6 +679,30 @@ class _Checker:
         if hours != ["24/7"] and tz is None:
             self.add(at("hours"), "timezone-missing", "hours other than 24/7 need a 'timezone'",
                      fix="add timezone: America/... (the zone the hours are given in)", rid=rid)  # fmt: skip
+
+    def _junk(self, url: str, node: Node | None, rid: str | None) -> None:
+        why = junk_source(url)
+        if why is not None:
+            self.add(node, "source-junk", f"source '{url}' {why}",
+                     fix="cite the operator's own page or a government page instead", rid=rid)  # fmt: skip
+
+    def _address(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+        addr = r.get("address")
+        if addr is None and r.get("kind") in ("walk-in", "peer-respite") and r.get("status") not in ("ended", "suspended"):
+            self.add(at("kind"), "address-missing",
+                     f"a {r.get('kind')} entry should carry its street address",
+                     fix="add address: {street: ..., city: ..., state: XX, zip: \"NNNNN\"} as the operator publishes it",
+                     rid=rid)  # fmt: skip
+        if not isinstance(addr, dict):
+            return
+        zip_code, state = addr.get("zip"), addr.get("state")
+        if isinstance(zip_code, str) and isinstance(state, str) and _ZIP_RE.match(zip_code):
+            gaz, _why = _gazetteer()
+            zip_state = _zip_state(gaz, zip_code[:5]) if gaz is not None else None
+            if zip_state is not None and zip_state != state:
+                self.add(at("address", "zip"), "area-unknown",
+                         f"ZIP {zip_code} is in {zip_state}, not {state}",
+                         fix="check the ZIP and the state against the operator's page", rid=rid)  # fmt: skip
 
     def _zone_ok(self, tz: str) -> bool:
         ok = self._tz_ok.get(tz)
@@ -728,7 +732,7 @@ class _Checker:
                 self.add(at("audiences", j), "audience-unknown",
                          f"audience '{a}' is not one of the known words"
                          + (f" (did you mean '{guess}'?)" if guess else ""),
-                         fix=f"use one of: {', '.join(AUDIENCES)}", severity="warning", rid=rid)  # fmt: skip
+                         fix=f"use one of: {', '.join(AUDIENCES)}", rid=rid)  # fmt: skip
 
     def _areas(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
         serves = r.get("serves")
@@ -741,8 +745,7 @@ class _Checker:
             if why and not self._gaz_warned:
                 self._gaz_warned = True
                 self.add(at("serves"), "area-unchecked",
-                         f"places in 'serves' were not checked: the places index failed to load ({why})",
-                         severity="warning", rid=rid)  # fmt: skip
+                         f"places in 'serves' were not checked: the places index failed to load ({why})", rid=rid)  # fmt: skip
             return
         states = self._state_codes(gaz)
         for j, area in enumerate(serves):
@@ -762,6 +765,93 @@ class _Checker:
                              f"there is no {field} '{name}' in {state} in the gazetteer"
                              + (f" (did you mean '{guess}'?)" if guess else ""),
                              fix=f"write {field}: {guess}" if guess else None, rid=rid)  # fmt: skip
+
+
+_ZIP_RE = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
+
+# Words people write for a US time zone -> the IANA name. Deprecated aliases (US/Pacific) are
+# accepted by zoneinfo but flagged; plain words (Pacific, Eastern) are not zones at all.
+ZONE_ALIASES: dict[str, str] = {
+    "Pacific": "America/Los_Angeles", "PT": "America/Los_Angeles", "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles", "US/Pacific": "America/Los_Angeles", "PST8PDT": "America/Los_Angeles",
+    "Mountain": "America/Denver", "MT": "America/Denver", "MST": "America/Denver",
+    "MDT": "America/Denver", "US/Mountain": "America/Denver", "MST7MDT": "America/Denver",
+    "Arizona": "America/Phoenix", "US/Arizona": "America/Phoenix",
+    "Central": "America/Chicago", "CT": "America/Chicago", "CST": "America/Chicago",
+    "CDT": "America/Chicago", "US/Central": "America/Chicago", "CST6CDT": "America/Chicago",
+    "Eastern": "America/New_York", "ET": "America/New_York", "EST": "America/New_York",
+    "EDT": "America/New_York", "US/Eastern": "America/New_York", "EST5EDT": "America/New_York",
+    "US/East-Indiana": "America/Indiana/Indianapolis", "US/Michigan": "America/Detroit",
+    "Alaska": "America/Anchorage", "AKST": "America/Anchorage", "US/Alaska": "America/Anchorage",
+    "Hawaii": "Pacific/Honolulu", "HST": "Pacific/Honolulu", "US/Hawaii": "Pacific/Honolulu",
+    "US/Aleutian": "America/Adak", "US/Samoa": "Pacific/Pago_Pago",
+}  # fmt: skip
+_ZONE_ALIASES_LOWER = {k.lower(): v for k, v in ZONE_ALIASES.items()}
+
+# Sources that are never acceptable (the dataset audit of 2026-11-29 found each kind): proxies and
+# caches, raw cloud/CDN hosts, staging/origin/CMS hosts, and content farms seen copying real pages.
+_RAW_CLOUD = (
+    ".run.app", ".elb.amazonaws.com", ".s3.amazonaws.com", ".storage.googleapis.com",
+    ".cloudfront.net", ".herokuapp.com", ".appspot.com", ".azurewebsites.net", ".web.app",
+    ".firebaseapp.com", ".netlify.app", ".vercel.app", ".pages.dev", ".blob.core.windows.net",
+    ".squarespace.com", ".wixsite.com", ".wpengine.com", ".wpenginepowered.com", ".github.io",
+)  # fmt: skip
+_CACHE_HOSTS = ("webcache.googleusercontent.com", "cachedview.nl", "archive.ph", "archive.today",
+                "archive.is", "translate.goog")  # fmt: skip
+_STAGING_LABEL = re.compile(r"^(staging|stage|stg|dev|test|uat|qa|preview|origin|new-origin|cms|"
+                            r"aem-[a-z]+|[a-z0-9]+-prod|prod-[a-z0-9]+|[a-z0-9]+-staging)$")  # fmt: skip
+JUNK_HOSTS = frozenset({
+    "lapojap.com", "principlecivics.com", "davidmglasgow.com", "theodysseyonline.com",
+    "particle.news", "thewrightinitiative.com", "news.myworldfix.com", "alohastatenews.com",
+    "themoneyoffice.com", "asinglemother.org", "liveinthehood.com", "teentreatmenthealth.com",
+    "solwd.net", "rename42nd.org", "takeitpersonelly.com", "cargreen.es", "vosa.tv",
+    "theindianeye.com", "pvcnr.com", "safercitiesresearch.com", "headline.club",
+    "heroku.briefly.co", "oaklandhauling.com", "blackvibes.com", "citizenportal.ai", "oct10.net",
+    "ifitnessmag.com", "communityspiritevent.com", "durhamreporter.com",
+})  # fmt: skip
+
+
+def junk_source(url: str) -> str | None:
+    """Why url is not an acceptable source (a proxy, cache, raw host or content farm), or None."""
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if re.fullmatch(r"[0-9.]+|\[?[0-9a-f:]+\]?", host):
+        return "is a bare IP address, not the operator's site"
+    query = parse_qs(parts.query)
+    if "proxy" in host or "/proxy" in parts.path.lower() or any(
+        k in query and any(v.startswith(("http://", "https://")) for v in query[k]) for k in ("url", "u", "q")
+    ):
+        return "is a proxy address wrapping another page"
+    if host in _CACHE_HOSTS or host.endswith(tuple("." + h for h in _CACHE_HOSTS)) or host == "web.archive.org":
+        return "is a cached or archived copy"
+    if host.endswith(_RAW_CLOUD):
+        return "is a raw cloud, CDN or site-builder host"
+    if _STAGING_LABEL.match(host.split(".")[0]) and host.count(".") >= 2:
+        return "is a staging, origin or CMS host, not the public address"
+    if host in JUNK_HOSTS or any(host.endswith("." + h) for h in JUNK_HOSTS):
+        return "is a content farm or scraped copy"
+    if host.endswith(".blogspot.com") or (host == "github.com" and "/blob/" in parts.path):
+        return "is a personal blog or repository, not the operator's page"
+    return None
+
+
+def _zip_state(gaz: Any, zip5: str) -> str | None:
+    for name in ("zip_state", "state_of_zip"):
+        fn = getattr(gaz, name, None)
+        if callable(fn):
+            try:
+                v = fn(zip5)
+            except Exception:  # noqa: BLE001 - a check that cannot run is skipped, never a crash
+                return None
+            return v if isinstance(v, str) else None
+    return None
 
 
 def _first(x: Any) -> str | None:

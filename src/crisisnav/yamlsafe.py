@@ -110,14 +110,16 @@ def problem(
     message: str,
     *,
     fix: str | None = None,
-    severity: str = "error",
     resource_id: str | None = None,
 ) -> Problem:
+    """A finding; its severity comes from the rule registry (crisisnav.rules), never the caller."""
+    from crisisnav.rules import rule
+
     return Problem(
         path=path,
         line=line,
         col=col,
-        severity="warning" if severity == "warning" else "error",
+        severity=rule(code).severity,
         code=code,
         message=message,
         fix=fix,
@@ -173,7 +175,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     if text.startswith("\ufeff"):
         problems.append(
             problem(path, 1, 1, "bom", "the file starts with a byte-order mark (ignored)",
-                    fix="save the file as UTF-8 without a BOM", severity="warning")  # fmt: skip
+                    fix="save the file as UTF-8 without a BOM")  # fmt: skip
         )
         text = text[1:]
     if "\r" in text:
@@ -183,7 +185,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
             problems.append(
                 problem(path, line, col, "crlf",
                         "Windows (CRLF) line endings; read as LF",
-                        fix="save the file with LF line endings", severity="warning")  # fmt: skip
+                        fix="save the file with LF line endings")  # fmt: skip
             )
             text = text.replace("\r\n", "\n")
     if CONTROL_RE.search(text) or "\r" in text:
@@ -423,8 +425,9 @@ def compose_all(text: str, path: str) -> Composed:
             line, col = 1, 1
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context = getattr(exc, "context", None)
-        message = f"YAML syntax error: {what}" + (f" ({context})" if context else "")
-        problems.append(problem(path, line, col, "yaml-syntax", message))
+        raw = f"{what}" + (f", {context}" if context else "")
+        message, fix = explain_syntax(text, line, str(what), str(context or ""))
+        problems.append(problem(path, line, col, "yaml-syntax", f"{message} (parser: {raw})", fix=fix))
         return Composed(None, problems, [])
     except RecursionError:
         problems.append(problem(path, 1, 1, "yaml-syntax", "YAML nesting is too deep"))
@@ -432,6 +435,56 @@ def compose_all(text: str, path: str) -> Composed:
     finally:
         loader.dispose()
     return Composed(root, problems, typed)
+
+
+_KEY_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*:\s")
+
+
+def explain_syntax(text: str, line: int, what: str, context: str) -> tuple[str, str | None]:
+    """A YAML parser complaint in plain words, with the usual fix (line is 1-based)."""
+    lines = text.split("\n")
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    w = what.lower()
+    if "mapping values are not allowed" in w:
+        # `caveats: Open 9-5: call first` - the second ": " starts a new key inside the value
+        m = _KEY_COLON.match(here)
+        key = here[: m.end()].strip().rstrip(":").lstrip("- ").strip() if m else None
+        value = here[m.end():].strip() if m else here.strip()
+        if m and value and not value.startswith(("'", '"', "[", "{")):
+            quoted = value.replace('"', '\\"')
+            return (f"a colon followed by a space inside the text of '{key}' starts a new key: YAML "
+                    "cannot read this line",
+                    f'put the whole text in double quotes: {key}: "{quoted}"')  # fmt: skip
+        return ("a colon followed by a space starts a key here, where YAML expects a value "
+                "(usually: text containing ': ' that is not quoted, or a line indented too far)",
+                "quote text that contains ': ', and line this key up with the keys above it")  # fmt: skip
+    if "could not find expected ':'" in w or "could not find expected ':'" in context.lower():
+        return ("a line here is neither 'key: value' nor a list item '- ...' (a missing colon, or "
+                "text that runs on to the next line without quotes)",
+                "add the colon after the key, or quote the text on one line")  # fmt: skip
+    if "expected <block end>" in w or "did not find expected key" in w:
+        return ("the indentation does not line up: this line is indented differently from the "
+                "lines of the same list or mapping above it",
+                "indent it exactly like its neighbours (spaces only; list items under 'resources:' "
+                "start with '  - ')")  # fmt: skip
+    if "did not find expected '-' indicator" in w:
+        return ("a list item is missing its '- ' or is indented differently from the other items",
+                "start every item of the list with '- ' at the same indentation")  # fmt: skip
+    if "found unexpected end of stream" in w or ("while scanning a quoted scalar" in context.lower()):
+        return ("a quote is opened and never closed", "close the quote on the same line (or remove it)")
+    if "expected ',' or ']'" in w or "expected ',' or '}'" in w:
+        return ("a [list] or {mapping} written on one line is not closed, or an item in it holds "
+                "an unquoted ',', ':' or bracket",
+                'quote items that contain punctuation, e.g. {type: phone, value: "988"}')  # fmt: skip
+    if "found character '\\t'" in w or "found character '\t'" in w:
+        return ("a tab character: YAML indentation must be spaces", "replace the tab with spaces")
+    if "found character '@'" in w or "found character '`'" in w:
+        return (f"text cannot start with {what[-3:]} in YAML unless it is quoted", "quote the text")
+    if "found undefined tag handle" in w or "found unknown escape character" in w:
+        return ("an unusual character sequence ('!' or a backslash escape) inside the text",
+                "put the text in single quotes")  # fmt: skip
+    return ("YAML cannot read this line", "compare it with a working entry above it; quote text "
+            "that contains ': ', '#', or starts with [, {, *, &, !, %, @ or `")  # fmt: skip
 
 
 def to_plain(node: Node | None) -> Any:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
+
+if TYPE_CHECKING:
+    from crisisnav.models import Problem
 
 FORMATS = ("text", "json", "github")
 
@@ -18,6 +21,18 @@ def _github_escape(text: str, *, prop: bool = False) -> str:
     if prop:
         out = out.replace(":", "%3A").replace(",", "%2C")
     return out
+
+
+def _warning_summary(problems: list[Problem]) -> str | None:
+    from collections import Counter
+
+    counts = Counter(p.code for p in problems if p.severity != "error")
+    if not counts:
+        return None
+    n = sum(counts.values())
+    parts = ", ".join(f"{c} {code}" for code, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"{n} warning{'s' * (n != 1)} on other entries not listed ({parts}): "
+            "run with --warnings to list them")  # fmt: skip
 
 
 @guarded
@@ -37,6 +52,14 @@ def validate_cmd(
             help="Output: text (FILE:LINE:COL: SEVERITY CODE message), json, or github (Actions annotations).",
         ),
     ] = "text",
+    warnings: Annotated[
+        bool,
+        typer.Option(
+            "--warnings",
+            "-W",
+            help="List every warning (text format); by default they are summarised by code after the errors.",
+        ),
+    ] = False,
     data: DataOpt = None,
 ) -> None:
     """Check a dataset file: YAML pitfalls, the schema, phones, URLs, dates, hours and places.
@@ -59,10 +82,22 @@ def validate_cmd(
     problems = validate_file(target)
 
     lines: list[str] = []
+    problems_left: list[Problem] = []
     if fmt == "json":
         lines.append(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
     else:
-        for p in problems:
+        shown_problems = problems
+        if fmt == "text":
+            # the contributor's own errors first; the warnings after them, listed or summarised
+            # (and the warnings of the entries that have errors, and of the file as a whole);
+            # the other entries' warnings are summarised unless --warnings asks for them.
+            errs = [p for p in problems if p.severity == "error"]
+            broken = {p.resource_id for p in errs}
+            warns = [p for p in problems if p.severity != "error"]
+            near = [p for p in warns if warnings or p.resource_id is None or p.resource_id in broken]
+            shown_problems = errs + near
+            problems_left = [p for p in warns if p not in near]
+        for p in shown_problems:
             path_text = inert(p.path)  # a hostile file name must not reach the terminal raw
             loc = f"{path_text}:{p.line}:{p.col}" if p.line else path_text
             if fmt == "github":
@@ -76,6 +111,10 @@ def validate_cmd(
                 lines.append(f"{loc}: {p.severity} {p.code} {inert(p.message)}")
                 if p.fix:
                     lines.append(f"  fix: {inert(p.fix)}")
+    if fmt == "text":
+        summary = _warning_summary(problems_left)
+        if summary:
+            lines.append(summary)
     if lines:
         typer.echo("\n".join(lines).encode("utf-8", "backslashreplace").decode("utf-8"))
     n_err = sum(1 for p in problems if p.severity == "error")

@@ -16,7 +16,8 @@ RESOURCE_KEYS = (
     "open_now", "audiences", "languages", "how_to_ask", "caveats", "status", "verified", "stale",
     "sources", "why",
 )  # fmt: skip
-# Keys added beside the contract's (never instead of them): police_note, status_since, hours_text.
+# Keys added beside the contract's (never instead of them): police_note, status_since, hours_text,
+# address.
 
 
 def place_to_json(place: Place | None) -> dict[str, Any] | None:
@@ -43,6 +44,7 @@ def ranked_to_json(item: RankedResource) -> dict[str, Any]:
         "languages": list(r.languages),
         "how_to_ask": r.how_to_ask,
         "caveats": list(r.caveats),
+        "address": r.address.to_json() if r.address else None,
         "status": r.status,
         "status_since": r.status_since.isoformat() if r.status_since else None,
         "verified": r.verified.isoformat(),
