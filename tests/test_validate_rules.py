@@ -97,8 +97,11 @@ def test_bad_file_through_cli(name: str, line: int, col: int, code: str, rc: int
 
 
 def test_valid_fixtures_and_shipped_data_are_clean() -> None:
+    # the real date (never earlier than the newest `verified` in the data), so a check made today
+    # is not "in the future"; stale entries are warnings, not errors
+    today = max(date.today(), date(2026, 11, 29))
     for path in [*VALID.glob("*.yaml"), SHIPPED]:
-        problems = validate_file(path, today=date(2026, 11, 26))
+        problems = validate_file(path, today=today)
         assert not [p for p in problems if p.severity == "error"], (path, problems)
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == 0, result.stdout + result.stderr
