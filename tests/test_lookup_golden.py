@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crisisnav.cli import app
+from crisisnav.render.formats import LOOKUP
 from test_lookup_support import AT, GOLDEN, SMALL
 
 UPDATE = os.environ.get("CRISISNAV_UPDATE_GOLDEN") == "1"
@@ -36,7 +37,7 @@ QUERIES = {
     "gibberish": "qxzv blorptown",
 }
 EXIT = {"springfield": 3, "gibberish": 1}
-FORMATS = {"plain": "txt", "json": "json", "jsonl": "jsonl", "csv": "csv", "markdown": "md"}
+FORMATS = {fmt: LOOKUP.extension(fmt) for fmt in LOOKUP.concrete()}  # from the registry
 
 
 def check_golden(name: str, text: str) -> None:
@@ -75,7 +76,7 @@ def test_explain_matches_golden(key: str) -> None:
 @pytest.mark.parametrize("key", ["eugene", "springfield", "gibberish", "zip97401", "denver"])
 def test_terminal_matches_golden(key: str, color: bool) -> None:
     from crisisnav import dataset, rank
-    from crisisnav.commands.lookup import parse_at
+    from crisisnav.flow import parse_at
     from crisisnav.render import terminal
     from crisisnav.resolve import resolve
 
@@ -90,7 +91,7 @@ def test_terminal_matches_golden(key: str, color: bool) -> None:
 def test_plain_json_and_terminal_agree(key: str) -> None:
     """The three views list the same entries in the same order with the same notices."""
     from crisisnav import dataset, rank
-    from crisisnav.commands.lookup import parse_at
+    from crisisnav.flow import parse_at
     from crisisnav.render import terminal
     from crisisnav.resolve import resolve
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from crisisnav import rank
 from crisisnav.cli import app
 from crisisnav.models import Area, Contact, Dataset, Place, Resolution, Resource
-from crisisnav.render import csvfmt, jsonfmt, markdown, plain, terminal
+from crisisnav.render import csvfmt, formats, terminal
 from crisisnav.render.safe import inert
 
 MARKUP = "[bold red]x[/]"
@@ -69,7 +69,7 @@ def run(path: Path, *args: str) -> str:
     return r.stdout
 
 
-@pytest.mark.parametrize("fmt", ["plain", "json", "jsonl", "csv", "markdown"])
+@pytest.mark.parametrize("fmt", formats.LOOKUP.concrete())
 def test_cli_prints_markup_literally(hostile_file: Path, fmt: str) -> None:
     out = run(hostile_file, "--format", fmt)
     if fmt in ("json", "jsonl"):
@@ -125,20 +125,25 @@ def _hostile_dataset() -> tuple[Dataset, Resolution]:
 
 
 def _all_formats() -> dict[str, str]:
+    """Every lookup format of the registry (so a new one is tested here without an edit), plus
+    the terminal renderer with and without colour."""
+    from crisisnav.flow import Options
+
     data, resolution = _hostile_dataset()
     result = rank.lookup(data, resolution, at=datetime(2026, 12, 1, 3, 0))
-    return {
-        "plain": plain.render(result, explain=True),
-        "terminal": terminal.render(result, color=False, explain=True),
-        "terminal-color": terminal.render(result, color=True, explain=True),
-        "markdown": markdown.render(result, explain=True),
-        "csv": csvfmt.render(result),
-        "json": jsonfmt.dumps(jsonfmt.result_to_json(result)),
-        "jsonl": jsonfmt.dumps(jsonfmt.result_to_json(result), pretty=False),
+    out = {
+        fmt: formats.render_lookup(result, Options(explain=True), fmt)
+        for fmt in formats.LOOKUP.concrete()
     }
+    out["terminal"] = terminal.render(result, color=False, explain=True)
+    out["terminal-color"] = terminal.render(result, color=True, explain=True)
+    return out
 
 
-@pytest.mark.parametrize("fmt", ["plain", "terminal", "terminal-color", "markdown", "csv", "json", "jsonl"])
+ALL_FORMATS = (*formats.LOOKUP.concrete(), "terminal", "terminal-color")
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 def test_raw_escape_sequences_are_inert_in_every_format(fmt: str) -> None:
     out = _all_formats()[fmt]
     visible = re.sub(r"\x1b\[[0-9;]*m", "", out) if fmt == "terminal-color" else out

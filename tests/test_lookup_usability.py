@@ -14,10 +14,11 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from crisisnav import audience, flow, interactive
 from crisisnav.cli import app
-from crisisnav.commands import lookup as cmd
 from crisisnav.interactive import BANNER
 from crisisnav.models import Place, Resolution
+from crisisnav.render import formats
 from crisisnav.resolve import resolve
 from test_lookup_support import AT, SMALL
 
@@ -47,42 +48,40 @@ def test_ambiguous_resolution_counts_the_candidates_left_out() -> None:
 
 
 def test_candidate_list_says_how_many_are_not_shown_and_how_to_reach_them() -> None:
-    lines = cmd.candidate_lines(resolve("Springfield"))
+    lines = interactive.candidate_lines(resolve("Springfield"))
     assert lines[-1].strip().startswith("13 more not shown — type a state code like")
-    assert len(cmd.candidate_lines(resolve("Portland"))) == 13  # 12 shown + "1 more" line
+    assert len(interactive.candidate_lines(resolve("Portland"))) == 13  # 12 shown + "1 more" line
 
 
 def test_pick_by_state_code_or_name_reresolves_in_that_state() -> None:
     res = resolve("Springfield")
     assert all(p.state != "TN" for p in res.candidates)  # TN is among the 13 not shown
-    got = cmd.pick_answer(res, "TN")
+    got = interactive.pick_answer(res, "TN")
     assert isinstance(got, Place) and (got.name, got.state) == ("Springfield", "TN")
-    got = cmd.pick_answer(res, "new jersey")
+    got = interactive.pick_answer(res, "new jersey")
     assert isinstance(got, Place) and got.state == "NJ"
-    got = cmd.pick_answer(res, "OR")  # a shown candidate's state picks it directly
+    got = interactive.pick_answer(res, "OR")  # a shown candidate's state picks it directly
     assert isinstance(got, Place) and got.state == "OR" and got in res.candidates
-    assert cmd.pick_answer(res, "2") == res.candidates[1]
-    assert isinstance(cmd.pick_answer(res, "Narnia"), str)
-    assert isinstance(cmd.pick_answer(res, "99"), str)
-    missing = cmd.pick_answer(res, "HI")
+    assert interactive.pick_answer(res, "2") == res.candidates[1]
+    assert isinstance(interactive.pick_answer(res, "Narnia"), str)
+    assert isinstance(interactive.pick_answer(res, "99"), str)
+    missing = interactive.pick_answer(res, "HI")
     assert isinstance(missing, str) and "Hawaii" in missing
 
 
 def test_ask_pick_accepts_a_state_code(capsys: pytest.CaptureFixture[str]) -> None:
     answers = iter(["TN"])
-    got = cmd.ask_pick(resolve("Springfield"), read=lambda prompt: next(answers))
+    got = interactive.ask_pick(resolve("Springfield"), read=lambda prompt: next(answers))
     assert got is not None and got.state == "TN"
     assert "13 more not shown" in capsys.readouterr().err
 
 
 def test_interactive_pick_accepts_a_state_name() -> None:
     from crisisnav import dataset as dataset_mod
-    from crisisnav import interactive
-
     answers = iter(["Springfield", "pennsylvania", "q"])
     said: list[str] = []
     code = interactive.run(
-        cmd.Options(fmt="plain", data=SMALL),
+        flow.Options(fmt="plain", data=SMALL),
         read=lambda prompt: next(answers),
         out=said.append,
         dataset=dataset_mod.load(SMALL),
@@ -104,12 +103,12 @@ def test_sheet_counts_every_candidate_not_listed() -> None:
 @pytest.mark.parametrize("fmt", ["plain", "terminal"])
 def test_ended_programs_get_one_short_line_on_top_and_details_after_the_list(fmt: str) -> None:
     if fmt == "terminal":
-        result = cmd.rank_one(
-            cmd.load_dataset(cmd.Options(data=SMALL)),
+        result = flow.rank_one(
+            flow.load_dataset(flow.Options(data=SMALL)),
             resolve("Eugene, OR"),
-            cmd.Options(data=SMALL, at=cmd.parse_at(AT)),
+            flow.Options(data=SMALL, at=flow.parse_at(AT)),
         )
-        text = cmd.render(result, cmd.Options(color="never"), "terminal", io.StringIO())
+        text = formats.render_lookup(result, flow.Options(color="never"), "terminal", io.StringIO())
     else:
         text = lookup_text("Eugene, OR", "plain")
     if fmt == "terminal":  # join the wrapped continuation lines of each notice
@@ -161,9 +160,9 @@ def test_uncertain_entries_are_marked_in_csv_without_moving_them() -> None:
 
 
 def test_terminal_marks_uncertain_entries() -> None:
-    ds = cmd.load_dataset(cmd.Options(data=SMALL))
-    result = cmd.rank_one(ds, resolve("Eugene, OR"), cmd.Options(at=cmd.parse_at(AT)))
-    text = cmd.render(result, cmd.Options(color="never"), "terminal", io.StringIO())
+    ds = flow.load_dataset(flow.Options(data=SMALL))
+    result = flow.rank_one(ds, resolve("Eugene, OR"), flow.Options(at=flow.parse_at(AT)))
+    text = formats.render_lookup(result, flow.Options(color="never"), "terminal", io.StringIO())
     assert UNCONFIRMED in text
 
 
@@ -177,7 +176,7 @@ def test_terminal_marks_uncertain_entries() -> None:
      ("Spanish", "spanish-speaking")],
 )  # fmt: skip
 def test_for_maps_common_synonyms(word: str, meant: str) -> None:
-    assert cmd.parse_audiences([word]) == (meant,)
+    assert audience.parse_audiences([word]) == (meant,)
     text = lookup_text("Eugene, OR", "plain", "--for", word)
     assert f"filters: for {meant}\n" in text
 
@@ -246,7 +245,7 @@ def test_sheet_echo_of_a_long_query_is_short() -> None:
 def test_ambiguous_echo_is_short_in_ask_pick(capsys: pytest.CaptureFixture[str]) -> None:
     res = Resolution(query="Springfield" + " x" * 3000, status="ambiguous",
                      candidates=resolve("Springfield").candidates)  # fmt: skip
-    cmd.ask_pick(res, read=lambda prompt: "")
+    interactive.ask_pick(res, read=lambda prompt: "")
     first = capsys.readouterr().err.splitlines()[0]
     assert len(first) < 100 and "…" in first
 
@@ -257,15 +256,15 @@ def test_ambiguous_echo_is_short_in_ask_pick(capsys: pytest.CaptureFixture[str])
 def test_wrapped_entry_name_keeps_a_hanging_indent() -> None:
     from dataclasses import replace
 
-    ds = cmd.load_dataset(cmd.Options(data=SMALL))
+    ds = flow.load_dataset(flow.Options(data=SMALL))
     long_name = "Fixture Lane County Mobile Crisis Team With A Very Long Name That Wraps Twice Over"
     resources = tuple(
         replace(r, name=long_name) if r.id == "fixture-lane-mobile-team" else r
         for r in ds.resources
     )
-    result = cmd.rank_one(replace(ds, resources=resources), resolve("Eugene, OR"),
-                          cmd.Options(at=cmd.parse_at(AT)))  # fmt: skip
-    text = cmd.render(result, cmd.Options(color="never"), "terminal", io.StringIO())
+    result = flow.rank_one(replace(ds, resources=resources), resolve("Eugene, OR"),
+                          flow.Options(at=flow.parse_at(AT)))  # fmt: skip
+    text = formats.render_lookup(result, flow.Options(color="never"), "terminal", io.StringIO())
     lines = text.splitlines()
     i = next(i for i, line in enumerate(lines) if line.startswith("1. Fixture Lane County"))
     assert max(len(line) for line in lines) <= 80
@@ -279,4 +278,4 @@ def test_interactive_banner_fits_in_80_columns() -> None:
 
 @pytest.mark.parametrize("answer", ["²", "①", "٣", "1²"])
 def test_pick_answer_with_unicode_digits_is_asked_again(answer: str) -> None:
-    assert isinstance(cmd.pick_answer(resolve("Springfield"), answer), str)
+    assert isinstance(interactive.pick_answer(resolve("Springfield"), answer), str)

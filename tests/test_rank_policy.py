@@ -25,9 +25,10 @@ from crisisnav.models import (
     Resolution,
     Resource,
 )
+from crisisnav.render.words import notice_text, why_texts
+from fixture_data import EUGENE
 
 AT = datetime(2026, 12, 1, 3, 0)  # naive: wall-clock time at the place
-from fixture_data import EUGENE  # noqa: E402
 
 LANE = Place(kind="county", name="Lane County", state="OR", county="Lane County",
              counties=("Lane County",), timezone="America/Los_Angeles")  # fmt: skip
@@ -146,10 +147,10 @@ def test_what_applies_to_a_city_county_and_state() -> None:
     assert set(ids(rank.lookup(data, ok(EUGENE), at=AT))) == {"city", "county", "state", "nation"}
     county = rank.lookup(data, ok(LANE), at=AT, city_counties=lambda c, s: ("Lane County",))
     assert set(ids(county)) == {"county", "state", "nation"}
-    assert any(n.kind == "city-only" and "Eugene" in n.text for n in county.notices)
+    assert any(n.kind == "city-only" and "Eugene" in notice_text(n) for n in county.notices)
     state = rank.lookup(data, ok(OREGON), at=AT)
     assert set(ids(state)) == {"state", "nation"}
-    assert any(n.kind == "state-only" and "city" in n.text for n in state.notices)
+    assert any(n.kind == "state-only" and "city" in notice_text(n) for n in state.notices)
 
 
 def test_scope_is_the_narrowest_matching_area() -> None:
@@ -183,10 +184,11 @@ def test_ended_and_suspended_are_notices_never_options() -> None:
     ended = [n for n in out.notices if n.kind == "ended"]
     assert len(ended) == 1
     assert ended[0].resource_id == "gone"
-    assert ended[0].text.startswith("CAHOOTS (Eugene) ended service on 2025-04-07")
+    assert ended[0].fields["since"] == "2025-04-07" and ended[0].fields["where"] == "Eugene"
+    assert notice_text(ended[0]).startswith("CAHOOTS (Eugene) ended service on 2025-04-07")
     renamed = dataclasses.replace(data.resources[0], name="CAHOOTS in Eugene")
-    assert rank._status_notice(renamed, EUGENE).text.startswith("CAHOOTS in Eugene ended")
-    assert "old flyers" in ended[0].text and "county crisis line instead" in ended[0].text
+    assert notice_text(rank._status_notice(renamed, EUGENE)).startswith("CAHOOTS in Eugene ended")
+    assert "old flyers" in notice_text(ended[0]) and "county crisis line instead" in notice_text(ended[0])
     assert [n.resource_id for n in out.notices if n.kind == "suspended"] == ["paused"]
 
 
@@ -200,8 +202,8 @@ def test_stale_is_shown_and_marked() -> None:
     out = rank.lookup(data, ok(EUGENE), at=AT)
     stale = {i.resource.id: i.stale for i in out.resources}
     assert stale == {"old": True, "fresh": False}
-    assert any(n.kind == "stale" and "1 listed entry" in n.text for n in out.notices)
-    assert any("stale" in w for w in next(i for i in out.resources if i.stale).why)
+    assert any(n.kind == "stale" and "1 listed entry" in notice_text(n) for n in out.notices)
+    assert any("stale" in w for w in why_texts(next(i for i in out.resources if i.stale).why))
 
 
 def test_is_stale_boundaries() -> None:
@@ -219,7 +221,7 @@ def test_no_local_non_police_option_notice() -> None:
     )
     out = rank.lookup(data, ok(EUGENE), at=AT)
     gap = [n for n in out.notices if n.kind == "no-local-option"]
-    assert len(gap) == 1 and "Eugene" in gap[0].text
+    assert len(gap) == 1 and "Eugene" in notice_text(gap[0])
     assert out.resources  # never an empty screen: state options still listed
     with_local = ds(*data.resources, res("team", kind="mobile-team", police="possible",
                                          serves=(LANE_AREA,)))  # fmt: skip
@@ -231,7 +233,7 @@ def test_coverage_gap_when_state_has_no_statewide_entry() -> None:
     data = ds(res("nation"), res("wa", serves=(Area(state="WA"),)))
     out = rank.lookup(data, ok(EUGENE), at=AT)
     assert [n.kind for n in out.notices if n.kind == "coverage-gap"] == ["coverage-gap"]
-    assert "OR" in next(n.text for n in out.notices if n.kind == "coverage-gap")
+    assert "OR" in next(notice_text(n) for n in out.notices if n.kind == "coverage-gap")
     covered = ds(res("nation"), res("or", serves=(OR_STATE,)))
     assert not [
         n for n in rank.lookup(covered, ok(EUGENE), at=AT).notices if n.kind == "coverage-gap"
@@ -259,7 +261,7 @@ def test_for_audience_gets_its_own_section_first_and_police_kinds_stay_put() -> 
         ("trans-cit", "last-resort"),
         ("trans-dir", "directories"),
     ]
-    assert any("--for" in w for w in out.resources[0].why)
+    assert any("--for" in w for w in why_texts(out.resources[0].why))
     both = rank.lookup(data, ok(EUGENE), at=AT, audiences=("youth", "trans"))
     assert [i.section for i in both.resources][:2] == ["youth", "trans"]
 
@@ -316,7 +318,8 @@ def test_why_names_each_ordering_key() -> None:
         res("x", kind="mobile-team", police="possible", dispatch="via-988", serves=(LANE_AREA,))
     )
     why = rank.lookup(data, ok(EUGENE), at=AT).resources[0].why
-    joined = " | ".join(why)
+    joined = " | ".join(why_texts(why))
+    assert [r.kind for r in why] == ["section", "police", "dispatch", "scope", "open"]
     for word in (
         "section respond",
         "police possible",
@@ -467,7 +470,7 @@ def test_filters_that_empty_a_requested_section_say_so() -> None:
     out = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",), language="es")
     assert [i.resource.id for i in out.resources] == ["team"]
     hidden = [n for n in out.notices if n.kind == "filtered-out"]
-    assert len(hidden) == 1 and "lgbtq" in hidden[0].text and "1 entry" in hidden[0].text
+    assert len(hidden) == 1 and "lgbtq" in notice_text(hidden[0]) and "1 entry" in notice_text(hidden[0])
     unfiltered = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",))
     assert not [n for n in unfiltered.notices if n.kind in ("filtered-out", "audience-gap")]
 
@@ -476,4 +479,4 @@ def test_a_requested_audience_with_no_entry_here_gets_a_notice() -> None:
     data = ds(res("team", kind="mobile-team", serves=(LANE_AREA,)))
     out = rank.lookup(data, ok(EUGENE), at=AT, audiences=("veterans",))
     gaps = [n for n in out.notices if n.kind == "audience-gap"]
-    assert len(gaps) == 1 and "veterans" in gaps[0].text
+    assert len(gaps) == 1 and "veterans" in notice_text(gaps[0])

@@ -18,7 +18,8 @@ from crisisnav.models import Contact, Place, Resource
 from crisisnav.render import sheet_common as sc
 from crisisnav.render.sheet_html import plan_html, render_html
 from crisisnav.render.sheet_pdf import plan_pdf, render_pdf
-from test_sheet_support import EUGENE, fake_result, fixture_resources, many_resources
+from fixture_data import EUGENE
+from test_sheet_support import fake_result, fixture_resources, many_resources
 
 PRINTED = dt.date(2026, 11, 26)
 
@@ -69,8 +70,8 @@ def test_pdf_one_page_with_every_name_number_and_footer_date() -> None:
     for r in options:  # each entry's own check date
         assert f"checked{r.verified.isoformat()}" in flat
     # ended and suspended programs appear only as notices
-    assert "FixtureEugeneCommunityRespondershasended" in flat
-    assert "FixtureOregonPeerRespitehassuspended" in flat
+    assert "FixtureEugeneCommunityRespondersendedservice" in flat
+    assert "FixtureOregonPeerRespiteissuspended" in flat
     # title and plain-words police lines
     assert _squash("Crisis help without police — Eugene, Lane County, OR") in flat
     assert "Nopoliceunlessyouaskforthem" in flat
@@ -348,15 +349,15 @@ def test_notices_are_grouped_ended_first_then_good_to_know() -> None:
 
     result = fake_result()
     result = dataclasses.replace(
-        result, notices=(Notice("coverage-gap", "Fixture gap notice."), *result.notices)
+        result, notices=(Notice("coverage-gap", {"state": "ZZ"}), *result.notices)
     )
     sheet = sc.build_sheet(result, printed=PRINTED, source="x")
     bottom = [(ln.role, ln.text) for ln in sc.bottom_lines(sheet)]
     heads = [t for r, t in bottom if r == "notice_head"]
     assert heads == ["No longer available — do not use old flyers for these:", "Good to know:"]
     texts = [t for r, t in bottom if r == "notice"]
-    assert texts[-1] == "Fixture gap notice."
-    assert all("has ended" in t or "has suspended" in t for t in texts[:-1])
+    assert texts[-1].startswith("No statewide entry for ZZ is in the dataset yet.")
+    assert all("ended service" in t or "is suspended" in t for t in texts[:-1])
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ from crisisnav.models import (
     Resolution,
     Resource,
 )
-from crisisnav.rank import BASE_SECTIONS, SECTION_OF_KIND  # noqa: E402
-from fixture_data import EUGENE, FIXTURE, fixture_dataset  # noqa: E402,F401
+from crisisnav.rank import BASE_SECTIONS, SECTION_OF_KIND
+from fixture_data import EUGENE, fixture_dataset
 
 _SECTION_OF_KIND = SECTION_OF_KIND  # the real mapping: the fake result only skips ordering rules
 _SECTIONS = BASE_SECTIONS
@@ -54,7 +54,11 @@ def fake_result(
         for i, (_, section, r) in enumerate(keyed)
     )
     notices = tuple(
-        Notice(kind=r.status, text=f"{r.name} has {r.status} (since {r.status_since}).", resource_id=r.id)
+        Notice(
+            kind=r.status,
+            fields={"name": r.name, "where": None, "since": str(r.status_since), "caveats": ()},
+            resource_id=r.id,
+        )
         for r in resources
         if not r.is_option
     )

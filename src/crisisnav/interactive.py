@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from crisisnav import errors
+from crisisnav.render.echo import eprint, shorten
 
 if TYPE_CHECKING:
-    from crisisnav.commands.lookup import Options
+    from crisisnav.flow import Options
     from crisisnav.models import Dataset, Place, Resolution
 
 BANNER = (
@@ -62,7 +63,8 @@ def run(
     dataset: Dataset | None = None,
 ) -> int:
     """The loop. Returns the exit code: 0 on Ctrl-D / q, 130 on Ctrl-C."""
-    from crisisnav.commands import lookup as cmd
+    from crisisnav import flow
+    from crisisnav.render import formats
     from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
 
     clear = _setup_readline() if read is None else (lambda: None)
@@ -75,11 +77,11 @@ def run(
             sys.stdout.write(text)
             sys.stdout.flush()
 
-    fmt = cmd.effective_format(options)
+    fmt = formats.effective_format(options.fmt, options.color)
     if fmt not in ("terminal", "plain", "markdown"):
         fmt = "plain" if fmt != "terminal" else fmt
     try:
-        ds = dataset or cmd.load_dataset(options)
+        ds = dataset or flow.load_dataset(options)
         say(BANNER + "\n")
         while True:
             try:
@@ -94,18 +96,18 @@ def run(
             if query in ("?", "help", "h"):
                 say(HELP + "\n")
                 continue
-            if len(query) > cmd.MAX_QUERY:
-                say(f"That is too long for a place name (over {cmd.MAX_QUERY} characters).\n")
+            if len(query) > flow.MAX_QUERY:
+                say(f"That is too long for a place name (over {flow.MAX_QUERY} characters).\n")
                 continue
-            resolution = cmd.with_suggestions(resolve(query))
+            resolution = flow.with_suggestions(resolve(query))
             if resolution.status == "ambiguous" and resolution.candidates:
                 choice = _pick(resolution, reader, say)
                 if choice is None:
                     say("No place picked. Type another place.\n")
                     continue
-                resolution = cmd.picked(resolution, choice)
-            result = cmd.rank_one(ds, resolution, options)
-            say(cmd.render(result, options, fmt))
+                resolution = flow.picked(resolution, choice)
+            result = flow.rank_one(ds, resolution, options)
+            say(formats.render_lookup(result, options, fmt))
             say("\n")
     except KeyboardInterrupt:
         say("\n")
@@ -117,6 +119,110 @@ def run(
 def _pick(
     resolution: Resolution, reader: Callable[[str], str], say: Callable[[str], None]
 ) -> Place | None:
-    from crisisnav.commands.lookup import ask_pick
-
     return ask_pick(resolution, read=reader, say=lambda line: say(line + "\n"), enter="skip")
+
+
+# ----- the pick list (lookup, places and this loop ask through it) --------------------------
+
+
+def can_ask() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def candidate_lines(resolution: Resolution) -> list[str]:
+    """The numbered candidates, then how many were not shown and how to reach them."""
+    from crisisnav.render.safe import inert
+
+    lines = [f"  {i}. {inert(p.label())}" for i, p in enumerate(resolution.candidates, start=1)]
+    note = more_line(resolution)
+    if note:
+        lines.append(f"  {note}")
+    return lines
+
+
+def more_line(resolution: Resolution) -> str | None:
+    """'13 more not shown — type a state code like TN, or add a state', when some were cut."""
+    if resolution.omitted <= 0:
+        return None
+    shown = {p.state for p in resolution.candidates}
+    example = next((s for s in ("TN", "NJ", "PA", "TX", "NY", "CA") if s not in shown), "TN")
+    return f"{resolution.omitted} more not shown — type a state code like {example}, or add a state"
+
+
+def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str:
+    """What an answer to the pick list means: a candidate's number -> that Place; a state code
+    or name -> the query re-resolved in that state (a Place when it is one place, a new
+    ambiguous Resolution to ask again); anything else -> the message to show."""
+    n = len(resolution.candidates)
+    answer = answer.strip()
+    if answer.isascii() and answer.isdigit():  # not "²" or "①": int() refuses those
+        if 1 <= int(answer) <= n:
+            return resolution.candidates[int(answer) - 1]
+        return f"Please type a number from 1 to {n}, or a state code, or press Enter."
+    from crisisnav.normalize import ALL_STATES, state_code
+
+    code = state_code(answer) if len(answer) <= 40 else None
+    if code is None:
+        return f"Please type a number from 1 to {n}, a state code like TN, or press Enter."
+    for p in resolution.candidates:
+        if p.state == code:
+            return p
+    from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
+
+    name = resolution.query.split(",", 1)[0].strip()
+    again: Resolution = resolve(f"{name}, {code}")
+    if again.status == "ok" and again.place is not None:
+        return again.place
+    if again.status == "ambiguous" and any(p.state == code for p in again.candidates):
+        return again
+    where = ALL_STATES.get(code, code)
+    return f'No place called "{echo_query(name)}" in {where}. Pick a number or another state.'
+
+
+def echo_query(query: str) -> str:
+    from crisisnav.render.safe import inert
+
+    return inert(shorten(query))
+
+
+def ask_pick(
+    resolution: Resolution,
+    *,
+    read: object = None,
+    say: Callable[[str], None] | None = None,
+    listed: bool = False,
+    enter: str = "cancel",
+) -> Place | None:
+    """Numbered pick list (say: one line at a time, default stderr); the chosen place, or None
+    when cancelled (Enter/EOF, or eight answers that were not a pick). A state code or name
+    re-resolves the query in that state. listed=True: the caller has already printed these
+    candidates. enter: what Enter does, for the prompt ("cancel", "skip")."""
+    from crisisnav.models import Resolution as ResolutionType
+
+    reader = read if callable(read) else input
+    tell = say or eprint
+    shown_for: Resolution | None = resolution if listed else None
+    for _ in range(8):  # a bounded number of tries: a stuck input never loops forever
+        n = len(resolution.candidates)
+        if shown_for is not resolution:
+            tell(f'"{echo_query(resolution.query)}" fits several places:')
+            for line in candidate_lines(resolution):
+                tell(line)
+            shown_for = resolution
+        try:
+            answer = str(reader(f"Pick 1-{n} or a state (Enter to {enter}): ")).strip()
+        except EOFError:
+            return None
+        if not answer:
+            return None
+        got = pick_answer(resolution, answer)
+        if isinstance(got, str):
+            tell(f"  {got}")
+        elif isinstance(got, ResolutionType):
+            resolution = got
+        else:
+            return got
+    return None

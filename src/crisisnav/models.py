@@ -301,22 +301,35 @@ class RankedResource:
     scope: str  # the narrowest matching scope: city | county | state | national
     open_now: bool | None  # None when hours cannot be evaluated
     stale: bool  # verified more than 12 months before the evaluation date
-    why: tuple[str, ...]
+    why: tuple[Reason, ...]
     hours_text: str = ""  # "Open 24/7", "Open now until 23:00 PT", "Closed — opens 14:00 PT"
 
 
 @dataclass(frozen=True)
 class Notice:
-    """Something a person must know that is not an option: an ended program, a coverage gap."""
+    """Something a person must know that is not an option: an ended program, a coverage gap.
 
-    # "ended" | "suspended" | "coverage-gap" | "no-local-option" | "stale" | "state-only" |
-    # "city-only" | "filtered-out" | "audience-gap"
+    Data, not words: `kind` plus the `fields` that kind needs (render.words.notice_text puts
+    them into a sentence). Kinds and their fields:
+    ended / suspended: name, where (or None), since (ISO date or None), caveats;
+    no-local-option / state-only: place; coverage-gap: state;
+    filtered-out: count, place (and audience when one --for section was emptied);
+    audience-gap: audience, place; stale: count; city-only: city, state, county, names."""
+
     kind: str
-    text: str
+    fields: dict[str, Any] = field(default_factory=dict, hash=False)
     resource_id: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "text": self.text, "resource_id": self.resource_id}
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason behind an entry's position (--explain, JSON `why`): a kind plus fields, put
+    into words by render.words.why_text. Kinds: section (section, moved_for), audiences
+    (audiences), police (police), dispatch (dispatch, name), scope (scope, areas), open
+    (open: True/False/None, at), stale (verified)."""
+
+    kind: str
+    fields: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from crisisnav.models import (
     Notice,
     Place,
     RankedResource,
+    Reason,
     Resolution,
     Resource,
 )
@@ -78,55 +79,6 @@ AUDIENCE_INCLUDES = {"lgbtq": ("lgbtq", "trans")}
 def serves_audience(resource_audiences: Sequence[str], audience: str) -> bool:
     """True when an entry with these audiences belongs in the section asked for as `audience`."""
     return any(a in resource_audiences for a in AUDIENCE_INCLUDES.get(audience, (audience,)))
-
-SECTION_TITLES = {
-    "respond": "Someone comes to you",
-    "call": "Call, text or chat now",
-    "talk": "Talk it through (warmlines and peers)",
-    "go": "Places to go",
-    "communities": "For particular communities",
-    "last-resort": "Last resort: police are involved",
-    "directories": "Directories",
-}
-
-SECTION_REASONS = {
-    "respond": "section respond: a team that comes to the person",
-    "call": "section call: a crisis line, text line or chat",
-    "talk": "section talk: a warmline or peer line for talking it through",
-    "go": "section go: a place to go in person",
-    "communities": "section communities: serves particular communities",
-    "last-resort": "section last-resort: police are part of the response",
-    "directories": "section directories: a list of other services, last",
-}
-
-POLICE_WORDS = {
-    "none": "no police: the program says it will not involve police without consent",
-    "possible": "police possible: police may be called or sent in some situations",
-    "co-responder": "co-responder: an officer is on the team or sent with it",
-    "police": "police: this is a police response",
-}
-
-DISPATCH_WORDS = {
-    "direct": "reached directly",
-    "via-988": "reached through 988",
-    "via-non-emergency": "reached through the police non-emergency line",
-    "via-911": "reached only through 911",
-}
-
-
-def dispatch_text(resource: Resource) -> str:
-    """How the entry is reached, in words: "only through 911 — ask for X by name"."""
-    base = DISPATCH_WORDS.get(resource.dispatch, resource.dispatch)
-    if resource.dispatch in ("via-911", "via-non-emergency"):
-        # "Denver STAR (Support Team Assisted Response)" -> ask for "Denver STAR" by name
-        short = resource.name.split(" (", 1)[0].strip() or resource.name
-        return f"{base} — ask for {short} by name"
-    return base
-
-
-def section_title(section: str) -> str:
-    return SECTION_TITLES.get(section, f"For {section} people")
-
 
 def section_order(audiences: Sequence[str] = ()) -> tuple[str, ...]:
     """Every section in display order: requested audience sections first, then the base ones."""
@@ -251,25 +203,19 @@ def _sort_key(c: _Candidate, order: Sequence[str]) -> tuple[object, ...]:
     )
 
 
-def _why(c: _Candidate, place: Place, at: datetime) -> tuple[str, ...]:
+def _why(c: _Candidate, place: Place, at: datetime) -> tuple[Reason, ...]:
+    """The reasons behind an entry's position, as data (render.words.why_text words them)."""
     r = c.resource
-    reasons = [SECTION_REASONS.get(c.section, f"section {c.section}")]
-    if c.moved_for:
-        reasons[0] = f"section {c.section}: serves {c.moved_for} people, asked for with --for"
-    elif c.section == "communities":
-        reasons.append("serves: " + ", ".join(r.audiences))
-    reasons.append(f"police {r.police}: " + POLICE_WORDS.get(r.police, r.police).split(": ", 1)[-1])
-    reasons.append(f"dispatch {r.dispatch}: {dispatch_text(r)}")
-    areas = [a.label() for a in r.serves if area_scope_for(a, place) == c.scope]
-    reasons.append(f"scope {c.scope}: serves {', '.join(areas) or c.scope}")
-    if c.open_now is True:
-        reasons.append("open now")
-    elif c.open_now is False:
-        reasons.append(f"closed at {at.strftime('%Y-%m-%d %H:%M')} (after entries open now)")
-    else:
-        reasons.append("open-now unknown (after entries open now)")
+    reasons = [Reason("section", {"section": c.section, "moved_for": c.moved_for})]
+    if not c.moved_for and c.section == "communities":
+        reasons.append(Reason("audiences", {"audiences": tuple(r.audiences)}))
+    reasons.append(Reason("police", {"police": r.police}))
+    reasons.append(Reason("dispatch", {"dispatch": r.dispatch, "name": r.name}))
+    areas = tuple(a.label() for a in r.serves if area_scope_for(a, place) == c.scope)
+    reasons.append(Reason("scope", {"scope": c.scope, "areas": areas}))
+    reasons.append(Reason("open", {"open": c.open_now, "at": at.strftime("%Y-%m-%d %H:%M")}))
     if c.stale:
-        reasons.append(f"stale: last verified {r.verified.isoformat()}, over 12 months ago")
+        reasons.append(Reason("stale", {"verified": r.verified.isoformat()}))
     return tuple(reasons)
 
 
@@ -291,17 +237,17 @@ def _area_label_short(resource: Resource, place: Place) -> str:
 
 def _status_notice(resource: Resource, place: Place) -> Notice:
     where = _area_label_short(resource, place)
-    show_where = where and where.casefold() not in resource.name.casefold()
-    name = f"{resource.name} ({where})" if show_where else resource.name
-    when = f" on {resource.status_since.isoformat()}" if resource.status_since else ""
-    if resource.status == "ended":
-        text = f"{name} ended service{when} — do not use old flyers or saved numbers for it."
-    else:
-        since = f" since {resource.status_since.isoformat()}" if resource.status_since else ""
-        text = f"{name} is suspended{since} — do not rely on it until it is back."
-    if resource.caveats:
-        text += " " + " ".join(resource.caveats)
-    return Notice(kind=resource.status, text=text, resource_id=resource.id)
+    show_where = bool(where) and where.casefold() not in resource.name.casefold()
+    return Notice(
+        kind=resource.status,
+        fields={
+            "name": resource.name,
+            "where": where if show_where else None,
+            "since": resource.status_since.isoformat() if resource.status_since else None,
+            "caveats": tuple(resource.caveats),
+        },
+        resource_id=resource.id,
+    )
 
 
 def lookup(
@@ -359,46 +305,20 @@ def lookup(
         ]
         if not local:
             notices.append(
-                Notice(
-                    kind="no-local-option",
-                    text=(
-                        f"No local non-police crisis service is listed for {place.label()}. "
-                        "The statewide and national options below still apply."
-                    ),
-                )
+                Notice(kind="no-local-option", fields={"place": place.label()})
             )
     if place.kind == "county":
         notices.extend(_city_only_notices(dataset, place, city_counties))
     if place.kind == "state":
-        notices.append(
-            Notice(
-                kind="state-only",
-                text=(
-                    f"{place.label()} is a whole state: only statewide and national options are "
-                    "listed. Give a city, county or ZIP code for local teams."
-                ),
-            )
-        )
+        notices.append(Notice(kind="state-only", fields={"place": place.label()}))
     if not any(c.scope == "state" for c in candidates):
-        notices.append(
-            Notice(
-                kind="coverage-gap",
-                text=(
-                    f"No statewide entry for {place.state} is in the dataset yet. That is a gap "
-                    "in this dataset, not a sign that nothing exists; national options are listed."
-                ),
-            )
-        )
+        notices.append(Notice(kind="coverage-gap", fields={"state": place.state}))
 
     shown = [c for c in candidates if _passes(c, contact, language, no_911, open_now_only)]
     if candidates and not shown:
         notices.append(
             Notice(
-                kind="filtered-out",
-                text=(
-                    f"The filters you gave hide all {len(candidates)} options for {place.label()}. "
-                    "Run again without them to see every option."
-                ),
+                kind="filtered-out", fields={"count": len(candidates), "place": place.label()}
             )
         )
     if candidates:
@@ -419,19 +339,9 @@ def lookup(
         )
         for i, c in enumerate(shown, start=1)
     )
-    stale_names = [item.resource.name for item in ranked if item.stale]
-    if stale_names:
-        notices.append(
-            Notice(
-                kind="stale",
-                text=(
-                    f"{len(stale_names)} listed "
-                    + ("entry was" if len(stale_names) == 1 else "entries were")
-                    + " last verified over 12 months ago (marked STALE): confirm before relying "
-                    "on them."
-                ),
-            )
-        )
+    stale_count = sum(1 for item in ranked if item.stale)
+    if stale_count:
+        notices.append(Notice(kind="stale", fields={"count": stale_count}))
     return LookupResult(
         resolution=resolution,
         resources=ranked,
@@ -452,28 +362,11 @@ def _audience_notices(
         listed = sum(1 for c in candidates if c.section == a)
         if any(c.section == a for c in shown):
             continue
+        fields = {"audience": a, "place": place.label()}
         if listed:
-            entries = "entry" if listed == 1 else "entries"
-            out.append(
-                Notice(
-                    kind="filtered-out",
-                    text=(
-                        f"The filters you gave hide the {listed} {entries} for {a} people "
-                        f"listed for {place.label()}, so that section is empty. Run again "
-                        "without --contact, --language, --no-911 or --open-now to see them."
-                    ),
-                )
-            )
+            out.append(Notice(kind="filtered-out", fields={**fields, "count": listed}))
         else:
-            out.append(
-                Notice(
-                    kind="audience-gap",
-                    text=(
-                        f"No entry for {a} people is listed for {place.label()} in this "
-                        "dataset; the general options below still apply."
-                    ),
-                )
-            )
+            out.append(Notice(kind="audience-gap", fields=fields))
     return out
 
 
@@ -514,10 +407,7 @@ def _city_only_notices(
         out.append(
             Notice(
                 kind="city-only",
-                text=(
-                    f"Serving only {city}, {state} (inside {place.name}): {'; '.join(names)}. "
-                    f'Look up "{city}, {state}" for them.'
-                ),
+                fields={"city": city, "state": state, "county": place.name, "names": tuple(names)},
             )
         )
     return out

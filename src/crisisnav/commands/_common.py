@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from crisisnav import errors
+from crisisnav.flow import data_path as data_path
+from crisisnav.render.echo import eprint as eprint
+from crisisnav.render.echo import use_color as use_color
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,26 +30,6 @@ ColorOpt = Annotated[
     str,
     typer.Option("--color", help="Colour on a terminal: auto, always or never (NO_COLOR is honoured)."),
 ]
-
-
-# Control characters (but newline and tab), DEL, C1 and bidi controls: a diagnostic echoes
-# file names and arguments, which must not drive the terminal (OSC title, hyperlinks, colours).
-_DIAG_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    cp = ord(match.group(0))
-    return f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}"
-
-
-def eprint(message: str) -> None:
-    """A diagnostic line on standard error (never standard output), control characters shown
-    as visible escapes."""
-    try:
-        sys.stderr.write(_DIAG_UNSAFE.sub(_visible, message) + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
 
 
 def guarded(func: F) -> F:
@@ -141,24 +123,3 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass
-
-
-def data_path(option: Path | None) -> Path | None:
-    """--data wins, then CRISISNAV_DATA, then None (the packaged dataset)."""
-    if option is not None:
-        return option
-    env = os.environ.get("CRISISNAV_DATA")
-    return Path(env) if env else None
-
-
-def use_color(color: str, stream: Any = None) -> bool:
-    """Whether to emit colour: --color always/never, else NO_COLOR, else a terminal check."""
-    if color == "always":
-        return True
-    if color == "never" or os.environ.get("NO_COLOR"):
-        return False
-    stream = stream or sys.stdout
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,6 +16,7 @@ import typer
 from crisisnav import errors
 from crisisnav.commands._common import DataOpt, data_path, guarded
 from crisisnav.models import Place, Resource
+from crisisnav.render.formats import REPORT
 
 if TYPE_CHECKING:
     from crisisnav.gazetteer import Gazetteer
@@ -34,15 +34,7 @@ GAPS_FILE = "coverage-gaps.yaml"
 CITY_RANKING = "delivery ZIP codes under the primary USPS name, a stand-in for population"
 
 
-class TextOrJson(str, Enum):
-    text = "text"
-    json = "json"
-
-
-FormatOpt = Annotated[
-    TextOrJson,
-    typer.Option("--format", "-f", help="text for people, json for scripts.", case_sensitive=False),
-]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help=REPORT.help())]
 
 
 # --------------------------------------------------------------------------- pure counting
@@ -279,7 +271,7 @@ def stale_text(report: dict[str, Any]) -> str:
 
 @guarded
 def coverage_cmd(
-    fmt: FormatOpt = TextOrJson.text,
+    fmt: FormatOpt = "text",
     data: DataOpt = None,
 ) -> None:
     """Show what the dataset covers, by state.
@@ -295,6 +287,7 @@ def coverage_cmd(
     """
     from crisisnav import dataset as dataset_mod
 
+    fmt = REPORT.check(fmt)
     ds = dataset_mod.load(data_path(data))
     gaps = load_gaps(ds.path)
     gaz = _gazetteer()
@@ -304,7 +297,7 @@ def coverage_cmd(
         cities=largest_cities(gaz.top_cities(TOP_CITIES * 2)),
         gaps=gaps,
     )
-    if fmt is TextOrJson.json:
+    if fmt == "json":
         _emit_json(report)
     else:
         typer.echo(coverage_text(report))
@@ -312,7 +305,7 @@ def coverage_cmd(
 
 @guarded
 def stale_cmd(
-    fmt: FormatOpt = TextOrJson.text,
+    fmt: FormatOpt = "text",
     days: Annotated[
         int | None,
         typer.Option(
@@ -343,10 +336,11 @@ def stale_cmd(
     """
     from crisisnav import dataset as dataset_mod
 
+    fmt = REPORT.check(fmt)
     today = _parse_date(as_of)
     ds = dataset_mod.load(data_path(data))
     report = stale_report(ds.resources, today=today, days=days)
-    if fmt is TextOrJson.json:
+    if fmt == "json":
         _emit_json(report)
     else:
         typer.echo(stale_text(report))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,30 +10,14 @@ import typer
 
 from crisisnav import errors
 from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
+from crisisnav.render.formats import EXPORT
 
-
-class ExportFormat(str, Enum):
-    hsds_json = "hsds-json"
-    hsds_csv = "hsds-csv"
-    json = "json"
-    csv = "csv"
+FORMATS = EXPORT.names
 
 
 @guarded
 def export_cmd(
-    fmt: Annotated[
-        ExportFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help=(
-                "hsds-json: a JSON list of HSDS 3.0 services; hsds-csv: HSDS tables as CSV files "
-                "plus datapackage.json in the -o directory; json or csv: the dataset flat, one "
-                "row per entry."
-            ),
-            case_sensitive=False,
-        ),
-    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=EXPORT.help())],
     output: Annotated[
         str,
         typer.Option(
@@ -56,8 +39,9 @@ def export_cmd(
     """
     from crisisnav import dataset as dataset_mod
 
+    fmt = EXPORT.check(fmt)
     ds = dataset_mod.load(data_path(data))
-    if fmt is ExportFormat.hsds_csv:
+    if fmt == "hsds-csv":
         if output == "-":
             raise errors.UsageError(
                 "hsds-csv writes several files: give a directory with -o, e.g. -o hsds/"
@@ -73,23 +57,23 @@ def export_cmd(
     target = Path(output)
     if target.is_dir():
         raise errors.UsageError(
-            f"{output} is a directory: give a file name for --format {fmt.value}"
+            f"{output} is a directory: give a file name for --format {fmt}"
         )
     write_atomic(target, text.encode("utf-8"))
 
 
-def render(ds: Any, fmt: ExportFormat) -> str:
+def render(ds: Any, fmt: str) -> str:
     """The whole export as text, for the single-file formats."""
     from crisisnav.export import flat, hsds
     from crisisnav.render.jsonfmt import dumps
 
-    if fmt is ExportFormat.hsds_json:
+    if fmt == "hsds-json":
         return dumps(hsds.services(ds)) + "\n"
-    if fmt is ExportFormat.json:
+    if fmt == "json":
         return dumps(flat.records(ds)) + "\n"
-    if fmt is ExportFormat.csv:
+    if fmt == "csv":
         return _csv_text([list(flat.COLUMNS)] + [flat.csv_row(r) for r in flat.records(ds)])
-    raise errors.UsageError(f"--format {fmt.value} writes a directory: use -o DIR")
+    raise errors.UsageError(f"--format {fmt} writes a directory: use -o DIR")
 
 
 def _csv_text(rows: list[list[str]]) -> str:

@@ -14,8 +14,9 @@ import typer
 
 from crisisnav import errors
 from crisisnav.commands._common import ColorOpt, eprint, guarded, use_color
+from crisisnav.render.formats import PLACES
 
-FORMATS = ("auto", "plain", "json", "jsonl")
+FORMATS = PLACES.names
 BATCH_CHUNK = 2000  # lines resolved together: bounded memory, order kept
 EXIT_FOR_STATUS = {"ok": errors.EXIT_OK, "not_found": errors.EXIT_NOT_FOUND, "ambiguous": errors.EXIT_AMBIGUOUS}
 
@@ -28,7 +29,7 @@ def places_cmd(
     ] = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="auto (Rich on a terminal, plain when piped), plain, json or jsonl."),
+        typer.Option("--format", "-f", help=PLACES.help()),
     ] = "auto",
     batch: Annotated[
         str | None,
@@ -47,8 +48,7 @@ def places_cmd(
     asked to pick one, and picking one exits 0), 2 usage error.
     With --batch the exit code is 0 unless the run itself failed; each line's status is in its output.
     """
-    if fmt not in FORMATS:
-        raise errors.UsageError(f"unknown --format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    fmt = PLACES.check(fmt)
     if color not in ("auto", "always", "never"):
         raise errors.UsageError(f"unknown --color {color!r}; use auto, always or never")
     if batch is not None:
@@ -58,9 +58,10 @@ def places_cmd(
         return
     if query is None:
         raise errors.UsageError('missing QUERY: e.g. crisisnav places "Eugene, OR"', hint="or --batch FILE")
+    from crisisnav.flow import with_suggestions
     from crisisnav.resolve import resolve
 
-    resolution = resolve(query)
+    resolution = with_suggestions(resolve(query))  # not found: the closest names, as lookup gives
     if fmt in ("json", "jsonl"):
         from crisisnav.render.jsonfmt import dumps
 
@@ -93,7 +94,7 @@ def _interactive() -> bool:
 def _ask(resolution: Any) -> Any:
     """On a terminal, let the person pick one of the candidates already printed (by number, or by
     a state code or name, which re-resolves the query in that state); None when they do not."""
-    from crisisnav.commands.lookup import ask_pick
+    from crisisnav.interactive import ask_pick
 
     return ask_pick(resolution, listed=True)
 
@@ -204,9 +205,10 @@ def _choose_hint(resolution: Any) -> str:
 
 
 def _more_line(resolution: Any) -> str | None:
-    from crisisnav.commands.lookup import more_line
+    from crisisnav.interactive import more_line
 
-    return more_line(resolution)
+    line: str | None = more_line(resolution)
+    return line
 
 
 # ----- plain and Rich output ----------------------------------------------------------------
@@ -242,7 +244,7 @@ def render_plain(resolution: Any) -> str:
     if resolution.place is not None:
         lines += [f"{k}: {v}" for k, v in _describe(resolution.place)]
     if resolution.candidates:
-        title = "candidates" if resolution.status == "ambiguous" else "also"
+        title = {"ambiguous": "candidates", "not_found": "closest names"}.get(resolution.status, "also")
         lines.append(f"{title}:")
         lines += ["  " + _candidate_line(i, c) for i, c in enumerate(resolution.candidates, 1)]
     if resolution.status == "ambiguous":
@@ -273,7 +275,8 @@ def _print_rich(resolution: Any, color: str) -> None:
             row.append(value, style="bold" if key == "place" else "")
             console.print(row)
     if resolution.candidates:
-        console.print(Text("candidates:" if resolution.status == "ambiguous" else "also:", style="dim"))
+        title = {"ambiguous": "candidates", "not_found": "closest names"}.get(resolution.status, "also")
+        console.print(Text(f"{title}:", style="dim"))
         for i, c in enumerate(resolution.candidates, 1):
             console.print(Text("  " + _candidate_line(i, c)))
     if resolution.status == "ambiguous":

@@ -28,13 +28,14 @@ import typer
 from crisisnav import errors
 from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
 from crisisnav.completion import complete_audience, complete_place
+from crisisnav.render.formats import SHEET
 
 if TYPE_CHECKING:
     from crisisnav.models import Dataset, Resolution
     from crisisnav.render.sheet_common import Sheet
 
-FORMATS = ("html", "pdf", "markdown", "plain")
-EXTENSIONS = {"html": "html", "pdf": "pdf", "markdown": "md", "plain": "txt"}
+FORMATS = SHEET.names
+EXTENSIONS = {name: SHEET.extension(name) for name in FORMATS}
 _SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "markdown", ".txt": "plain"}
 PAPERS = ("letter", "a4")
 
@@ -135,7 +136,7 @@ def sheet_cmd(
         typer.Option(
             "--format",
             "-f",
-            help="html, pdf, markdown or plain. Default: from the -o suffix, else plain (pdf with --batch).",
+            help=SHEET.help() + " Default: from the -o suffix, else plain (pdf with --batch).",
             show_default=False,
         ),
     ] = None,
@@ -192,17 +193,9 @@ def sheet_cmd(
     if paper not in PAPERS:
         raise errors.UsageError(f"--paper {paper!r}: choose letter or a4")
     if fmt is not None:
-        fmt = fmt.strip().lower()
-        if fmt == "md":
-            fmt = "markdown"
-        if fmt not in FORMATS:
-            raise errors.UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    from crisisnav.commands.lookup import (  # the same filters as lookup
-        check_audiences,
-        check_contact,
-        parse_at,
-        parse_audiences,
-    )
+        fmt = SHEET.check(fmt)
+    from crisisnav.audience import check_audiences, parse_audiences  # the same filters as lookup
+    from crisisnav.flow import check_contact, parse_at
 
     contact = contact.strip().lower() if contact else None
     check_contact(contact)
@@ -336,7 +329,7 @@ def run_batch(
 
     lines = read_batch_lines(source)
     ds = _load_dataset(data)
-    from crisisnav.commands.lookup import check_audiences
+    from crisisnav.audience import check_audiences
 
     check_audiences(opts.audiences, ds)
     try:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
+from crisisnav.render.formats import VALIDATE
 
 if TYPE_CHECKING:
     from crisisnav.models import Problem
 
-FORMATS = ("text", "json", "github")
+FORMATS = VALIDATE.names
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:
@@ -49,7 +50,7 @@ def validate_cmd(
         typer.Option(
             "--format",
             "-f",
-            help="Output: text (FILE:LINE:COL: SEVERITY CODE message), json, or github (Actions annotations).",
+            help=VALIDATE.help(),
         ),
     ] = "text",
     warnings: Annotated[
@@ -71,8 +72,7 @@ def validate_cmd(
     from crisisnav.dataset import packaged_path
     from crisisnav.validate import has_errors, is_fatal, validate_file
 
-    if fmt not in FORMATS:
-        raise errors.UsageError(f"unknown --format '{fmt}': use one of {', '.join(FORMATS)}")
+    fmt = VALIDATE.check(fmt)
     target = path if path is not None else data_path(data)
     if target is None:
         target = packaged_path()

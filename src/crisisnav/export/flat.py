@@ -13,10 +13,10 @@ can hold no function or reference. JSON output is never altered.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from crisisnav.models import SCOPES, Contact, Dataset, Resource
+from crisisnav.render.safe import spreadsheet_cell
 
 SEP = " | "
 
@@ -33,15 +33,9 @@ LIST_COLUMNS = (
 )  # fmt: skip
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PHONES_ONLY = re.compile(r"\+[0-9][0-9 ().;|+-]*\Z")
-
-
 def spreadsheet_safe(text: str) -> str:
-    """A CSV cell that a spreadsheet will show, not run (see the module rule)."""
-    if text.startswith(_FORMULA_START) and not _PHONES_ONLY.match(text):
-        return "'" + text
-    return text
+    """A CSV cell that a spreadsheet will show, not run (render.safe.spreadsheet_cell)."""
+    return spreadsheet_cell(text)
 
 
 def _contact_note(c: Contact) -> str | None:

@@ -6,31 +6,27 @@ Every dataset or query string goes through safe.inert before it becomes a span.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from crisisnav.models import Contact, LookupResult, Notice, Place, RankedResource
-from crisisnav.rank import dispatch_text, section_title
 from crisisnav.render.echo import shorten
 from crisisnav.render.safe import inert
+from crisisnav.render.words import (
+    ENDED_SECTION,
+    POLICE_GENERIC,
+    STOPPED_KINDS,
+    UNCONFIRMED,
+    dispatch_text,
+    notice_label,
+    notice_text,
+    police_badge,
+    section_title,
+    short_notice,
+    why_text,
+)
 
 Span = tuple[str, str | None]  # (text, style role or None)
 
-POLICE_BADGE = {
-    "none": "police: none",
-    "possible": "police: possible",
-    "co-responder": "police: CO-RESPONDER (officer on the team)",
-    "police": "police: POLICE RESPONSE",
-}
-POLICE_GENERIC = {
-    "none": "the program says it does not involve police without consent",
-    "possible": "police may be called or sent in some situations",
-    "co-responder": "an officer is on the team or sent with it",
-    "police": "a police response",
-}
-UNCONFIRMED = "UNCONFIRMED — this entry could not be confirmed as current; call ahead"
-# Notices about a program that stopped: one short line at the top, the full text after the list.
-STOPPED_KINDS = ("ended", "suspended")
 # A resolver message that only repeats "No US place found": not printed again.
 SAME_AS_NOT_FOUND = ("no US place matches this name",)
 
@@ -71,7 +67,7 @@ def contact_text(c: Contact) -> str:
 def police_text(item: RankedResource) -> str:
     r = item.resource
     note = inert(r.police_note) if r.police_note else POLICE_GENERIC.get(r.police, "")
-    badge = POLICE_BADGE.get(r.police, f"police: {inert(r.police)}")
+    badge = police_badge(inert(r.police))
     return f"{badge} — {note}" if note else badge
 
 
@@ -104,47 +100,16 @@ def echo(query: str) -> str:
     return inert(shorten(query))
 
 
-_ENDED_RE = re.compile(r"(?P<name>.+?) ended service(?: on (?P<when>\S+))?\Z", re.S)
-_SUSPENDED_RE = re.compile(r"(?P<name>.+?) is suspended(?: since (?P<when>\S+))?\Z", re.S)
-
-
 def short_notice_spans(n: Notice) -> list[Span]:
     """One line for an ended or suspended program, shown above the list (details below it)."""
-    head = n.text.split(" — ", 1)[0]
-    if n.kind == "ended":
-        m = _ENDED_RE.match(head)
-        if m:
-            when = f" {m['when']}" if m["when"] else ""
-            return [
-                (f"! ENDED{inert(when)}: ", "warn"),
-                (f"{inert(m['name'])} — do not use old numbers; details below", None),
-            ]
-    elif n.kind == "suspended":
-        m = _SUSPENDED_RE.match(head)
-        if m:
-            when = f" since {m['when']}" if m["when"] else ""
-            return [
-                (f"! SUSPENDED{inert(when)}: ", "warn"),
-                (f"{inert(m['name'])} — do not rely on it; details below", None),
-            ]
-    word = "ENDED" if n.kind == "ended" else "SUSPENDED"
-    return [(f"! {word}: ", "warn"), (inert(shorten(head, 100)) + " — details below", None)]
+    label, text = short_notice(n)
+    return [(inert(label), "warn"), (inert(text), None)]
 
 
 def notice_spans(n: Notice) -> list[Span]:
-    word = {
-        "ended": "ENDED",
-        "suspended": "SUSPENDED",
-        "coverage-gap": "GAP",
-        "no-local-option": "NO LOCAL OPTION",
-        "stale": "STALE",
-        "state-only": "STATE ONLY",
-        "city-only": "CITY ONLY",
-        "filtered-out": "FILTERED",
-        "audience-gap": "NONE LISTED",
-    }.get(n.kind, inert(n.kind).upper())
+    word = inert(notice_label(n.kind))
     role = "warn" if n.kind in ("ended", "suspended", "no-local-option", "filtered-out") else "note"
-    return [(f"! {word}: ", role), (inert(n.text), None)]
+    return [(f"! {word}: ", role), (inert(notice_text(n)), None)]
 
 
 def resource_lines(item: RankedResource, *, explain: bool) -> list[Line]:
@@ -201,7 +166,7 @@ def resource_lines(item: RankedResource, *, explain: bool) -> list[Line]:
         out.append(Line([("source: " + " ".join(inert(s) for s in r.sources), "dim")], indent=3))
     if explain:
         for reason in item.why:
-            out.append(Line([("why: ", "label"), (inert(reason), "dim")], indent=3))
+            out.append(Line([("why: ", "label"), (inert(why_text(reason)), "dim")], indent=3))
     return out
 
 
@@ -286,7 +251,7 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
         lines.append(Line([("No options to list here (see the notices).", "warn")]))
     if stopped:
         lines.append(Line(kind="blank"))
-        lines.append(Line([("Ended or suspended programs", "section")], kind="section"))
+        lines.append(Line([(ENDED_SECTION, "section")], kind="section"))
         for n in stopped:
             lines.append(Line(notice_spans(n), kind="notice"))
     return lines

@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 
 from crisisnav.models import LookupResult, RankedResource
-from crisisnav.rank import dispatch_text
-from crisisnav.render.common import UNCONFIRMED
-from crisisnav.render.safe import inert
+from crisisnav.render.safe import inert, spreadsheet_cell
+from crisisnav.render.words import UNCONFIRMED, dispatch_text, why_texts
 
 COLUMNS = (
     "query",
@@ -66,24 +64,13 @@ COLUMNS = (
     "why",
 )
 
-_FORMULA_START = ("=", "+", "-", "@")
-_PHONE_LIKE = re.compile(r"\+[0-9][0-9 ().-]*(?:; ?\+?[0-9][0-9 ().-]*)*\Z")
-
-
 def safe_cell(value: object) -> str:
-    """One cell: sanitised, then formula-neutralised (see the module rule)."""
+    """One cell: sanitised, then formula-neutralised (render.safe.spreadsheet_cell)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    raw = value if isinstance(value, str) else str(value)
-    starts_with_control = raw[:1] in ("\t", "\r")
-    s = inert(raw)
-    if starts_with_control:
-        s = s.lstrip(" ")
-    if starts_with_control or (s.startswith(_FORMULA_START) and not _PHONE_LIKE.match(s)):
-        return "'" + s
-    return s
+    return spreadsheet_cell(value if isinstance(value, str) else str(value), inert)
 
 
 def _contacts(item: RankedResource, kind: str) -> str:
@@ -141,7 +128,7 @@ def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
         r.verified.isoformat(),
         item.stale,
         " ".join(r.sources),
-        " | ".join(item.why),
+        " | ".join(why_texts(item.why)),
     ]
 
 

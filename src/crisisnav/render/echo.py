@@ -1,7 +1,12 @@
-"""Echoing what a person typed back in a human-readable message, kept short: a 5,000-character
+"""Echoing what a person typed back in a human-readable message (and diagnostics on standard
+error), kept short: a 5,000-character
 query must not fill the screen. Machine formats (JSON, CSV) keep the full query."""
 
 from __future__ import annotations
+
+import os
+import sys
+from typing import Any
 
 ECHO_LIMIT = 60  # characters of a query shown in a message
 
@@ -11,3 +16,28 @@ def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…"
+
+
+def eprint(message: str) -> None:
+    """A diagnostic line on standard error (never standard output), control characters shown
+    as visible escapes (render.safe.inert, keeping the message's own newlines)."""
+    from crisisnav.render.safe import inert
+
+    try:
+        sys.stderr.write(inert(message, keep_newlines=True) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def use_color(color: str, stream: Any = None) -> bool:
+    """Whether to emit colour: --color always/never, else NO_COLOR, else a terminal check."""
+    if color == "always":
+        return True
+    if color == "never" or os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crisisnav.models import LookupResult, Place, RankedResource, Resolution
+from crisisnav.models import LookupResult, Notice, Place, RankedResource, Resolution
+from crisisnav.render.words import notice_text, why_texts
 
 SCHEMA_VERSION = 1
 
@@ -50,8 +51,12 @@ def ranked_to_json(item: RankedResource) -> dict[str, Any]:
         "verified": r.verified.isoformat(),
         "stale": item.stale,
         "sources": list(r.sources),
-        "why": list(item.why),
+        "why": why_texts(item.why),
     }
+
+
+def notice_to_json(n: Notice) -> dict[str, Any]:
+    return {"kind": n.kind, "text": notice_text(n), "resource_id": n.resource_id}
 
 
 def resolution_to_json(resolution: Resolution) -> dict[str, Any]:
@@ -70,7 +75,7 @@ def resolution_to_json(resolution: Resolution) -> dict[str, Any]:
 def result_to_json(result: LookupResult) -> dict[str, Any]:
     out = resolution_to_json(result.resolution)
     out["resources"] = [ranked_to_json(item) for item in result.resources]
-    out["notices"] = [n.to_json() for n in result.notices]
+    out["notices"] = [notice_to_json(n) for n in result.notices]
     return out
 
 

@@ -11,17 +11,22 @@ from __future__ import annotations
 import re
 
 from crisisnav.models import LookupResult, RankedResource
-from crisisnav.rank import dispatch_text, section_title
 from crisisnav.render.common import (
-    POLICE_BADGE,
     SAME_AS_NOT_FOUND,
-    UNCONFIRMED,
     contact_text,
     evaluated_text,
     place_query,
 )
 from crisisnav.render.echo import shorten
 from crisisnav.render.safe import inert
+from crisisnav.render.words import (
+    POLICE_BADGE,
+    UNCONFIRMED,
+    dispatch_text,
+    notice_text,
+    section_title,
+    why_text,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#!~&{}])")
 
@@ -65,7 +70,7 @@ def render(result: LookupResult, *, explain: bool = False) -> str:
     out.append("")
     if result.notices:
         for n in result.notices:
-            out.append(f"> **{md(n.kind)}**: {md(n.text)}  ")
+            out.append(f"> **{md(n.kind)}**: {md(notice_text(n))}  ")
         out.append("")
     section = None
     items = result.resources
@@ -122,5 +127,5 @@ def _table_row(item: RankedResource, *, explain: bool) -> str:
         verified,
     ]
     if explain:
-        cells.append("<br>".join(md(w) for w in item.why))
+        cells.append("<br>".join(md(why_text(w)) for w in item.why))
     return "| " + " | ".join(cells) + " |"

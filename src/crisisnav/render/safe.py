@@ -1,29 +1,43 @@
-"""The one sanitiser every text renderer passes dataset and query strings through.
+"""Safe text: the one character policy every output follows, and the one spreadsheet-formula guard.
 
-Rule (the same in every format):
-- Each run of whitespace controls (tab, newline, CR, vertical tab, form feed, U+0085,
-  U+2028, U+2029) becomes one space: a value can never start a new line of output or
-  forge a field.
-- Every other control character (C0, DEL, C1 — so ESC, which starts ANSI/OSC sequences),
-  bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
-  U+061C), and lone surrogates are replaced by a visible escape: ESC -> "\\x1b",
-  U+202E -> "\\u202e". What is left of an escape sequence ("[31m") is plain text.
-- Rich markup is never interpreted anyway (renderers build rich.text.Text), so
-  "[bold red]x[/]" stays those characters.
-JSON keeps the data exact instead and escapes the same code points as \\uXXXX (jsonfmt.dumps).
+One policy, three destinations:
+- SPACE_LIKE (tab, newline, CR, vertical tab, form feed, U+0085, U+2028, U+2029): a run of them
+  becomes one space, so a value can never start a new line of output or forge a field.
+- UNSAFE: every other control character (C0, DEL, C1 — so ESC, which starts ANSI/OSC
+  sequences), bidirectional overrides, isolates and marks (U+202A-U+202E, U+2066-U+2069,
+  U+200E, U+200F, U+061C), invisible format characters (U+200B, U+2060-U+2064, U+FEFF,
+  U+FFF9-U+FFFB) and lone surrogates.
+
+- `inert` (terminal, plain, Markdown, CSV, diagnostics): UNSAFE characters become visible escapes
+  (ESC -> "\\x1b", U+202E -> "\\u202e"); what is left of an escape sequence ("[31m") is plain
+  text. Diagnostics keep their own newlines (keep_newlines=True).
+- `printable` (printed sheets, where an escape would only confuse a reader): ANSI/OSC sequences
+  and UNSAFE characters are removed, accents composed (NFC).
+- JSON keeps the data exact and writes the same code points as \\uXXXX (JSON_UNSAFE_RE, used by
+  jsonfmt.dumps; json.dumps already escapes C0).
+Rich markup is never interpreted anyway (renderers build rich.text.Text), so "[bold red]x[/]"
+stays those characters.
+
+`spreadsheet_cell` is the one formula guard for every CSV this package writes (lookup CSV,
+`export csv`, `export hsds-csv`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-_SPACE_LIKE = "\t\n\r\x0b\x0c\x85\u2028\u2029"
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-# Characters made visible as escapes.
-_UNSAFE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f" + _BIDI + "\ud800-\udfff]")
-_SPACE_RE = re.compile("[" + _SPACE_LIKE + "]+")
+SPACE_LIKE = "\t\n\r\x0b\x0c\x85\u2028\u2029"
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = "\u200b\u2060-\u2064\ufeff\ufff9-\ufffb"
+_UNSAFE_CLASS = "\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f" + _BIDI + _INVISIBLE + "\ud800-\udfff"
+UNSAFE_RE = re.compile("[" + _UNSAFE_CLASS + "]")
+_SPACE_RE = re.compile("[" + SPACE_LIKE + "]+")
 # Code points JSON output escapes (jsonfmt.dumps) so a terminal showing JSON stays inert.
-JSON_UNSAFE_RE = re.compile("[\x7f-\x9f\u2028\u2029" + _BIDI + "]")
+JSON_UNSAFE_RE = re.compile("[\x7f-\x9f\u2028\u2029" + _BIDI + _INVISIBLE + "]")
+# ESC-started sequences (CSI, OSC with its terminator, two-character escapes), removed whole.
+_ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_WS_RE = re.compile(r"\s+")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -31,12 +45,50 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}"
 
 
-def inert(text: object) -> str:
+def inert(text: object, *, keep_newlines: bool = False) -> str:
     """Dataset or query text made safe to print anywhere (see the module rule)."""
     if text is None:
         return ""
     s = text if isinstance(text, str) else str(text)
     if s.isascii() and s.isprintable():
         return s
+    if keep_newlines and "\n" in s:
+        return "\n".join(inert(part) for part in s.split("\n"))
     s = _SPACE_RE.sub(" ", s)
-    return _UNSAFE_RE.sub(_escape, s)
+    return UNSAFE_RE.sub(_escape, s)
+
+
+def printable(value: object) -> str:
+    """Text for print (sheets): no escapes, no invisible or direction-changing characters,
+    whitespace runs folded to one space, accents composed (NFC). (HTML escaping is the HTML
+    renderer's job.)"""
+    import unicodedata
+
+    text = str(value) if value is not None else ""
+    text = unicodedata.normalize("NFC", text)  # "n" + combining tilde -> "ñ": one glyph in the PDF
+    text = _ANSI_RE.sub("", text)
+    text = _SPACE_RE.sub(" ", text)
+    text = UNSAFE_RE.sub("", text)
+    return _WS_RE.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell made only of phone numbers: "+1 541 555 0100", "+1-541-555-0100; 988",
+# "+1 541 555 0100 | +1-541-555-0101". It has no letters and no = or @, so it can hold no
+# function call or reference; it stays usable as phone numbers.
+_PHONES_ONLY = re.compile(r"\+[0-9][0-9 ().-]*(?:(?:; ?| ?\| ?)\+?[0-9][0-9 ().-]*)*\Z")
+
+
+def spreadsheet_cell(text: str, clean: Callable[[str], str] | None = None) -> str:
+    """One CSV cell a spreadsheet shows and never runs: `clean` (e.g. inert) applied first, then a
+    cell starting with = + - @ (or, before cleaning, a tab or CR) gets a leading apostrophe —
+    except a cell of phone numbers only."""
+    starts_with_control = text[:1] in ("\t", "\r")
+    s = clean(text) if clean is not None else text
+    if starts_with_control:
+        return "'" + s.lstrip(" ")
+    if s.startswith(FORMULA_START) and not _PHONES_ONLY.match(s):
+        return "'" + s
+    return s

@@ -24,50 +24,18 @@ from datetime import date
 from pathlib import Path
 
 from crisisnav.models import LookupResult, Place, RankedResource, Resource
+from crisisnav.render import words
+from crisisnav.render.safe import printable
+from crisisnav.render.words import STOPPED_KINDS, notice_text
 
 # --------------------------------------------------------------------------- text hygiene
 
-_ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-# C0/C1 controls except tab/newline (handled below), bidi embeddings/overrides/isolates,
-# zero-width and other invisible format characters, the BOM, and unpaired surrogates.
-_INVISIBLE_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
-    "\ud800-\udfff]"
-)
-_SPACE_RE = re.compile(r"\s+")
-
-
 def clean_text(value: object) -> str:
-    """Dataset text made safe to print: no escapes, no invisible or direction-changing characters,
-    whitespace runs folded to one space, accents composed (NFC). (HTML escaping is the HTML
-    renderer's job.)"""
-    import unicodedata
-
-    text = str(value) if value is not None else ""
-    text = unicodedata.normalize("NFC", text)  # "n" + combining tilde -> "ñ": one glyph in the PDF
-    text = _ANSI_RE.sub("", text)
-    text = _INVISIBLE_RE.sub("", text)
-    return _SPACE_RE.sub(" ", text).strip()
+    """Dataset text made safe to print (render.safe.printable: the package's one policy)."""
+    return printable(value)
 
 
 # --------------------------------------------------------------------------- plain words
-
-SECTION_TITLES = {
-    "respond": "Someone comes to you",
-    "call": "Call, text or chat now",
-    "talk": "Someone to talk to",
-    "go": "Places to go",
-    "communities": "For specific communities",
-    "last-resort": "Last resort: police are involved",
-    "directories": "Find more help",
-}
-
-
-
-def section_title(key: str) -> str:
-    """Printed heading of a section; an audience asked for with --for gets "For X people"."""
-    return SECTION_TITLES.get(key) or f"For {clean_text(key)} people"
-
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -86,29 +54,14 @@ LANGUAGE_NAMES = {
     "hmn": "Hmong",
 }
 
-_ASK_RE = re.compile(r"\b(ask (?:them )?for .+?)\.?$", re.IGNORECASE)
+def section_title(key: str) -> str:
+    """Printed heading of a section: the same titles as the terminal (render.words)."""
+    return clean_text(words.section_title(key))
 
 
 def police_line(resource: Resource) -> str:
-    """What can happen with police, in plain words (DESIGN.md, "police" and "dispatch")."""
-    parts: list[str] = []
-    if resource.police == "police":
-        parts.append("Police respond")
-    elif resource.police == "co-responder":
-        parts.append("Police come with this team")
-    if resource.dispatch == "via-911":
-        ask = None
-        if resource.how_to_ask:
-            m = _ASK_RE.search(clean_text(resource.how_to_ask))
-            ask = m.group(1) if m else None
-        parts.append("Only reached through 911 — " + (ask or "a dispatcher decides who comes"))
-    elif resource.police == "none":
-        parts.append("No police unless you ask for them")
-    elif resource.police == "possible":
-        parts.append("Police may be involved in some situations")
-    if resource.dispatch == "via-non-emergency":
-        parts.append("Reached through the police non-emergency line")
-    return ". ".join(parts)
+    """What can happen with police, in plain words (render.words.police_line)."""
+    return words.police_line(resource, clean_text)
 
 
 _DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
@@ -409,9 +362,9 @@ def build_sheet(
         by_section[item.section].append(entry)
     notices = tuple(
         sorted(
-            (("ended" if n.kind in ("ended", "suspended") else "note"), clean_text(n.text))
+            (("ended" if n.kind in STOPPED_KINDS else "note"), clean_text(notice_text(n)))
             for n in result.notices
-            if clean_text(n.text)
+            if clean_text(notice_text(n))
         )
     )
     query = lookup_query(place)

@@ -1,0 +1,277 @@
+"""Every word a person reads about sections, police, dispatch, notices and `why` reasons, in one
+place. The core (rank) produces kinds and fields; only renderers call these functions to put
+them into words, so the wording lives here once and a message catalog can wrap each table
+entry or f-string in `_()` without touching the core.
+
+Each concern is one table or one plain function:
+- section titles (terminal, plain, Markdown and printed sheets share them): SECTION_TITLES;
+- police wording: POLICE_BADGE (short label), POLICE_GENERIC (when the entry has no note),
+  POLICE_REASON (for --explain), police_line (printed sheets);
+- dispatch wording: DISPATCH_WORDS and dispatch_text;
+- notices: NOTICE_LABELS, notice_text, short_notice;
+- `why` reasons: why_text.
+
+Dataset strings inside fields are returned as given: each renderer makes them safe (inert,
+clean_text, Markdown escaping) the way its format needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crisisnav.models import Notice, Reason, Resource
+
+# --------------------------------------------------------------------------- sections
+
+SECTION_TITLES = {
+    "respond": "Someone comes to you",
+    "call": "Call, text or chat now",
+    "talk": "Talk it through (warmlines and peers)",
+    "go": "Places to go",
+    "communities": "For particular communities",
+    "last-resort": "Last resort: police are involved",
+    "directories": "Directories",
+}
+# A section made for an audience asked for with --for.
+AUDIENCE_SECTION = "For {audience} people"
+ENDED_SECTION = "Ended or suspended programs"
+
+SECTION_REASONS = {
+    "respond": "section respond: a team that comes to the person",
+    "call": "section call: a crisis line, text line or chat",
+    "talk": "section talk: a warmline or peer line for talking it through",
+    "go": "section go: a place to go in person",
+    "communities": "section communities: serves particular communities",
+    "last-resort": "section last-resort: police are part of the response",
+    "directories": "section directories: a list of other services, last",
+}
+
+
+def section_title(section: str) -> str:
+    """The heading of a section; an audience section (--for) is "For X people"."""
+    return SECTION_TITLES.get(section) or AUDIENCE_SECTION.format(audience=section)
+
+
+# --------------------------------------------------------------------------- police
+
+POLICE_BADGE = {
+    "none": "police: none",
+    "possible": "police: possible",
+    "co-responder": "police: CO-RESPONDER (officer on the team)",
+    "police": "police: POLICE RESPONSE",
+}
+POLICE_GENERIC = {
+    "none": "the program says it does not involve police without consent",
+    "possible": "police may be called or sent in some situations",
+    "co-responder": "an officer is on the team or sent with it",
+    "police": "a police response",
+}
+POLICE_REASON = {
+    "none": "the program says it will not involve police without consent",
+    "possible": "police may be called or sent in some situations",
+    "co-responder": "an officer is on the team or sent with it",
+    "police": "this is a police response",
+}
+UNCONFIRMED = "UNCONFIRMED — this entry could not be confirmed as current; call ahead"
+
+_ASK_RE = re.compile(r"\b(ask (?:them )?for .+?)\.?$", re.IGNORECASE)
+
+
+def police_badge(level: str) -> str:
+    return POLICE_BADGE.get(level, f"police: {level}")
+
+
+def police_line(resource: Resource, clean: Any = None) -> str:
+    """What can happen with police, in plain words, for printed sheets (DESIGN.md, "police"
+    and "dispatch"). `clean` makes dataset text printable (the sheet's clean_text)."""
+    clean = clean or (lambda s: " ".join(str(s).split()))
+    parts: list[str] = []
+    if resource.police == "police":
+        parts.append("Police respond")
+    elif resource.police == "co-responder":
+        parts.append("Police come with this team")
+    if resource.dispatch == "via-911":
+        ask = None
+        if resource.how_to_ask:
+            m = _ASK_RE.search(clean(resource.how_to_ask))
+            ask = m.group(1) if m else None
+        parts.append("Only reached through 911 — " + (ask or "a dispatcher decides who comes"))
+    elif resource.police == "none":
+        parts.append("No police unless you ask for them")
+    elif resource.police == "possible":
+        parts.append("Police may be involved in some situations")
+    if resource.dispatch == "via-non-emergency":
+        parts.append("Reached through the police non-emergency line")
+    return ". ".join(parts)
+
+
+# --------------------------------------------------------------------------- dispatch
+
+DISPATCH_WORDS = {
+    "direct": "reached directly",
+    "via-988": "reached through 988",
+    "via-non-emergency": "reached through the police non-emergency line",
+    "via-911": "reached only through 911",
+}
+ASK_BY_NAME = "{how} — ask for {name} by name"
+
+
+def short_name(name: str) -> str:
+    """ "Denver STAR (Support Team Assisted Response)" -> "Denver STAR"."""
+    return name.split(" (", 1)[0].strip() or name
+
+
+def dispatch_words(dispatch: str, name: str) -> str:
+    base = DISPATCH_WORDS.get(dispatch, dispatch)
+    if dispatch in ("via-911", "via-non-emergency"):
+        return ASK_BY_NAME.format(how=base, name=short_name(name))
+    return base
+
+
+def dispatch_text(resource: Resource) -> str:
+    """How the entry is reached, in words: "reached only through 911 — ask for X by name"."""
+    return dispatch_words(resource.dispatch, resource.name)
+
+
+# --------------------------------------------------------------------------- notices
+
+NOTICE_LABELS = {
+    "ended": "ENDED",
+    "suspended": "SUSPENDED",
+    "coverage-gap": "GAP",
+    "no-local-option": "NO LOCAL OPTION",
+    "stale": "STALE",
+    "state-only": "STATE ONLY",
+    "city-only": "CITY ONLY",
+    "filtered-out": "FILTERED",
+    "audience-gap": "NONE LISTED",
+}
+# Notices about a program that stopped: one short line at the top, the full text after the list.
+STOPPED_KINDS = ("ended", "suspended")
+
+
+def notice_label(kind: str) -> str:
+    return NOTICE_LABELS.get(kind, kind.upper())
+
+
+def program_name(f: Mapping[str, Any]) -> str:
+    """An ended or suspended program's name, with where it served when the name does not say."""
+    where = f.get("where")
+    return f"{f['name']} ({where})" if where else str(f["name"])
+
+
+def _entries(n: int) -> str:
+    return "entry" if n == 1 else "entries"
+
+
+def notice_text(n: Notice) -> str:
+    """The full sentence of a notice."""
+    f = n.fields
+    k = n.kind
+    if k == "ended":
+        when = f" on {f['since']}" if f.get("since") else ""
+        text = f"{program_name(f)} ended service{when} — do not use old flyers or saved numbers for it."
+    elif k == "suspended":
+        since = f" since {f['since']}" if f.get("since") else ""
+        text = f"{program_name(f)} is suspended{since} — do not rely on it until it is back."
+    elif k == "no-local-option":
+        return (
+            f"No local non-police crisis service is listed for {f['place']}. "
+            "The statewide and national options below still apply."
+        )
+    elif k == "state-only":
+        return (
+            f"{f['place']} is a whole state: only statewide and national options are "
+            "listed. Give a city, county or ZIP code for local teams."
+        )
+    elif k == "coverage-gap":
+        return (
+            f"No statewide entry for {f['state']} is in the dataset yet. That is a gap "
+            "in this dataset, not a sign that nothing exists; national options are listed."
+        )
+    elif k == "filtered-out" and f.get("audience"):
+        return (
+            f"The filters you gave hide the {f['count']} {_entries(f['count'])} for "
+            f"{f['audience']} people listed for {f['place']}, so that section is empty. Run again "
+            "without --contact, --language, --no-911 or --open-now to see them."
+        )
+    elif k == "filtered-out":
+        return (
+            f"The filters you gave hide all {f['count']} options for {f['place']}. "
+            "Run again without them to see every option."
+        )
+    elif k == "audience-gap":
+        return (
+            f"No entry for {f['audience']} people is listed for {f['place']} in this "
+            "dataset; the general options below still apply."
+        )
+    elif k == "stale":
+        count = f["count"]
+        return (
+            f"{count} listed "
+            + ("entry was" if count == 1 else "entries were")
+            + " last verified over 12 months ago (marked STALE): confirm before relying on them."
+        )
+    elif k == "city-only":
+        return (
+            f"Serving only {f['city']}, {f['state']} (inside {f['county']}): "
+            f"{'; '.join(f['names'])}. "
+            f'Look up "{f["city"]}, {f["state"]}" for them.'
+        )
+    else:
+        return str(f.get("text", k))
+    caveats: Sequence[str] = f.get("caveats") or ()
+    if caveats:
+        text += " " + " ".join(caveats)
+    return text
+
+
+def short_notice(n: Notice) -> tuple[str, str]:
+    """(label, text): one line for an ended or suspended program, shown above the list."""
+    f = n.fields
+    if n.kind == "ended":
+        when = f" {f['since']}" if f.get("since") else ""
+        return f"! ENDED{when}: ", f"{program_name(f)} — do not use old numbers; details below"
+    when = f" since {f['since']}" if f.get("since") else ""
+    return f"! SUSPENDED{when}: ", f"{program_name(f)} — do not rely on it; details below"
+
+
+# --------------------------------------------------------------------------- why
+
+OPEN_REASONS = {
+    True: "open now",
+    False: "closed at {at} (after entries open now)",
+    None: "open-now unknown (after entries open now)",
+}
+
+
+def why_text(reason: Reason) -> str:
+    """One reason behind an entry's position (--explain, JSON `why`)."""
+    f = reason.fields
+    k = reason.kind
+    if k == "section":
+        if f.get("moved_for"):
+            return f"section {f['section']}: serves {f['moved_for']} people, asked for with --for"
+        section = str(f["section"])
+        return SECTION_REASONS.get(section, f"section {section}")
+    if k == "audiences":
+        return "serves: " + ", ".join(f["audiences"])
+    if k == "police":
+        level = str(f["police"])
+        return f"police {level}: " + POLICE_REASON.get(level, level)
+    if k == "dispatch":
+        return f"dispatch {f['dispatch']}: " + dispatch_words(f["dispatch"], f["name"])
+    if k == "scope":
+        return f"scope {f['scope']}: serves {', '.join(f['areas']) or f['scope']}"
+    if k == "open":
+        return OPEN_REASONS[f["open"]].format(at=f.get("at", ""))
+    if k == "stale":
+        return f"stale: last verified {f['verified']}, over 12 months ago"
+    return k
+
+
+def why_texts(reasons: Sequence[Reason]) -> list[str]:
+    return [why_text(r) for r in reasons]
