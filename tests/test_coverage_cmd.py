@@ -19,7 +19,7 @@ from crisisnav.cli import app
 from crisisnav.commands import coverage
 from crisisnav.models import Dataset, Place, Resource
 from crisisnav.normalize import STATES
-from fixture_data import EUGENE, FIXTURE, fixture_dataset  # noqa: E402
+from fixture_data import EUGENE, FIXTURE, fixture_dataset
 
 PORTLAND = Place(kind="city", name="Portland", state="OR", city="Portland", county="Multnomah County", counties=("Multnomah County", "Washington County"))  # fmt: skip
 SPRINGFIELD_IL = Place(kind="city", name="Springfield", state="IL", city="Springfield", county="Sangamon County", counties=("Sangamon County",))  # fmt: skip

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from crisisnav.cli import app
 from crisisnav.export import hsds
 from crisisnav.models import Area, Contact, Dataset, Resource
-from fixture_data import FIXTURE, fixture_dataset  # noqa: E402
+from fixture_data import FIXTURE, fixture_dataset
 
 STATE_NAMES = {"OR": "Oregon", "WA": "Washington"}
 

@@ -30,6 +30,8 @@ from test_hardening_support import (
     run_cli,
 )
 
+pytestmark = pytest.mark.slow  # processes and big inputs: skip with -m "not slow"
+
 
 @dataclass(frozen=True)
 class Case:

@@ -31,8 +31,10 @@ from test_hardening_support import (
     dataset_text,
     invoke,
     run_cli,
-    warm_cache,  # noqa: F401 - fixture
+    sigint_default,
 )
+
+pytestmark = pytest.mark.slow  # processes and big inputs: skip with -m "not slow"
 
 LOOKUP = ["lookup", "97401", "--format", "json", "--at", "2026-12-01 03:00"]
 
@@ -64,7 +66,7 @@ tempfile.mkstemp = _patched
 """
 
 
-def test_full_disk_cache_still_answers(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_full_disk_cache_still_answers(tmp_path: Path, warm_cache: Path) -> None:
     """ENOSPC for real: every cache temp file is /dev/full. A cold process (gazetteer and dataset
     both try to write) still answers, says nothing, and leaves no temp file behind."""
     expected = _reference(warm_cache)
@@ -102,7 +104,7 @@ def test_unwritable_cache_in_process(errno_name: str, monkeypatch: pytest.Monkey
     assert cdir is not None and not list(cdir.glob("*.tmp"))
 
 
-def test_cache_dir_under_a_regular_file(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_cache_dir_under_a_regular_file(tmp_path: Path, warm_cache: Path) -> None:
     """The kernel refuses (ENOTDIR) even for root: no cache, same answer, no message."""
     expected = _reference(warm_cache)
     blocker = tmp_path / "file"
@@ -114,7 +116,7 @@ def test_cache_dir_under_a_regular_file(tmp_path: Path, warm_cache: Path) -> Non
     assert blocker.read_text() == "not a directory"
 
 
-def test_home_unset_answers_from_packaged_data(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_home_unset_answers_from_packaged_data(tmp_path: Path, warm_cache: Path) -> None:
     expected = _reference(warm_cache)
     env: dict[str, str | None] = {"CRISISNAV_CACHE_DIR": None, "XDG_CACHE_HOME": None}
     env["HOME"] = None
@@ -247,7 +249,7 @@ def test_cache_entry_replaced_by_a_directory(tmp_path: Path) -> None:
     assert entry.is_dir()  # could not be replaced: no cache, still an answer
 
 
-def test_corrupt_gazetteer_cache_is_rebuilt(warm_cache: Path) -> None:  # noqa: F811
+def test_corrupt_gazetteer_cache_is_rebuilt(warm_cache: Path) -> None:
     """Every gazetteer entry damaged at once: lookups still give the right places."""
     from crisisnav import gazetteer
     from crisisnav.resolve import resolve
@@ -366,7 +368,7 @@ def test_changed_data_is_picked_up_even_with_the_same_size_and_mtime(tmp_path: P
     assert _names(dataset.load(src)) == ["Fixture Name BBBB"]
 
 
-def test_changed_data_between_cli_runs(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_changed_data_between_cli_runs(tmp_path: Path, warm_cache: Path) -> None:
     src = tmp_path / "data.yaml"
     env = {"CRISISNAV_CACHE_DIR": str(warm_cache)}
     args = ["lookup", "Eugene, OR", "--format", "json", "--data", str(src)]
@@ -402,7 +404,7 @@ def _batch_file(tmp_path: Path, n: int = 3000) -> Path:
     ],
     ids=["batch-jsonl", "batch-plain", "batch-csv", "places-batch", "export", "lookup-one"],
 )
-def test_closed_pipe_exits_quietly(args: list[str], tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_closed_pipe_exits_quietly(args: list[str], tmp_path: Path, warm_cache: Path) -> None:
     batch = _batch_file(tmp_path)
     argv = [a.format(batch=batch) for a in args]
     cmd = " ".join(f"'{a}'" for a in [sys.executable, "-m", "crisisnav", *argv])
@@ -419,7 +421,7 @@ def test_closed_pipe_exits_quietly(args: list[str], tmp_path: Path, warm_cache: 
     assert proc.stdout.strip() == b"0", (proc.stdout, err)
 
 
-def test_closed_pipe_mid_stream_with_popen(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_closed_pipe_mid_stream_with_popen(tmp_path: Path, warm_cache: Path) -> None:
     batch = _batch_file(tmp_path, 8000)
     p = subprocess.Popen(
         [sys.executable, "-m", "crisisnav", "lookup", "--batch", str(batch), "--format", "jsonl"],
@@ -438,15 +440,19 @@ def test_closed_pipe_mid_stream_with_popen(tmp_path: Path, warm_cache: Path) -> 
 
 
 # ------------------------------------------------------------------ Ctrl-C
+# Each child gets SIGINT back to its default (sigint_default), so these pass when pytest itself
+# runs with SIGINT ignored (nohup, a background job): the child would otherwise inherit the
+# ignore, never see the Ctrl-C and, in the long batch, run to the end.
 
 
-def test_sigint_during_a_long_batch_exits_130(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_sigint_during_a_long_batch_exits_130(tmp_path: Path, warm_cache: Path) -> None:
     batch = _batch_file(tmp_path, 400_000)  # minutes of work: still running when signalled
     p = subprocess.Popen(
         [sys.executable, "-m", "crisisnav", "lookup", "--batch", str(batch), "--format", "jsonl"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=child_env({"CRISISNAV_CACHE_DIR": str(warm_cache)}),
+        preexec_fn=sigint_default,
     )
     assert p.stdout is not None
     p.stdout.readline()  # it is running
@@ -458,13 +464,14 @@ def test_sigint_during_a_long_batch_exits_130(tmp_path: Path, warm_cache: Path) 
     assert err.strip() in (b"", b"crisisnav: interrupted"), err
 
 
-def test_sigint_while_waiting_on_stdin_exits_130(warm_cache: Path) -> None:  # noqa: F811
+def test_sigint_while_waiting_on_stdin_exits_130(warm_cache: Path) -> None:
     p = subprocess.Popen(
         [sys.executable, "-m", "crisisnav", "lookup", "--batch", "-", "--format", "jsonl"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=child_env({"CRISISNAV_CACHE_DIR": str(warm_cache)}),
+        preexec_fn=sigint_default,
     )
     assert p.stdin is not None
     p.stdin.write(b"97401\n" * 5)
@@ -477,13 +484,14 @@ def test_sigint_while_waiting_on_stdin_exits_130(warm_cache: Path) -> None:  # n
     assert b"KeyboardInterrupt" not in err
 
 
-def test_sigint_at_the_interactive_prompt_exits_130(warm_cache: Path) -> None:  # noqa: F811
+def test_sigint_at_the_interactive_prompt_exits_130(warm_cache: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(
         sys.executable,
         ["-m", "crisisnav"],
         env=child_env({"CRISISNAV_CACHE_DIR": str(warm_cache), "TERM": "dumb", "NO_COLOR": "1"}),
         timeout=60,
+        preexec_fn=sigint_default,
     )
     try:
         child.expect("place> ")
@@ -513,13 +521,14 @@ runpy.run_module("crisisnav", run_name="__main__", alter_sys=True)
 
 
 @pytest.mark.parametrize("module", ["typer", "crisisnav.commands.lookup"])
-def test_sigint_during_startup_has_no_traceback(module: str, warm_cache: Path) -> None:  # noqa: F811
+def test_sigint_during_startup_has_no_traceback(module: str, warm_cache: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", _INTERRUPT_DURING_IMPORT.format(module=module)],
         capture_output=True,
         timeout=60,
         env=child_env({"CRISISNAV_CACHE_DIR": str(warm_cache)}),
         check=False,
+        preexec_fn=sigint_default,
     )
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()[-600:]
     assert proc.returncode == 130
@@ -534,7 +543,7 @@ def test_sigint_during_startup_has_no_traceback(module: str, warm_cache: Path) -
     ],
     ids=["export-json", "export-hsds-csv", "sheet-pdf"],
 )
-def test_full_disk_for_named_output_files(args: list[str], tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_full_disk_for_named_output_files(args: list[str], tmp_path: Path, warm_cache: Path) -> None:
     """ENOSPC while writing a file the user named: exit 1 with the reason, no partial file."""
     out = tmp_path / "out"
     out.mkdir()

@@ -23,6 +23,7 @@ import pytest
 
 from crisisnav import dataset, errors, validate
 from crisisnav.models import Contact, Dataset, LookupResult, Resolution
+from crisisnav.render.formats import EXPORT, VALIDATE
 from test_hardening_support import (
     CONTROL,
     HOSTILE,
@@ -30,6 +31,8 @@ from test_hardening_support import (
     invoke,
     make_resource,
 )
+
+pytestmark = pytest.mark.slow  # processes and big inputs: skip with -m "not slow"
 
 FORMULA = HOSTILE / "formula-cells.yaml"
 
@@ -381,7 +384,7 @@ def test_pdf_sheet_renders_hostile_text(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ through the real CLI
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", [f for f in EXPORT.names if not f.startswith("hsds")])  # hsds: below
 def test_export_of_legal_hostile_strings_is_valid(fmt: str) -> None:
     code, out, err = invoke(["export", "--format", fmt, "--data", str(INERT)])
     assert code == 0, err
@@ -428,7 +431,7 @@ def test_validate_reports_every_control_char() -> None:
     assert f"{CONTROL}:6:20: control-char:" in err
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize("fmt", VALIDATE.names)
 def test_validate_output_is_inert_in_every_format(fmt: str, tmp_path: Path) -> None:
     """A hostile file name or key must not turn validate's own report into a live sequence."""
     p = tmp_path / "bad.yaml"

@@ -25,8 +25,9 @@ from test_hardening_support import (
     assert_no_traceback,
     child_env,
     run_cli,
-    warm_cache,  # noqa: F401 - fixture
 )
+
+pytestmark = pytest.mark.slow  # processes and big inputs: skip with -m "not slow"
 
 _GUARD = """
 import socket as _s, sys as _sys
@@ -129,7 +130,7 @@ def _guarded_run(
     return json.loads(codes.read_text()), attempts
 
 
-def test_no_network_access(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_no_network_access(tmp_path: Path, warm_cache: Path) -> None:
     commands = _commands(tmp_path)
     codes, attempts = _guarded_run(commands, tmp_path, warm_cache)
     assert attempts == [], f"network access attempted: {attempts}"
@@ -148,7 +149,7 @@ def test_no_network_access_on_a_cold_cache(tmp_path: Path) -> None:
     assert codes == {"lookup": 0}
 
 
-def test_guard_catches_a_planted_socket_call(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_guard_catches_a_planted_socket_call(tmp_path: Path, warm_cache: Path) -> None:
     """Control: the guard is not vacuous. A socket call planted in the loader is recorded."""
     codes, attempts = _guarded_run(
         {"lookup": ["lookup", "Eugene, OR", "--format", "json"]}, tmp_path, warm_cache, _PLANT
@@ -241,7 +242,7 @@ def test_writes_only_cache_and_named_files_and_never_a_query(tmp_path: Path) -> 
     assert hits == [], f"a query was written to disk: {hits}"
 
 
-def test_interactive_history_is_never_saved(tmp_path: Path, warm_cache: Path) -> None:  # noqa: F811
+def test_interactive_history_is_never_saved(tmp_path: Path, warm_cache: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     home = tmp_path / "home"
     home.mkdir()

@@ -32,6 +32,8 @@ from crisisnav.models import (
 )
 from test_hardening_support import make_resource, needs_resolver
 
+pytestmark = pytest.mark.slow  # processes and big inputs: skip with -m "not slow"
+
 SETTINGS = settings(
     max_examples=60,
     deadline=None,

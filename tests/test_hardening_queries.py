@@ -27,10 +27,9 @@ from test_hardening_support import (
     invoke,
     needs_resolver,
     run_cli,
-    warm_cache,  # noqa: F401 - fixture
 )
 
-pytestmark = needs_resolver
+pytestmark = [needs_resolver, pytest.mark.slow]  # processes and big inputs: skip with -m "not slow"
 
 _rng = random.Random(20261126)
 QUERIES: dict[str, str] = {
@@ -185,7 +184,7 @@ def test_batch_bad_lines_get_results_and_the_rest_go_on(fmt: str, tmp_path: Path
     assert results[4]["status"] == results[5]["status"] == results[6]["status"] == "not_found"
 
 
-def test_batch_from_stdin_as_a_real_process(warm_cache: Path) -> None:  # noqa: F811
+def test_batch_from_stdin_as_a_real_process(warm_cache: Path) -> None:
     data, expected = _batch_bytes()
     proc = run_cli(
         ["lookup", "--batch", "-", "--format", "jsonl", "--limit", "1", "--data", str(SMALL)],
@@ -202,7 +201,7 @@ def test_batch_from_stdin_as_a_real_process(warm_cache: Path) -> None:  # noqa: 
 
 def test_interactive_mode_survives_hostile_input() -> None:
     from crisisnav import interactive
-    from crisisnav.commands.lookup import Options
+    from crisisnav.flow import Options
 
     answers = iter([QUERIES[k] for k in sorted(QUERIES)] + ["Springfield", "999", "x", ""] + ["q"])
     said: list[str] = []
@@ -249,7 +248,7 @@ def _hundred_thousand_lines(path: Path) -> list[str]:
 
 def test_big_batch_of_100000_lines_streams_in_bounded_memory(
     tmp_path: Path,
-    warm_cache: Path,  # noqa: F811
+    warm_cache: Path,
 ) -> None:
     src = tmp_path / "100k.txt"
     out = tmp_path / "100k.jsonl"
@@ -334,7 +333,7 @@ _BATCH_COMMANDS = {
 def test_big_over_long_batch_line_is_read_in_bounded_memory(
     command: str,
     tmp_path: Path,
-    warm_cache: Path,  # noqa: F811
+    warm_cache: Path,
 ) -> None:
     src = _long_line_file(tmp_path)
     args = [a.format(out_dir=tmp_path / "sheets") for a in _BATCH_COMMANDS[command]]
@@ -399,7 +398,7 @@ _EMOJI_Q = "\U0001f198 Eugene, OR \u00e9"
 def test_non_utf8_output_stream_never_crashes(
     args: list[str],
     encoding: str,
-    warm_cache: Path,  # noqa: F811
+    warm_cache: Path,
 ) -> None:
     """PYTHONIOENCODING=ascii, or a legacy Windows code page: what the stream cannot encode is
     written as \\uXXXX (JSON's own escape, so JSON stays valid and exact), never a crash."""
@@ -416,7 +415,7 @@ def test_non_utf8_output_stream_never_crashes(
         assert json.loads(text)["query"] == _EMOJI_Q
 
 
-def test_interactive_undecodable_input_is_a_question_not_a_crash(warm_cache: Path) -> None:  # noqa: F811
+def test_interactive_undecodable_input_is_a_question_not_a_crash(warm_cache: Path) -> None:
     for env in ({}, {"PYTHONIOENCODING": "ascii"}):
         proc = run_cli(
             ["lookup", "-i", "--format", "plain", "--data", str(SMALL)],
@@ -458,7 +457,7 @@ _PICKS = ["\u00b2", "\u00b9\u00b2", "\u2460", "\u0663", "\uff11", "1\x00", "-1",
 
 
 def test_pick_list_answers_never_crash() -> None:
-    from crisisnav.commands.lookup import pick_answer
+    from crisisnav.interactive import pick_answer
     from crisisnav.resolve import resolve
 
     res = resolve("Springfield")
@@ -471,7 +470,7 @@ def test_pick_list_answers_never_crash() -> None:
 def test_interactive_pick_list_survives_odd_answers() -> None:
     """Answers that are ASCII digits or junk: a place, or the question again, never a crash."""
     from crisisnav import interactive
-    from crisisnav.commands.lookup import Options
+    from crisisnav.flow import Options
 
     answers = iter(["Springfield", "-1", "0", "99999999999999999999999", "1.0", "\u202e1", "1", "q"])
     said: list[str] = []

@@ -46,6 +46,16 @@ needs_resolver = pytest.mark.skipif(
 )
 
 
+def sigint_default() -> None:
+    """preexec_fn for a child that must react to Ctrl-C: SIGINT back to its default, so the
+    child's Python installs its KeyboardInterrupt handler even when pytest itself was started
+    with SIGINT ignored (`nohup`, a background job of a non-interactive shell), which children
+    otherwise inherit."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def child_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
     """The current environment (with the test's CRISISNAV_CACHE_DIR), plus or minus keys."""
     env = dict(os.environ)
@@ -155,23 +165,5 @@ def make_resource(**overrides: object) -> object:
     return Resource(**fields)  # type: ignore[arg-type]
 
 
-_WARM: dict[str, Path] = {}
 
 
-@pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache directory already holding the gazetteer index, shared by subprocess tests that are
-    not about the cache (a cold build costs seconds per process)."""
-    if "dir" in _WARM:  # one per session, even though several test modules import the fixture
-        return _WARM["dir"]
-    d = tmp_path_factory.mktemp("warm-cache")
-    proc = subprocess.run(
-        [sys.executable, "-m", "crisisnav", "lookup", "97401", "--format", "json"],
-        capture_output=True,
-        timeout=120,
-        env=child_env({"CRISISNAV_CACHE_DIR": str(d)}),
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    _WARM["dir"] = d
-    return d

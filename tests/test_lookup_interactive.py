@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from test_hardening_support import sigint_default
 from test_lookup_support import AT, SMALL
 
 pexpect = pytest.importorskip("pexpect")
@@ -43,6 +44,7 @@ def spawn(args: list[str], home: Path, cache: str, **extra_env: str):  # type: i
         ["-m", "crisisnav", *args],
         env=env,
         encoding="utf-8",
+        preexec_fn=sigint_default,  # Ctrl-C works even when pytest runs with SIGINT ignored
         timeout=TIMEOUT,
         dimensions=(40, 80),
     )
