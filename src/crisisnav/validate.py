@@ -807,7 +807,8 @@ JUNK_HOSTS = frozenset({
     "solwd.net", "rename42nd.org", "takeitpersonelly.com", "cargreen.es", "vosa.tv",
     "theindianeye.com", "pvcnr.com", "safercitiesresearch.com", "headline.club",
     "heroku.briefly.co", "oaklandhauling.com", "blackvibes.com", "citizenportal.ai", "oct10.net",
-    "ifitnessmag.com", "communityspiritevent.com", "durhamreporter.com",
+    "ifitnessmag.com", "communityspiritevent.com", "durhamreporter.com", "wikimili.com",
+    "visualfoodie.com", "winenfood.com",
 })  # fmt: skip
 
 
