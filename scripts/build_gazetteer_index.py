@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from crisisnav import gazetteer
+from crisisnav import gazetteer_store as gazetteer
 
 
 def main() -> None:

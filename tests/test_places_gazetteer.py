@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from crisisnav import gazetteer
+from crisisnav import gazetteer, gazetteer_build, gazetteer_store
 from crisisnav.gazetteer import Gazetteer, load
 
 
@@ -114,7 +114,7 @@ def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[dict
     old = os.environ.get("CRISISNAV_CACHE_DIR")
     os.environ["CRISISNAV_CACHE_DIR"] = str(where)
     try:
-        built = gazetteer._build_and_store(gazetteer.source_key())
+        built = gazetteer_store._build_and_store(gazetteer_store.source_key())
     finally:
         if old is None:
             del os.environ["CRISISNAV_CACHE_DIR"]
@@ -131,7 +131,7 @@ _PROBE = (
 )
 
 
-_NO_SHIPPED = "from crisisnav import gazetteer as _g\n_g.read_shipped_index = lambda: None\n"
+_NO_SHIPPED = "from crisisnav import gazetteer_store as _g\n_g.read_shipped_index = lambda: None\n"
 
 
 def test_first_run_builds_then_warm_runs_import_nothing_heavy(_isolated_cache: Path) -> None:
@@ -160,8 +160,8 @@ def test_corrupt_or_truncated_cache_is_rebuilt(
         calls.append(key)
         return built
 
-    monkeypatch.setattr(gazetteer, "build", spy)
-    monkeypatch.setattr(gazetteer, "read_shipped_index", lambda: None)  # test the build fallback
+    monkeypatch.setattr(gazetteer_build, "build", spy)
+    monkeypatch.setattr(gazetteer_store, "read_shipped_index", lambda: None)  # test the build fallback
     monkeypatch.setattr(gazetteer, "_LOADED", None)  # restored after the test
     g = gazetteer.load()
     assert g.zip_place("97401") is not None and g.complete("eugene")
@@ -174,9 +174,9 @@ def test_stale_key_is_a_miss(prebuilt: tuple[Path, Any], _isolated_cache: Path, 
     for f in where.iterdir():
         shutil.copy(f, _isolated_cache / f.name)
     calls: list[str] = []
-    monkeypatch.setattr(gazetteer, "build", lambda key="": calls.append(key) or built)
+    monkeypatch.setattr(gazetteer_build, "build", lambda key="": calls.append(key) or built)
     monkeypatch.setattr(gazetteer, "_LOADED", None)
-    monkeypatch.setattr(gazetteer, "FORMAT", gazetteer.FORMAT + 1000)  # as after an upgrade
+    monkeypatch.setattr(gazetteer_store, "FORMAT", gazetteer.FORMAT + 1000)  # as after an upgrade
     gazetteer.load()
     assert len(calls) == 1
 
@@ -186,9 +186,9 @@ def test_cache_key_follows_aliases_and_format(monkeypatch: pytest.MonkeyPatch, t
     assert f"format={gazetteer.FORMAT}" in key and "zipcodes" in key
     other = tmp_path / "aliases.yaml"
     other.write_text("aliases:\n  eug: Eugene, OR\n  twin: [Eugene, OR, Springfield, OR]\n", encoding="utf-8")
-    monkeypatch.setattr(gazetteer, "ALIASES_PATH", other)
+    monkeypatch.setattr(gazetteer_store, "ALIASES_PATH", other)
     assert gazetteer.source_key() != key
-    assert gazetteer._load_aliases() == {"eug": ["Eugene, OR"], "twin": ["Eugene", "OR", "Springfield", "OR"]}
+    assert gazetteer_build._load_aliases() == {"eug": ["Eugene, OR"], "twin": ["Eugene", "OR", "Springfield", "OR"]}
 
 
 def test_unwritable_cache_still_works(
@@ -198,7 +198,7 @@ def test_unwritable_cache_still_works(
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setenv("CRISISNAV_CACHE_DIR", str(blocker / "sub"))  # cannot be created
-    monkeypatch.setattr(gazetteer, "build", lambda key="": built)
+    monkeypatch.setattr(gazetteer_build, "build", lambda key="": built)
     monkeypatch.setattr(gazetteer, "_LOADED", None)
     from crisisnav.resolve import resolve
 

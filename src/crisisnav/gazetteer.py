@@ -1,65 +1,31 @@
-"""The US places index: ZIP codes, USPS city names, counties and county-equivalents, states.
+"""The US places index, as queried: ZIP codes, USPS city names and the places people name
+(census-designated places, boroughs, neighborhoods), counties, states.
 
-Source: the `zipcodes` package (shipped data, never the network). Reading it costs about a
-second, so the first use builds a compact index and stores it with `crisisnav.cache` as
-marshal blobs (three entries: the names index, the ZIP table, the completion list), keyed by
-the zipcodes version and files, the bytes of data/aliases.yaml, FORMAT and a hash of the
-source of this module and normalize.py (new building rules mean a new index). A warm run
-loads only the names blob and does sorted-table lookups; it imports neither zipcodes, yaml
-nor rapidfuzz. A missing, stale or corrupt entry is rebuilt.
+Three modules, one per seam:
+- `gazetteer` (this one): the loaded index and its queries, and `load()`;
+- `gazetteer_store`: where an index comes from: the on-disk cache (`crisisnav.cache`), the
+  index shipped in the package (data/gazetteer-index.bin), or a fresh build; their keys;
+- `gazetteer_build`: building the index from the `zipcodes` package, data/places.tsv and
+  data/aliases.yaml (what it holds and the spellings it uses are described there).
 
-What the index holds, and the spellings it uses:
-- Cities: every USPS primary city name of a ZIP, plus every "acceptable" alternate name a ZIP
-  accepts (Milwaukie, OR is mailed as Portland). A city keeps every county its delivery
-  (STANDARD) ZIPs lie in, most ZIPs first (Kansas City, MO: Jackson, Clay, Platte); PO-box and
-  single-firm ZIPs count only for a city that has no delivery ZIP, since the package places
-  some of them far from the city (an Anchorage PO-box ZIP in the North Slope Borough).
-- Counties use the zipcodes package's spelling, cleaned where the package disagrees with
-  itself: "Lane County", "Orleans Parish", "Kenai Peninsula Borough", "Bethel Census Area",
-  "Anchorage Municipality", "Juneau City and Borough", "Adjuntas Municipio" (Puerto Rico),
-  "District of Columbia", "Carson City", "James City" (a Virginia county), and independent
-  cities as "<Name> city" with a lower-case "city" (Census style): "Baltimore city" (MD,
-  not Baltimore County), "St. Louis city" (MO), "Richmond city", "Fairfax city" (VA). The
-  package also writes some of those as "Baltimore City", "Municipality of Anchorage",
-  "City and Borough of Juneau" or "San Juan"; those variants are merged into the spelling
-  above. The dataset's `serves` areas must use exactly these spellings (`has_county`).
-- The size prior is the number of ZIP codes (the package has no population): a city's
-  primary ZIPs, or for a name that is only an alternate, the ZIPs that accept it.
-- States: the 50 states and DC, plus PR, VI, GU, AS and MP (`state_codes(territories=True)`).
-  Military (AA, AE, AP) and freely associated states (FM, MH, PW) are left out.
+A warm run loads only the names blob from the cache and does sorted-table lookups; it imports
+neither zipcodes, yaml nor rapidfuzz, nor the building code.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
-import os
 from array import array
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
-from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
-from crisisnav import cache
 from crisisnav.models import Place
-from crisisnav.normalize import ALL_STATES, STATES, compact, normalize, split_county
+from crisisnav.normalize import ALL_STATES, STATES, normalize, split_county
 
 FORMAT = 6  # bump when the index layout changes (the building code is hashed into the key too)
-_CORE = "gazetteer-core.marshal"
-_ZIPS = "gazetteer-zips.marshal"
-_COMPLETE = "gazetteer-complete.marshal"
-ALIASES_PATH = Path(__file__).parent / "data" / "aliases.yaml"
-# The index prebuilt for the installed zipcodes release (scripts/build_gazetteer_index.py), so
-# the first run after install pays milliseconds, not a build; used only when its key matches.
-SHIPPED_INDEX = Path(__file__).parent / "data" / "gazetteer-index.bin"
-LOOKALIKE_MIN_ZIPS = 10  # a name this big is offered beside an exact tiny namesake one edit away
-LOOKALIKE_RATIO = 10
-
-# A place record while building: (kind, name, state, counties, timezone, zips)
-PlaceRec = tuple[str, str, str, tuple[str, ...], str, int]
 _SEP = "\x1f"
 _KIND = {"c": "city", "k": "county", "s": "state"}
 
@@ -253,11 +219,9 @@ class Gazetteer:
 
     def _zip_table(self) -> dict[str, Any]:
         if self._zip_enc is None:
-            blob = cache.read(_ZIPS, self.source_key) if self.source_key else None
-            loaded = _unmarshal(blob)
-            if not (isinstance(loaded, dict) and _ZIP_KEYS <= loaded.keys()):
-                loaded = _obtain_and_store(self.source_key)[0]["zip_table"]
-            self._zip_enc = loaded
+            from crisisnav import gazetteer_store
+
+            self._zip_enc = gazetteer_store.zip_table(self.source_key)
         return self._zip_enc
 
     def zip_codes(self) -> list[str]:
@@ -392,10 +356,11 @@ class Gazetteer:
 
     def _completion(self) -> tuple[list[str], list[str]]:
         if self._complete is None:
-            blob = None if self._complete_raw else cache.read(_COMPLETE, self.source_key) if self.source_key else None
-            loaded = self._complete_raw or _unmarshal(blob)
-            if not (isinstance(loaded, tuple) and len(loaded) == 2):
-                _, loaded = _obtain_and_store(self.source_key)
+            loaded = self._complete_raw
+            if loaded is None:
+                from crisisnav import gazetteer_store
+
+                loaded = gazetteer_store.completion(self.source_key)
             self._complete = (loaded[0].split(_SEP), loaded[1].split(_SEP))
         return self._complete
 
@@ -428,508 +393,6 @@ def _unmarshal(blob: bytes | None) -> Any:
         return None
 
 
-_LOADED: Gazetteer | None = None
-
-
-def source_key() -> str:
-    """The cache key: FORMAT, the zipcodes version and data file, and the aliases file bytes."""
-    import importlib.util
-
-    parts = [f"format={FORMAT}"]
-    try:
-        spec = importlib.util.find_spec("zipcodes")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None and spec.origin:
-        pkg = Path(spec.origin).parent
-        parts.append(str(pkg))
-        try:
-            for entry in sorted(os.listdir(pkg)):
-                if entry.endswith((".so", ".pyd", ".py", ".json", ".bz2")):
-                    st = os.stat(pkg / entry)
-                    parts.append(f"{entry}:{st.st_size}:{st.st_mtime_ns}")
-            for entry in sorted(os.listdir(pkg.parent)):
-                if entry.startswith("zipcodes-") and entry.endswith((".dist-info", ".egg-info")):
-                    parts.append(entry)
-        except OSError:
-            pass
-    parts.extend(_build_inputs())
-    return "|".join(parts)
-
-
-def _build_inputs() -> list[str]:
-    """Key parts for what the index is built from besides zipcodes: the aliases file's bytes and
-    the building code (a change to the building rules is a new index)."""
-    parts = []
-    try:
-        parts.append("aliases=" + hashlib.sha256(ALIASES_PATH.read_bytes()).hexdigest())
-    except OSError:
-        parts.append("aliases=missing")
-    code = hashlib.sha256()
-    for module in (__file__, _normalize_file()):
-        try:
-            code.update(Path(module).read_bytes())
-        except OSError:
-            code.update(b"missing")
-    parts.append("code=" + code.hexdigest())
-    return parts
-
-
-def _normalize_file() -> str:
-    from crisisnav import normalize
-
-    return normalize.__file__ or ""
-
-
-def _valid_core(core: Any) -> bool:
-    return isinstance(core, dict) and core.get("format") == FORMAT and _CORE_KEYS <= core.keys()
-
-
-def load() -> Gazetteer:
-    """The index, from memory, else from the on-disk cache, else built from `zipcodes`."""
-    global _LOADED
-    if _LOADED is not None:
-        return _LOADED
-    key = source_key()
-    core = _unmarshal(cache.read(_CORE, key))
-    gaz: Gazetteer | None = None
-    if _valid_core(core):
-        try:
-            gaz = Gazetteer(core)
-        except (KeyError, TypeError, ValueError, IndexError):
-            gaz = None
-    if gaz is None:
-        core, complete = _obtain_and_store(key)
-        gaz = Gazetteer(core, complete)
-        gaz._zip_enc = core["zip_table"]
-    _LOADED = gaz
-    return gaz
-
-
-def reset() -> None:
-    """Forget the in-process copy (tests; after the cache directory changed)."""
-    global _LOADED
-    _LOADED = None
-
-
-def shipped_key() -> str:
-    """What the index shipped in the package was built from: FORMAT, the zipcodes release,
-    the aliases file and the building code. Unlike source_key(), nothing machine-specific."""
-    from importlib import metadata
-
-    parts = [f"format={FORMAT}"]
-    try:
-        parts.append("zipcodes=" + metadata.version("zipcodes"))
-    except metadata.PackageNotFoundError:
-        parts.append("zipcodes=missing")
-    parts.extend(_build_inputs())
-    return "|".join(parts)
-
-
-def write_shipped_index(path: Path = SHIPPED_INDEX) -> int:
-    """Build the index and write it for shipping (scripts/build_gazetteer_index.py). Bytes written."""
-    import zlib
-
-    core, complete = build("")
-    core.pop("source_key", None)
-    blob = zlib.compress(marshal.dumps({"key": shipped_key(), "core": core, "complete": complete}), 9)
-    from crisisnav.fileio import write_atomic
-
-    write_atomic(path, blob)
-    return len(blob)
-
-
-def read_shipped_index() -> tuple[dict[str, Any], tuple[str, str]] | None:
-    """The shipped index when it was built from exactly what is installed here, else None."""
-    import zlib
-
-    try:
-        data = marshal.loads(zlib.decompress(SHIPPED_INDEX.read_bytes()))
-    except (OSError, ValueError, EOFError, TypeError, zlib.error):
-        return None
-    if not isinstance(data, dict) or data.get("key") != shipped_key():
-        return None
-    core, complete = data.get("core"), data.get("complete")
-    if not (isinstance(core, dict) and _valid_core(core) and isinstance(core.get("zip_table"), dict)):
-        return None
-    if not (isinstance(complete, tuple) and len(complete) == 2):
-        return None
-    return core, complete
-
-
-def _obtain_and_store(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
-    """The shipped index if it fits this installation, else a fresh build; stored in the cache."""
-    shipped = read_shipped_index()
-    if shipped is not None:
-        core, complete = shipped
-        core["source_key"] = key
-        _store(key, core, complete)
-        return core, complete
-    return _build_and_store(key)
-
-
-def _build_and_store(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
-    """Build everything; store the index without its ZIP table, which has its own entry."""
-    core, complete = build(key)
-    _store(key, core, complete)
-    return core, complete
-
-
-def _store(key: str, core: dict[str, Any], complete: tuple[str, str]) -> None:
-    """Write the index to the cache: names, ZIP table and completion list as separate entries."""
-    cache.write(_CORE, key, marshal.dumps({k: v for k, v in core.items() if k != "zip_table"}))
-    cache.write(_ZIPS, key, marshal.dumps(core["zip_table"]))
-    cache.write(_COMPLETE, key, marshal.dumps(complete))
-
-
-# ----- building the index from the zipcodes package -------------------------------------
-
-_LOWER_CITY_STATES = {"VA", "MD", "MO"}  # independent cities: "<Name> city"
-_COUNTIES_NAMED_CITY = {"James City", "Charles City", "Carson City"}  # real names ending in City
-
-
-def _county_key(name: str, state: str) -> str:
-    key = normalize(name)
-    for prefix, suffix in (("municipality of ", " municipality"), ("city and borough of ", " city and borough")):
-        if key.startswith(prefix):
-            key = key[len(prefix) :] + suffix
-    if state == "PR" and not key.endswith(" municipio"):
-        key += " municipio"
-    return key
-
-
-def _county_spelling(variants: Counter[str], key: str, state: str) -> str:
-    best = sorted(variants, key=lambda v: (normalize(v) != key, -variants[v], v))[0]
-    if state == "PR" and not best.endswith("Municipio"):
-        best += " Municipio"
-    if (
-        state in _LOWER_CITY_STATES
-        and best.endswith(" City")
-        and best not in _COUNTIES_NAMED_CITY
-    ):
-        best = best[: -len(" City")] + " city"
-    return best
-
-
-def _osa_within_one(a: str, b: str) -> bool:
-    """True when a and b differ by at most one insertion, deletion, substitution or swap."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        if a[i + 1 :] == b[i + 1 :]:
-            return True
-        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-    if la > lb:
-        return a[i + 1 :] == b[i:]
-    return b[i + 1 :] == a[i:]
-
-
-def _deletes(key: str) -> set[str]:
-    return {key[:i] + key[i + 1 :] for i in range(len(key))} | {key}
-
-
-def _load_aliases() -> dict[str, list[str]]:
-    """data/aliases.yaml: {aliases: {alias: "City, ST" | [targets...]}}; several targets = ambiguous."""
-    import yaml
-
-    try:
-        text = ALIASES_PATH.read_text(encoding="utf-8")
-    except OSError:
-        return {}
-    doc = yaml.safe_load(text) or {}
-    raw = doc.get("aliases", {}) if isinstance(doc, dict) else {}
-    out: dict[str, list[str]] = {}
-    if isinstance(raw, dict):
-        for alias, target in raw.items():
-            targets = target if isinstance(target, list) else [target]
-            out[normalize(str(alias))] = [str(t) for t in targets]
-    return out
-
-
-def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
-    """Build (index, completion list) from the zipcodes package. Takes a second or two."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()  # only acyclic containers are made here; collections would rescan ~1M objects
-    try:
-        return _build(key)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
-    import zipcodes
-
-    rows = zipcodes.list_all()  # type: ignore[no-untyped-call]
-    memo: dict[str, str] = {}
-
-    def norm(text: str) -> str:
-        got = memo.get(text)
-        if got is None:
-            got = memo[text] = normalize(text)
-        return got
-
-    county_keys: dict[tuple[str, str], str] = {}
-
-    def county_key(raw: str, state: str) -> str:
-        got = county_keys.get((raw, state))
-        if got is None:
-            got = county_keys[(raw, state)] = _county_key(raw, state)
-        return got
-    # --- counties: merge the package's variant spellings -------------------------------
-    county_variants: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for r in rows:
-        state = r["state"]
-        if state not in ALL_STATES:
-            continue
-        county = r["county"] or ("District of Columbia" if state == "DC" else "")
-        if county:
-            county_variants[(state, county_key(county, state))][county] += 1
-    county_name = {sk: _county_spelling(v, sk[1], sk[0]) for sk, v in county_variants.items()}
-
-    def canon_county(state: str, raw: str) -> str:
-        raw = raw or ("District of Columbia" if state == "DC" else "")
-        return county_name[(state, county_key(raw, state))] if raw else ""
-
-    zips: dict[str, tuple[str, str, str, str, int]] = {}
-    city_zips: dict[tuple[str, str], list[str]] = defaultdict(list)  # (state, key) -> zips (primary)
-    primary_spell: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    spaced: dict[tuple[str, str], set[str]] = defaultdict(set)  # (state, compact key) -> keys seen
-    city_spell: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    alt_zips: dict[tuple[str, str], list[str]] = defaultdict(list)
-    county_zips: dict[tuple[str, str], list[str]] = defaultdict(list)
-    state_zips: dict[str, list[str]] = defaultdict(list)
-    keyed: dict[str, tuple[str, str]] = {}  # raw city name -> (normalised key, compact key)
-
-    def keys_of(raw: str) -> tuple[str, str]:
-        got = keyed.get(raw)
-        if got is None:
-            n = norm(raw)
-            got = keyed[raw] = (n, compact(n))
-        return got
-
-    canon: dict[tuple[str, str], str] = {}
-    standard: set[str] = set()  # delivery ZIPs; PO-box and single-firm ZIPs can sit far away
-    for r in rows:
-        state = r["state"]
-        if state not in ALL_STATES:
-            continue
-        z = r["zip_code"]
-        city = r["city"]
-        raw_county = r["county"]
-        county = canon.get((state, raw_county))
-        if county is None:
-            county = canon[(state, raw_county)] = canon_county(state, raw_county)
-        zips[z] = (city, state, county, r["timezone"] or "", 1 if r["active"] else 0)
-        if r["zip_code_type"] == "STANDARD":
-            standard.add(z)
-        n, c = keyed.get(city) or keys_of(city)
-        ck = (state, c)
-        spaced[ck].add(n)
-        city_zips[ck].append(z)
-        spell = primary_spell[ck]
-        spell[city] = spell.get(city, 0) + 1
-        for alt in r["acceptable_cities"]:
-            n, c = keyed.get(alt) or keys_of(alt)
-            ak = (state, c)
-            spaced[ak].add(n)
-            alt_zips[ak].append(z)
-            spell = city_spell[ak]
-            spell[alt] = spell.get(alt, 0) + 1
-        if county:
-            county_zips[(state, county)].append(z)
-        state_zips[state].append(z)
-
-    def summarise(zs: list[str]) -> tuple[tuple[str, ...], str]:
-        if len(zs) == 1:
-            _city, _state, county, tz, _active = zips[zs[0]]
-            return ((county,) if county else ()), tz
-        cc: dict[str, int] = {}
-        tc: dict[str, int] = {}
-        for z in zs:
-            rec = zips[z]
-            if rec[2]:
-                cc[rec[2]] = cc.get(rec[2], 0) + 1
-            if rec[3]:
-                tc[rec[3]] = tc.get(rec[3], 0) + 1
-        counties = tuple(sorted(cc, key=lambda c: (-cc[c], c))) if len(cc) > 1 else tuple(cc)
-        tz = (min(tc, key=lambda t: (-tc[t], t)) if len(tc) > 1 else next(iter(tc))) if tc else ""
-        return counties, tz
-
-    places: list[PlaceRec] = []
-    city_keys: dict[str, list[int]] = defaultdict(list)
-    county_full: dict[str, list[int]] = defaultdict(list)
-    county_base: dict[str, list[int]] = defaultdict(list)
-    compact_keys: dict[str, list[int]] = defaultdict(list)
-    state_ids: dict[str, int] = {}
-    place_keys: list[str] = []
-    places_append, keys_append = places.append, place_keys.append
-    delivery: dict[int, int] = {}
-    for ck in sorted(city_zips.keys() | alt_zips.keys()):
-        state, ckey_compact = ck
-        zs = city_zips.get(ck) or alt_zips[ck]
-        if not ckey_compact:
-            continue
-        spell = primary_spell.get(ck) or city_spell[ck]
-        spelling = next(iter(spell)) if len(spell) == 1 else min(spell, key=lambda s: (-spell[s], s))
-        ckey = keyed[spelling][0]
-        counties: tuple[str, ...]
-        if len(zs) == 1:
-            one = zips[zs[0]]
-            counties, tz = ((one[2],) if one[2] else ()), one[3]
-        else:  # where the city is: its delivery ZIPs when it has any
-            counties, tz = summarise([z for z in zs if z in standard] or zs)
-        pid = len(places)
-        places_append(("city", spelling, state, counties, tz, len(zs)))
-        keys_append(ckey)
-        # for top_cities: delivery ZIPs that carry this name as their primary city name
-        delivery[pid] = sum(1 for z in city_zips.get(ck, ()) if z in standard)
-        variants = spaced[ck]
-        if len(variants) == 1:
-            city_keys[ckey].append(pid)
-        else:
-            for variant in sorted(variants):
-                city_keys[variant].append(pid)
-        if " " in ckey:
-            compact_keys[ckey_compact].append(pid)
-    for (state, county), zs in sorted(county_zips.items()):
-        _, tz = summarise(zs)
-        pid = len(places)
-        places.append(("county", county, state, (county,), tz, len(zs)))
-        full = norm(county)
-        place_keys.append(full)
-        base, suffix = split_county(full)
-        county_full[full].append(pid)
-        if full.endswith(" city") and county not in _COUNTIES_NAMED_CITY:
-            base = full[: -len(" city")]
-        county_base[base].append(pid)
-        if " " in full:
-            compact_keys[compact(full)].append(pid)
-    for state in sorted(state_zips):
-        _, tz = summarise(state_zips[state])
-        state_ids[state] = len(places)
-        places.append(("state", ALL_STATES[state], state, (), tz, len(state_zips[state])))
-        place_keys.append(norm(ALL_STATES[state]))
-
-    primary = {
-        pid
-        for pid, k in enumerate(place_keys)
-        if places[pid][0] == "city" and (places[pid][2], compact(k)) in city_zips
-    }
-    # --- lookalikes: a big city one edit from an exact tiny namesake (Phenix -> Phoenix) --
-    big_deletes: dict[str, set[int]] = defaultdict(set)
-    for key_, ids in city_keys.items():
-        for pid in ids:
-            if places[pid][5] >= LOOKALIKE_MIN_ZIPS and len(key_) >= 4 and pid in primary:
-                for d in _deletes(key_):
-                    big_deletes[d].add(pid)
-    key_of = {pid: k for k, ids in city_keys.items() for pid in ids}
-    lookalikes: dict[str, list[int]] = {}
-    empty: set[int] = set()
-    for key_, ids in city_keys.items():
-        if len(key_) < 5:
-            continue
-        found: set[int] = set()
-        for i in range(len(key_) + 1):
-            hit = big_deletes.get(key_[:i] + key_[i + 1 :] if i < len(key_) else key_, empty)
-            if hit:
-                found |= hit
-        if not found:
-            continue
-        own = max(places[pid][5] for pid in ids)
-        near = sorted(
-            pid
-            for pid in found
-            if key_of[pid] != key_
-            and places[pid][5] >= LOOKALIKE_RATIO * own
-            and _osa_within_one(key_, key_of[pid])
-        )
-        if near:
-            lookalikes[key_] = near
-
-    # --- aliases (data/aliases.yaml) ---------------------------------------------------
-    aliases: dict[str, list[int]] = {}
-    assert len(tz_names_check := {rec[4] for rec in places}) < 256, tz_names_check
-    by_label: dict[str, int] = {}
-    labels: list[tuple[str, str]] = []  # (normalised label, label) per place
-    for pid, (kind, name, state, _c, _tz, _z) in enumerate(places):
-        if kind == "state":
-            labels.append((norm(name), name))
-        else:
-            labels.append((f"{place_keys[pid]} {state.lower()}", f"{name}, {state}"))
-        by_label.setdefault(labels[-1][0], pid)
-    for alias, targets in sorted(_load_aliases().items()):
-        ids = []
-        for target in targets:
-            pid_ = by_label.get(normalize(target))
-            if pid_ is None:
-                raise ValueError(f"aliases.yaml: {alias!r} -> {target!r} is not a place in the gazetteer")
-            ids.append(pid_)
-        aliases[alias] = ids
-
-    # --- completion: sorted keys of "City, ST", "County, ST" and state names ------------
-    ordered = sorted(set(labels))
-    complete = (_SEP.join(k for k, _ in ordered), _SEP.join(lab for _, lab in ordered))
-
-    # --- encode: columns and sorted tables load in milliseconds --------------------------
-    county_list = [""] + sorted({c for rec in places for c in rec[3]})
-    county_ix = {c: i for i, c in enumerate(county_list)}
-    tz_list = sorted({rec[4] for rec in places} | {v[3] for v in zips.values()} | {""})
-    tz_ix = {t: i for i, t in enumerate(tz_list)}
-    pc_starts, pc_ids = [0], list[int]()
-    for rec in places:
-        pc_ids.extend(county_ix[c] for c in rec[3])
-        pc_starts.append(len(pc_ids))
-    zip_codes = sorted(zips)
-    zip_city_list = sorted({v[0] for v in zips.values()})
-    zip_city_ix = {c: i for i, c in enumerate(zip_city_list)}
-    core: dict[str, Any] = {
-        "format": FORMAT,
-        "source_key": key,
-        "kinds": "".join({"city": "c", "county": "k", "state": "s"}[rec[0]] for rec in places),
-        "names": "".join(rec[1] for rec in places),
-        "name_starts": _u32(list(accumulate((len(rec[1]) for rec in places), initial=0))),
-        "states": "".join(rec[2] for rec in places),
-        "county_names": _SEP.join(county_list),
-        "place_counties": (_u32(pc_starts), _u32(pc_ids)),
-        "tz_names": _SEP.join(tz_list),
-        "tz": bytes(tz_ix[rec[4]] for rec in places),
-        "zips": _u32([rec[5] for rec in places]),
-        "city_keys": _Table.encode(city_keys),
-        "county_full": _Table.encode(county_full),
-        "county_base": _Table.encode(county_base),
-        "compact_keys": _Table.encode(compact_keys),
-        "aliases": _Table.encode(aliases),
-        "lookalikes": _Table.encode(lookalikes),
-        "state_ids": state_ids,
-        # The 500 biggest cities of the 50 states and DC by delivery ZIPs under their primary
-        # name: no USPS abbreviations ("Phila", "Slc"), PO-box-only or single-firm names.
-        "largest_cities": _u32(
-            sorted(
-                (pid for pid in delivery if places[pid][2] in STATES and delivery[pid] > 0),
-                key=lambda pid: (-delivery[pid], places[pid][1], places[pid][2]),
-            )[:500]
-        ),
-        "zip_table": {
-            "codes": "".join(zip_codes),
-            "states": "".join(zips[z][1] for z in zip_codes),
-            "city_names": _SEP.join(zip_city_list),
-            "city": _u32([zip_city_ix[zips[z][0]] for z in zip_codes]),
-            "county": _u32([county_ix[zips[z][2]] for z in zip_codes]),
-            "tz": bytes(tz_ix[zips[z][3]] for z in zip_codes),
-            "active": bytes(zips[z][4] for z in zip_codes),
-        },
-    }
-    return core, complete
-
 
 _CORE_KEYS = frozenset(
     {
@@ -939,3 +402,39 @@ _CORE_KEYS = frozenset(
     }
 )  # fmt: skip
 _ZIP_KEYS = frozenset({"codes", "states", "city_names", "city", "county", "tz", "active"})
+
+_LOADED: Gazetteer | None = None
+
+
+def load() -> Gazetteer:
+    """The index, from memory, else from the on-disk cache, else shipped or built (store)."""
+    global _LOADED
+    if _LOADED is None:
+        from crisisnav import gazetteer_store
+
+        _LOADED = gazetteer_store.load_index()
+    return _LOADED
+
+
+def reset() -> None:
+    """Forget the in-process copy (tests; after the cache directory changed)."""
+    global _LOADED
+    _LOADED = None
+
+
+_MOVED = {
+    "source_key": "gazetteer_store", "shipped_key": "gazetteer_store",
+    "write_shipped_index": "gazetteer_store", "read_shipped_index": "gazetteer_store",
+    "SHIPPED_INDEX": "gazetteer_store", "build": "gazetteer_build",
+    "ALIASES_PATH": "gazetteer_store", "_load_aliases": "gazetteer_build",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """Names that moved to gazetteer_store / gazetteer_build, still reachable from here."""
+    module = _MOVED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"crisisnav.{module}"), name)

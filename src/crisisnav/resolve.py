@@ -43,6 +43,7 @@ from crisisnav.normalize import (
     Parsed,
     compact,
     normalize,
+    osa_within_one,
     parse,
 )
 
@@ -151,8 +152,6 @@ def _exact_hits(gaz: Gazetteer, name: str, state: str | None, county: bool, suff
 
 def _fuzzy_state(key: str) -> tuple[str, str] | None:
     """A misspelt trailing state name ("eugene oregn" -> ("eugene", "OR")), one edit allowed."""
-    from crisisnav.gazetteer import _osa_within_one
-
     words = key.split()
     for n in (2, 1):
         if len(words) <= n:
@@ -161,7 +160,7 @@ def _fuzzy_state(key: str) -> tuple[str, str] | None:
         if len(tail) < 5:
             continue
         for state_key, code in _STATE_NAME_KEYS.items():
-            if abs(len(state_key) - len(tail)) <= 1 and _osa_within_one(tail, state_key):
+            if abs(len(state_key) - len(tail)) <= 1 and osa_within_one(tail, state_key):
                 return " ".join(words[:-n]), code
     return None
 

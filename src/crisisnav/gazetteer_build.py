@@ -1,0 +1,373 @@
+"""Building the places index (used by gazetteer_store on a cache miss, and by
+scripts/build_gazetteer_index.py for the shipped copy). Takes a second or two.
+
+Sources: the `zipcodes` package (every ZIP, its USPS city names, county and time zone) and
+data/aliases.yaml (NYC, Philly, DC).
+
+What the index holds, and the spellings it uses:
+- Cities: every USPS primary city name of a ZIP, plus every "acceptable" alternate name a ZIP
+  accepts (Milwaukie, OR is mailed as Portland). A city keeps every county its delivery
+  (STANDARD) ZIPs lie in, most ZIPs first (Kansas City, MO: Jackson, Clay, Platte); PO-box and
+  single-firm ZIPs count only for a city that has no delivery ZIP, since the package places
+  some of them far from the city (an Anchorage PO-box ZIP in the North Slope Borough).
+- Counties use the zipcodes package's spelling, cleaned where the package disagrees with
+  itself: "Lane County", "Orleans Parish", "Kenai Peninsula Borough", "Bethel Census Area",
+  "Anchorage Municipality", "Juneau City and Borough", "Adjuntas Municipio" (Puerto Rico),
+  "District of Columbia", "Carson City", "James City" (a Virginia county), and independent
+  cities as "<Name> city" with a lower-case "city" (Census style): "Baltimore city" (MD,
+  not Baltimore County), "St. Louis city" (MO), "Richmond city", "Fairfax city" (VA). The
+  package also writes some of those as "Baltimore City", "Municipality of Anchorage",
+  "City and Borough of Juneau" or "San Juan"; those variants are merged into the spelling
+  above. The dataset's `serves` areas must use exactly these spellings (`has_county`).
+- The size prior is the number of ZIP codes (the package has no population): a city's
+  primary ZIPs, or for a name that is only an alternate, the ZIPs that accept it.
+- States: the 50 states and DC, plus PR, VI, GU, AS and MP (`state_codes(territories=True)`).
+  Military (AA, AE, AP) and freely associated states (FM, MH, PW) are left out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import accumulate
+from typing import Any
+
+from crisisnav.gazetteer import _SEP, FORMAT, _Table, _u32
+from crisisnav.normalize import ALL_STATES, STATES, compact, normalize, osa_within_one, split_county
+
+LOOKALIKE_MIN_ZIPS = 10  # a name this big is offered beside an exact tiny namesake one edit away
+LOOKALIKE_RATIO = 10
+
+# A place record while building: (kind, name, state, counties, timezone, zips)
+PlaceRec = tuple[str, str, str, tuple[str, ...], str, int]
+
+
+_LOWER_CITY_STATES = {"VA", "MD", "MO"}  # independent cities: "<Name> city"
+_COUNTIES_NAMED_CITY = {"James City", "Charles City", "Carson City"}  # real names ending in City
+
+
+def _county_key(name: str, state: str) -> str:
+    key = normalize(name)
+    for prefix, suffix in (("municipality of ", " municipality"), ("city and borough of ", " city and borough")):
+        if key.startswith(prefix):
+            key = key[len(prefix) :] + suffix
+    if state == "PR" and not key.endswith(" municipio"):
+        key += " municipio"
+    return key
+
+
+def _county_spelling(variants: Counter[str], key: str, state: str) -> str:
+    best = sorted(variants, key=lambda v: (normalize(v) != key, -variants[v], v))[0]
+    if state == "PR" and not best.endswith("Municipio"):
+        best += " Municipio"
+    if (
+        state in _LOWER_CITY_STATES
+        and best.endswith(" City")
+        and best not in _COUNTIES_NAMED_CITY
+    ):
+        best = best[: -len(" City")] + " city"
+    return best
+
+
+def _deletes(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))} | {key}
+
+
+def _load_aliases() -> dict[str, list[str]]:
+    """data/aliases.yaml: {aliases: {alias: "City, ST" | [targets...]}}; several targets = ambiguous."""
+    import yaml
+
+    from crisisnav import gazetteer_store
+
+    try:
+        text = gazetteer_store.ALIASES_PATH.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    doc = yaml.safe_load(text) or {}
+    raw = doc.get("aliases", {}) if isinstance(doc, dict) else {}
+    out: dict[str, list[str]] = {}
+    if isinstance(raw, dict):
+        for alias, target in raw.items():
+            targets = target if isinstance(target, list) else [target]
+            out[normalize(str(alias))] = [str(t) for t in targets]
+    return out
+
+
+def build(key: str = "") -> tuple[dict[str, Any], tuple[str, str]]:
+    """Build (index, completion list) from the zipcodes package. Takes a second or two."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # only acyclic containers are made here; collections would rescan ~1M objects
+    try:
+        return _build(key)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
+    import zipcodes
+
+    rows = zipcodes.list_all()  # type: ignore[no-untyped-call]
+    memo: dict[str, str] = {}
+
+    def norm(text: str) -> str:
+        got = memo.get(text)
+        if got is None:
+            got = memo[text] = normalize(text)
+        return got
+
+    county_keys: dict[tuple[str, str], str] = {}
+
+    def county_key(raw: str, state: str) -> str:
+        got = county_keys.get((raw, state))
+        if got is None:
+            got = county_keys[(raw, state)] = _county_key(raw, state)
+        return got
+    # --- counties: merge the package's variant spellings -------------------------------
+    county_variants: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        state = r["state"]
+        if state not in ALL_STATES:
+            continue
+        county = r["county"] or ("District of Columbia" if state == "DC" else "")
+        if county:
+            county_variants[(state, county_key(county, state))][county] += 1
+    county_name = {sk: _county_spelling(v, sk[1], sk[0]) for sk, v in county_variants.items()}
+
+    def canon_county(state: str, raw: str) -> str:
+        raw = raw or ("District of Columbia" if state == "DC" else "")
+        return county_name[(state, county_key(raw, state))] if raw else ""
+
+    zips: dict[str, tuple[str, str, str, str, int]] = {}
+    city_zips: dict[tuple[str, str], list[str]] = defaultdict(list)  # (state, key) -> zips (primary)
+    primary_spell: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    spaced: dict[tuple[str, str], set[str]] = defaultdict(set)  # (state, compact key) -> keys seen
+    city_spell: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    alt_zips: dict[tuple[str, str], list[str]] = defaultdict(list)
+    county_zips: dict[tuple[str, str], list[str]] = defaultdict(list)
+    state_zips: dict[str, list[str]] = defaultdict(list)
+    keyed: dict[str, tuple[str, str]] = {}  # raw city name -> (normalised key, compact key)
+
+    def keys_of(raw: str) -> tuple[str, str]:
+        got = keyed.get(raw)
+        if got is None:
+            n = norm(raw)
+            got = keyed[raw] = (n, compact(n))
+        return got
+
+    canon: dict[tuple[str, str], str] = {}
+    standard: set[str] = set()  # delivery ZIPs; PO-box and single-firm ZIPs can sit far away
+    for r in rows:
+        state = r["state"]
+        if state not in ALL_STATES:
+            continue
+        z = r["zip_code"]
+        city = r["city"]
+        raw_county = r["county"]
+        county = canon.get((state, raw_county))
+        if county is None:
+            county = canon[(state, raw_county)] = canon_county(state, raw_county)
+        zips[z] = (city, state, county, r["timezone"] or "", 1 if r["active"] else 0)
+        if r["zip_code_type"] == "STANDARD":
+            standard.add(z)
+        n, c = keyed.get(city) or keys_of(city)
+        ck = (state, c)
+        spaced[ck].add(n)
+        city_zips[ck].append(z)
+        spell = primary_spell[ck]
+        spell[city] = spell.get(city, 0) + 1
+        for alt in r["acceptable_cities"]:
+            n, c = keyed.get(alt) or keys_of(alt)
+            ak = (state, c)
+            spaced[ak].add(n)
+            alt_zips[ak].append(z)
+            spell = city_spell[ak]
+            spell[alt] = spell.get(alt, 0) + 1
+        if county:
+            county_zips[(state, county)].append(z)
+        state_zips[state].append(z)
+
+    def summarise(zs: list[str]) -> tuple[tuple[str, ...], str]:
+        if len(zs) == 1:
+            _city, _state, county, tz, _active = zips[zs[0]]
+            return ((county,) if county else ()), tz
+        cc: dict[str, int] = {}
+        tc: dict[str, int] = {}
+        for z in zs:
+            rec = zips[z]
+            if rec[2]:
+                cc[rec[2]] = cc.get(rec[2], 0) + 1
+            if rec[3]:
+                tc[rec[3]] = tc.get(rec[3], 0) + 1
+        counties = tuple(sorted(cc, key=lambda c: (-cc[c], c))) if len(cc) > 1 else tuple(cc)
+        tz = (min(tc, key=lambda t: (-tc[t], t)) if len(tc) > 1 else next(iter(tc))) if tc else ""
+        return counties, tz
+
+    places: list[PlaceRec] = []
+    city_keys: dict[str, list[int]] = defaultdict(list)
+    county_full: dict[str, list[int]] = defaultdict(list)
+    county_base: dict[str, list[int]] = defaultdict(list)
+    compact_keys: dict[str, list[int]] = defaultdict(list)
+    state_ids: dict[str, int] = {}
+    place_keys: list[str] = []
+    places_append, keys_append = places.append, place_keys.append
+    delivery: dict[int, int] = {}
+    for ck in sorted(city_zips.keys() | alt_zips.keys()):
+        state, ckey_compact = ck
+        zs = city_zips.get(ck) or alt_zips[ck]
+        if not ckey_compact:
+            continue
+        spell = primary_spell.get(ck) or city_spell[ck]
+        spelling = next(iter(spell)) if len(spell) == 1 else min(spell, key=lambda s: (-spell[s], s))
+        ckey = keyed[spelling][0]
+        counties: tuple[str, ...]
+        if len(zs) == 1:
+            one = zips[zs[0]]
+            counties, tz = ((one[2],) if one[2] else ()), one[3]
+        else:  # where the city is: its delivery ZIPs when it has any
+            counties, tz = summarise([z for z in zs if z in standard] or zs)
+        pid = len(places)
+        places_append(("city", spelling, state, counties, tz, len(zs)))
+        keys_append(ckey)
+        # for top_cities: delivery ZIPs that carry this name as their primary city name
+        delivery[pid] = sum(1 for z in city_zips.get(ck, ()) if z in standard)
+        variants = spaced[ck]
+        if len(variants) == 1:
+            city_keys[ckey].append(pid)
+        else:
+            for variant in sorted(variants):
+                city_keys[variant].append(pid)
+        if " " in ckey:
+            compact_keys[ckey_compact].append(pid)
+    for (state, county), zs in sorted(county_zips.items()):
+        _, tz = summarise(zs)
+        pid = len(places)
+        places.append(("county", county, state, (county,), tz, len(zs)))
+        full = norm(county)
+        place_keys.append(full)
+        base, suffix = split_county(full)
+        county_full[full].append(pid)
+        if full.endswith(" city") and county not in _COUNTIES_NAMED_CITY:
+            base = full[: -len(" city")]
+        county_base[base].append(pid)
+        if " " in full:
+            compact_keys[compact(full)].append(pid)
+    for state in sorted(state_zips):
+        _, tz = summarise(state_zips[state])
+        state_ids[state] = len(places)
+        places.append(("state", ALL_STATES[state], state, (), tz, len(state_zips[state])))
+        place_keys.append(norm(ALL_STATES[state]))
+
+    primary = {
+        pid
+        for pid, k in enumerate(place_keys)
+        if places[pid][0] == "city" and (places[pid][2], compact(k)) in city_zips
+    }
+    # --- lookalikes: a big city one edit from an exact tiny namesake (Phenix -> Phoenix) --
+    big_deletes: dict[str, set[int]] = defaultdict(set)
+    for key_, ids in city_keys.items():
+        for pid in ids:
+            if places[pid][5] >= LOOKALIKE_MIN_ZIPS and len(key_) >= 4 and pid in primary:
+                for d in _deletes(key_):
+                    big_deletes[d].add(pid)
+    key_of = {pid: k for k, ids in city_keys.items() for pid in ids}
+    lookalikes: dict[str, list[int]] = {}
+    empty: set[int] = set()
+    for key_, ids in city_keys.items():
+        if len(key_) < 5:
+            continue
+        found: set[int] = set()
+        for i in range(len(key_) + 1):
+            hit = big_deletes.get(key_[:i] + key_[i + 1 :] if i < len(key_) else key_, empty)
+            if hit:
+                found |= hit
+        if not found:
+            continue
+        own = max(places[pid][5] for pid in ids)
+        near = sorted(
+            pid
+            for pid in found
+            if key_of[pid] != key_
+            and places[pid][5] >= LOOKALIKE_RATIO * own
+            and osa_within_one(key_, key_of[pid])
+        )
+        if near:
+            lookalikes[key_] = near
+
+    # --- aliases (data/aliases.yaml) ---------------------------------------------------
+    aliases: dict[str, list[int]] = {}
+    assert len(tz_names_check := {rec[4] for rec in places}) < 256, tz_names_check
+    by_label: dict[str, int] = {}
+    labels: list[tuple[str, str]] = []  # (normalised label, label) per place
+    for pid, (kind, name, state, _c, _tz, _z) in enumerate(places):
+        if kind == "state":
+            labels.append((norm(name), name))
+        else:
+            labels.append((f"{place_keys[pid]} {state.lower()}", f"{name}, {state}"))
+        by_label.setdefault(labels[-1][0], pid)
+    for alias, targets in sorted(_load_aliases().items()):
+        ids = []
+        for target in targets:
+            pid_ = by_label.get(normalize(target))
+            if pid_ is None:
+                raise ValueError(f"aliases.yaml: {alias!r} -> {target!r} is not a place in the gazetteer")
+            ids.append(pid_)
+        aliases[alias] = ids
+
+    # --- completion: sorted keys of "City, ST", "County, ST" and state names ------------
+    ordered = sorted(set(labels))
+    complete = (_SEP.join(k for k, _ in ordered), _SEP.join(lab for _, lab in ordered))
+
+    # --- encode: columns and sorted tables load in milliseconds --------------------------
+    county_list = [""] + sorted({c for rec in places for c in rec[3]})
+    county_ix = {c: i for i, c in enumerate(county_list)}
+    tz_list = sorted({rec[4] for rec in places} | {v[3] for v in zips.values()} | {""})
+    tz_ix = {t: i for i, t in enumerate(tz_list)}
+    pc_starts, pc_ids = [0], list[int]()
+    for rec in places:
+        pc_ids.extend(county_ix[c] for c in rec[3])
+        pc_starts.append(len(pc_ids))
+    zip_codes = sorted(zips)
+    zip_city_list = sorted({v[0] for v in zips.values()})
+    zip_city_ix = {c: i for i, c in enumerate(zip_city_list)}
+    core: dict[str, Any] = {
+        "format": FORMAT,
+        "source_key": key,
+        "kinds": "".join({"city": "c", "county": "k", "state": "s"}[rec[0]] for rec in places),
+        "names": "".join(rec[1] for rec in places),
+        "name_starts": _u32(list(accumulate((len(rec[1]) for rec in places), initial=0))),
+        "states": "".join(rec[2] for rec in places),
+        "county_names": _SEP.join(county_list),
+        "place_counties": (_u32(pc_starts), _u32(pc_ids)),
+        "tz_names": _SEP.join(tz_list),
+        "tz": bytes(tz_ix[rec[4]] for rec in places),
+        "zips": _u32([rec[5] for rec in places]),
+        "city_keys": _Table.encode(city_keys),
+        "county_full": _Table.encode(county_full),
+        "county_base": _Table.encode(county_base),
+        "compact_keys": _Table.encode(compact_keys),
+        "aliases": _Table.encode(aliases),
+        "lookalikes": _Table.encode(lookalikes),
+        "state_ids": state_ids,
+        # The 500 biggest cities of the 50 states and DC by delivery ZIPs under their primary
+        # name: no USPS abbreviations ("Phila", "Slc"), PO-box-only or single-firm names.
+        "largest_cities": _u32(
+            sorted(
+                (pid for pid in delivery if places[pid][2] in STATES and delivery[pid] > 0),
+                key=lambda pid: (-delivery[pid], places[pid][1], places[pid][2]),
+            )[:500]
+        ),
+        "zip_table": {
+            "codes": "".join(zip_codes),
+            "states": "".join(zips[z][1] for z in zip_codes),
+            "city_names": _SEP.join(zip_city_list),
+            "city": _u32([zip_city_ix[zips[z][0]] for z in zip_codes]),
+            "county": _u32([county_ix[zips[z][2]] for z in zip_codes]),
+            "tz": bytes(tz_ix[zips[z][3]] for z in zip_codes),
+            "active": bytes(zips[z][4] for z in zip_codes),
+        },
+    }
+    return core, complete
+
+

@@ -1,0 +1,191 @@
+"""Where the places index comes from, and the keys that say whether a stored one still fits.
+
+In order: the on-disk cache (`crisisnav.cache`: three marshal blobs, the names index, the ZIP
+table and the completion list), keyed by source_key(); else the index shipped in the package
+(data/gazetteer-index.bin, written by scripts/build_gazetteer_index.py), used only when its
+shipped_key() matches what is installed; else a fresh build (gazetteer_build), stored in the
+cache. A missing, stale or corrupt entry is rebuilt, never trusted.
+
+source_key() covers FORMAT, the zipcodes release and files, the bytes of data/aliases.yaml and
+data/places.tsv, and a hash of the building code and normalize.py (new building rules mean a
+new index).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from pathlib import Path
+from typing import Any
+
+from crisisnav import cache
+from crisisnav.gazetteer import _CORE_KEYS, _ZIP_KEYS, FORMAT, Gazetteer, _unmarshal
+
+_CORE = "gazetteer-core.marshal"
+_ZIPS = "gazetteer-zips.marshal"
+_COMPLETE = "gazetteer-complete.marshal"
+_DATA = Path(__file__).parent / "data"
+# The index prebuilt for the installed zipcodes release (scripts/build_gazetteer_index.py), so
+# the first run after install pays milliseconds, not a build; used only when its key matches.
+SHIPPED_INDEX = _DATA / "gazetteer-index.bin"
+ALIASES_PATH = _DATA / "aliases.yaml"  # NYC, Philly, DC (gazetteer_build reads it)
+PLACES_PATH = _DATA / "places.tsv"  # the places people name (scripts/build_places.py writes it)
+
+
+def load_index() -> Gazetteer:
+    """The index from the on-disk cache, else shipped or freshly built (and then cached)."""
+    key = source_key()
+    core = _unmarshal(cache.read(_CORE, key))
+    if _valid_core(core):
+        try:
+            return Gazetteer(core)
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass
+    core, complete = _obtain_and_store(key)
+    gaz = Gazetteer(core, complete)
+    gaz._zip_enc = core["zip_table"]
+    return gaz
+
+
+def zip_table(key: str) -> dict[str, Any]:
+    """The ZIP table for an index of this key: from the cache, else rebuilt (and stored)."""
+    loaded = _unmarshal(cache.read(_ZIPS, key)) if key else None
+    if not (isinstance(loaded, dict) and _ZIP_KEYS <= loaded.keys()):
+        loaded = _obtain_and_store(key)[0]["zip_table"]
+    return dict(loaded)
+
+
+def completion(key: str) -> tuple[str, str]:
+    """The completion list for an index of this key: from the cache, else rebuilt (and stored)."""
+    loaded = _unmarshal(cache.read(_COMPLETE, key)) if key else None
+    if not (isinstance(loaded, tuple) and len(loaded) == 2):
+        _, loaded = _obtain_and_store(key)
+    return (str(loaded[0]), str(loaded[1]))
+
+
+def source_key() -> str:
+    """The cache key: FORMAT, the zipcodes version and data file, and the aliases file bytes."""
+    import importlib.util
+
+    parts = [f"format={FORMAT}"]
+    try:
+        spec = importlib.util.find_spec("zipcodes")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        pkg = Path(spec.origin).parent
+        parts.append(str(pkg))
+        try:
+            for entry in sorted(os.listdir(pkg)):
+                if entry.endswith((".so", ".pyd", ".py", ".json", ".bz2")):
+                    st = os.stat(pkg / entry)
+                    parts.append(f"{entry}:{st.st_size}:{st.st_mtime_ns}")
+            for entry in sorted(os.listdir(pkg.parent)):
+                if entry.startswith("zipcodes-") and entry.endswith((".dist-info", ".egg-info")):
+                    parts.append(entry)
+        except OSError:
+            pass
+    parts.extend(_build_inputs())
+    return "|".join(parts)
+
+
+def _build_inputs() -> list[str]:
+    """Key parts for what the index is built from besides zipcodes: the aliases file's bytes and
+    the building code (a change to the building rules is a new index)."""
+    parts = []
+    for path in (ALIASES_PATH, PLACES_PATH):
+        try:
+            parts.append(f"{path.name}=" + hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:
+            parts.append(f"{path.name}=missing")
+    code = hashlib.sha256()
+    for module in (_module_file("gazetteer"), _module_file("gazetteer_build"), _module_file("normalize")):
+        try:
+            code.update(Path(module).read_bytes())
+        except OSError:
+            code.update(b"missing")
+    parts.append("code=" + code.hexdigest())
+    return parts
+
+
+def _module_file(name: str) -> str:
+    return str(Path(__file__).parent / f"{name}.py")
+
+
+def _valid_core(core: Any) -> bool:
+    return isinstance(core, dict) and core.get("format") == FORMAT and _CORE_KEYS <= core.keys()
+
+
+def shipped_key() -> str:
+    """What the index shipped in the package was built from: FORMAT, the zipcodes release,
+    the aliases file and the building code. Unlike source_key(), nothing machine-specific."""
+    from importlib import metadata
+
+    parts = [f"format={FORMAT}"]
+    try:
+        parts.append("zipcodes=" + metadata.version("zipcodes"))
+    except metadata.PackageNotFoundError:
+        parts.append("zipcodes=missing")
+    parts.extend(_build_inputs())
+    return "|".join(parts)
+
+
+def write_shipped_index(path: Path = SHIPPED_INDEX) -> int:
+    """Build the index and write it for shipping (scripts/build_gazetteer_index.py). Bytes written."""
+    import zlib
+
+    from crisisnav.gazetteer_build import build
+
+    core, complete = build("")
+    core.pop("source_key", None)
+    blob = zlib.compress(marshal.dumps({"key": shipped_key(), "core": core, "complete": complete}), 9)
+    from crisisnav.fileio import write_atomic
+
+    write_atomic(path, blob)
+    return len(blob)
+
+
+def read_shipped_index() -> tuple[dict[str, Any], tuple[str, str]] | None:
+    """The shipped index when it was built from exactly what is installed here, else None."""
+    import zlib
+
+    try:
+        data = marshal.loads(zlib.decompress(SHIPPED_INDEX.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError, zlib.error):
+        return None
+    if not isinstance(data, dict) or data.get("key") != shipped_key():
+        return None
+    core, complete = data.get("core"), data.get("complete")
+    if not (isinstance(core, dict) and _valid_core(core) and isinstance(core.get("zip_table"), dict)):
+        return None
+    if not (isinstance(complete, tuple) and len(complete) == 2):
+        return None
+    return core, complete
+
+
+def _obtain_and_store(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
+    """The shipped index if it fits this installation, else a fresh build; stored in the cache."""
+    shipped = read_shipped_index()
+    if shipped is not None:
+        core, complete = shipped
+        core["source_key"] = key
+        _store(key, core, complete)
+        return core, complete
+    return _build_and_store(key)
+
+
+def _build_and_store(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
+    """Build everything; store the index without its ZIP table, which has its own entry."""
+    from crisisnav.gazetteer_build import build
+
+    core, complete = build(key)
+    _store(key, core, complete)
+    return core, complete
+
+
+def _store(key: str, core: dict[str, Any], complete: tuple[str, str]) -> None:
+    """Write the index to the cache: names, ZIP table and completion list as separate entries."""
+    cache.write(_CORE, key, marshal.dumps({k: v for k, v in core.items() if k != "zip_table"}))
+    cache.write(_ZIPS, key, marshal.dumps(core["zip_table"]))
+    cache.write(_COMPLETE, key, marshal.dumps(complete))
