@@ -42,20 +42,20 @@ def lookup_text(query: str, fmt: str, *extra: str) -> str:
 def test_ambiguous_resolution_counts_the_candidates_left_out() -> None:
     res = resolve("Springfield")
     assert res.status == "ambiguous" and len(res.candidates) == 12
-    assert res.omitted == 13
+    assert res.omitted == 15  # 27 Springfields (GeoNames adds two census-designated places), 12 shown
     sizes = [(-p.score, -p.zips) for p in res.candidates]
     assert sizes == sorted(sizes)  # best first: score, then size
 
 
 def test_candidate_list_says_how_many_are_not_shown_and_how_to_reach_them() -> None:
     lines = interactive.candidate_lines(resolve("Springfield"))
-    assert lines[-1].strip().startswith("13 more not shown — type a state code like")
+    assert lines[-1].strip().startswith("15 more not shown — type a state code like")
     assert len(interactive.candidate_lines(resolve("Portland"))) == 13  # 12 shown + "1 more" line
 
 
 def test_pick_by_state_code_or_name_reresolves_in_that_state() -> None:
     res = resolve("Springfield")
-    assert all(p.state != "TN" for p in res.candidates)  # TN is among the 13 not shown
+    assert all(p.state != "TN" for p in res.candidates)  # TN is among the 15 not shown
     got = interactive.pick_answer(res, "TN")
     assert isinstance(got, Place) and (got.name, got.state) == ("Springfield", "TN")
     got = interactive.pick_answer(res, "new jersey")
@@ -73,7 +73,7 @@ def test_ask_pick_accepts_a_state_code(capsys: pytest.CaptureFixture[str]) -> No
     answers = iter(["TN"])
     got = interactive.ask_pick(resolve("Springfield"), read=lambda prompt: next(answers))
     assert got is not None and got.state == "TN"
-    assert "13 more not shown" in capsys.readouterr().err
+    assert "15 more not shown" in capsys.readouterr().err
 
 
 def test_interactive_pick_accepts_a_state_name() -> None:
@@ -88,13 +88,13 @@ def test_interactive_pick_accepts_a_state_name() -> None:
     )
     text = "".join(said)
     assert code == 0
-    assert "13 more not shown" in text and "Springfield, Delaware County, PA" in text
+    assert "15 more not shown" in text and "Springfield, Delaware County, PA" in text
 
 
 def test_sheet_counts_every_candidate_not_listed() -> None:
     r = invoke("sheet", "Springfield", "--data", str(SMALL))
     assert r.exit_code == 3
-    assert "... and 15 more" in r.output  # 25 fit, 10 listed
+    assert "... and 17 more" in r.output  # 27 fit, 10 listed
 
 
 # ---------------------------------------------------------------- 2. notices

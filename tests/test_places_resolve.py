@@ -52,7 +52,7 @@ def test_query_set_is_big_and_covers_every_form() -> None:
     for c in CASES:
         assert c["status"] in ("ok", "ambiguous", "not_found") or isinstance(c["status"], list)
         if c["status"] == "ok":
-            assert c["place"].split(":")[0] in ("city", "county", "zip", "state")
+            assert c["place"].split(":")[0] in ("city", "county", "zip", "state", "neighborhood", "borough")
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.get("must")], ids=lambda c: repr(c["q"][:30]))
@@ -136,7 +136,7 @@ def _valid(r: Resolution, query: str) -> None:
     if r.status == "not_found":
         assert r.message
     for p in ((r.place,) if r.place else ()) + r.candidates:
-        assert p.kind in ("zip", "city", "county", "state") and len(p.state) == 2
+        assert p.kind in ("zip", "city", "county", "state", "neighborhood", "borough") and len(p.state) == 2
         assert 0 <= p.score <= 100
 
 

@@ -25,9 +25,9 @@ from typing import Any
 from crisisnav.models import Place
 from crisisnav.normalize import ALL_STATES, STATES, normalize, split_county
 
-FORMAT = 6  # bump when the index layout changes (the building code is hashed into the key too)
+FORMAT = 7  # bump when the index layout changes (the building code is hashed into the key too)
 _SEP = "\x1f"
-_KIND = {"c": "city", "k": "county", "s": "state"}
+_KIND = {"c": "city", "k": "county", "s": "state", "n": "neighborhood", "b": "borough"}
 
 
 def _u32(values: list[int]) -> bytes:
@@ -116,6 +116,10 @@ class Gazetteer:
         self.aliases = _Table(core["aliases"])
         self.lookalikes = _Table(core["lookalikes"])
         self.state_ids: dict[str, int] = core["state_ids"]
+        self._population_b: bytes = core["population"]
+        self._population: array[int] | None = None
+        self._parents: dict[int, str] = core["parents"]
+        self.usps_names = _Table(core["usps_names"])
         self._largest_b: bytes = core["largest_cities"]
         self._zip_enc: dict[str, Any] | None = None
         self._zip_city_names: list[str] | None = None
@@ -160,6 +164,17 @@ class Gazetteer:
             self._zipcount = _u32_view(self._zips_b)
         return self._zipcount[pid]
 
+    def population(self, pid: int) -> int:
+        """People living in the place by GeoNames (cities, census-designated places, boroughs,
+        neighborhoods); 0 when unknown (counties, states, USPS names GeoNames does not list)."""
+        if self._population is None:
+            self._population = _u32_view(self._population_b)
+        return self._population[pid]
+
+    def parent(self, pid: int) -> str | None:
+        """The city a neighborhood or borough lies in ("New York" for Harlem); else None."""
+        return self._parents.get(pid)
+
     # ----- places -----------------------------------------------------------------------
     def place(self, pid: int, score: float = 100.0) -> Place:
         """The Place for an id (with the given score)."""
@@ -167,12 +182,12 @@ class Gazetteer:
         if base is None:
             kind, name, state = self.kind(pid), self.name(pid), self.state(pid)
             tz, zips = self.timezone(pid) or None, self.zips(pid)
-            if kind == "city":
+            if kind in ("city", "neighborhood", "borough"):
                 counties = self.counties(pid)
                 base = Place(
-                    kind="city", name=name, state=state, city=name,
+                    kind=kind, name=name, state=state, city=self._parents.get(pid, name),  # type: ignore[arg-type]
                     county=counties[0] if counties else None, counties=counties,
-                    timezone=tz, zips=zips,
+                    timezone=tz, zips=zips, population=self.population(pid),
                 )  # fmt: skip
             elif kind == "county":
                 base = Place(
@@ -247,7 +262,11 @@ class Gazetteer:
             for pid in range(len(self)):
                 kind = self.kind(pid)
                 if kind != "state":
+                    kind = "county" if kind == "county" else "city"  # neighborhoods are asked as cities
                     table.setdefault((kind + ":" + self.state(pid), self.name(pid)), pid)
+            for label, ids in self.usps_names.items():  # USPS spellings stay accepted (dataset areas)
+                state, _, usps = label.partition("|")
+                table.setdefault(("city:" + state, usps), ids[0])
             self._by_state_name = table
         return self._by_state_name
 
@@ -256,7 +275,8 @@ class Gazetteer:
         return ("county:" + str(state).upper(), county) in self._by_name()
 
     def has_city(self, state: str, city: str) -> bool:
-        """True when city is a USPS city name (primary or acceptable) of state, spelt as here."""
+        """True when city is a city, census-designated place or neighborhood of state, by its
+        proper name ("St. Petersburg") or its USPS spelling ("Saint Petersburg")."""
         return ("city:" + str(state).upper(), city) in self._by_name()
 
     def canonical_county(self, state: str, name: str) -> str | None:
@@ -301,7 +321,8 @@ class Gazetteer:
         from rapidfuzz import fuzz, process
 
         state = str(state).upper()
-        names = sorted({n for (k, n) in self._by_name() if k == f"{kind}:{state}"})
+        # proper names only: the USPS spellings are accepted, never suggested
+        names = sorted({n for (k, n), pid in self._by_name().items() if k == f"{kind}:{state}" and self.name(pid) == n})
         if not names:
             return None
         keys = [normalize(n) for n in names]
@@ -334,12 +355,19 @@ class Gazetteer:
         return None if pid is None else self.place(pid)
 
     def top_cities(self, n: int) -> list[Place]:
-        """The n biggest cities of the 50 states and DC (n <= 500). The zipcodes package has no
-        population, so "biggest" means most delivery ZIP codes under the city's primary USPS
-        name (a proxy: Houston, New York, Washington lead; abbreviations and PO-box-only names
-        such as "Slc" or "Parcel Return Service" are left out)."""
+        """The n biggest cities and census-designated places of the 50 states and DC (n <= 500)
+        by GeoNames population (Place.population), then delivery ZIPs; neighborhoods and
+        boroughs are left out (their people are counted in their city)."""
         order = _u32_view(self._largest_b)
         return [self.place(pid) for pid in order[: max(0, n)]]
+
+    def populated_places(self) -> list[Place]:
+        """Every city and census-designated place of its own with a known population (> 0),
+        largest first: the places to weight by people. Neighborhoods and boroughs are left out,
+        since their people are already counted in their city (New York, Los Angeles)."""
+        ids = [p for p in range(len(self)) if self._kinds[p] == "c" and self.population(p) > 0]
+        ids.sort(key=lambda p: (-self.population(p), self.name(p), self.state(p)))
+        return [self.place(p) for p in ids]
 
     def complete(self, prefix: str, limit: int = 20) -> list[str]:
         """Labels starting with prefix, in order: "Eugene, OR", "Lane County, OR", "Oregon"."""
@@ -398,7 +426,7 @@ _CORE_KEYS = frozenset(
     {
         "kinds", "names", "name_starts", "states", "county_names", "place_counties", "tz_names",
         "tz", "zips", "city_keys", "county_full", "county_base", "compact_keys", "aliases",
-        "lookalikes", "state_ids", "largest_cities",
+        "lookalikes", "state_ids", "largest_cities", "population", "parents", "usps_names",
     }
 )  # fmt: skip
 _ZIP_KEYS = frozenset({"codes", "states", "city_names", "city", "county", "tz", "active"})

@@ -39,6 +39,39 @@ LOOKALIKE_RATIO = 10
 
 # A place record while building: (kind, name, state, counties, timezone, zips)
 PlaceRec = tuple[str, str, str, tuple[str, ...], str, int]
+_KIND_CODE = {"city": "c", "county": "k", "state": "s", "neighborhood": "n", "borough": "b"}
+# New York's boroughs by county, for "Williamsburg, Brooklyn"
+_BOROUGH_WORDS = {"New York County": ("manhattan",), "Kings County": ("brooklyn",), "Queens County": ("queens",),
+                  "Bronx County": ("bronx", "the bronx"), "Richmond County": ("staten island",)}  # fmt: skip
+
+
+class PlaceRow:
+    """One line of data/places.tsv (scripts/build_places.py)."""
+
+    __slots__ = ("state", "name", "kind", "city", "counties", "mode", "population", "merge")
+
+    def __init__(self, cols: list[str]) -> None:
+        self.state, self.name, self.kind, self.city = cols[0], cols[1], cols[2], cols[3]
+        self.counties = tuple(c for c in cols[4].split(";") if c)
+        self.mode, self.population, self.merge = cols[5], int(cols[6] or 0), cols[8]
+
+
+def load_place_rows() -> list[PlaceRow]:
+    """data/places.tsv, or [] when it is missing (the index is then USPS names only)."""
+    from crisisnav import gazetteer_store
+
+    try:
+        text = gazetteer_store.PLACES_PATH.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    out = []
+    for line in text.splitlines():
+        if not line or line.startswith("#") or line.startswith("state\t"):
+            continue
+        cols = line.split("\t")
+        if len(cols) >= 10 and cols[0] in ALL_STATES:
+            out.append(PlaceRow(cols))
+    return out
 
 
 _LOWER_CITY_STATES = {"VA", "MD", "MO"}  # independent cities: "<Name> city"
@@ -204,6 +237,20 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         tz = (min(tc, key=lambda t: (-tc[t], t)) if len(tc) > 1 else next(iter(tc))) if tc else ""
         return counties, tz
 
+    # --- the places people name (data/places.tsv) ------------------------------------
+    place_rows = load_place_rows()
+    merged: dict[tuple[str, str], list[PlaceRow]] = defaultdict(list)
+    own_rows: list[PlaceRow] = []
+    for row in place_rows:
+        if row.merge:
+            merged[(row.state, compact(norm(row.merge)))].append(row)
+        else:
+            own_rows.append(row)
+    population: dict[int, int] = {}
+    parents: dict[int, str] = {}
+    usps_names: dict[str, list[int]] = {}
+    proper: dict[tuple[str, str], str] = {}  # (state, compact USPS key) -> proper name
+
     places: list[PlaceRec] = []
     city_keys: dict[str, list[int]] = defaultdict(list)
     county_full: dict[str, list[int]] = defaultdict(list)
@@ -228,7 +275,25 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         else:  # where the city is: its delivery ZIPs when it has any
             counties, tz = summarise([z for z in zs if z in standard] or zs)
         pid = len(places)
-        places_append(("city", spelling, state, counties, tz, len(zs)))
+        kind, name = "city", spelling
+        rows_here = merged.get(ck)
+        if rows_here:
+            top = max(rows_here, key=lambda r: r.population)
+            named = [r for r in rows_here if compact(norm(r.name)) == ckey_compact]
+            if named:  # its proper name: "Sandy Springs", "McLean", "Coeur d'Alene"
+                name = max(named, key=lambda r: r.population).name
+            population[pid] = top.population
+            if top.mode == "set":  # an independent city is its own county (Manassas Park)
+                counties = top.counties
+            elif top.counties:
+                counties = tuple(dict.fromkeys(top.counties + counties))
+            if top.kind in ("neighborhood", "borough"):
+                kind = top.kind
+                parents[pid] = top.city
+        if name != spelling:
+            proper[ck] = name
+            usps_names[f"{state}|{spelling}"] = [pid]
+        places_append((kind, name, state, counties, tz, len(zs)))
         keys_append(ckey)
         # for top_cities: delivery ZIPs that carry this name as their primary city name
         delivery[pid] = sum(1 for z in city_zips.get(ck, ()) if z in standard)
@@ -240,8 +305,43 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
                 city_keys[variant].append(pid)
         if " " in ckey:
             compact_keys[ckey_compact].append(pid)
-    for (state, county), zs in sorted(county_zips.items()):
-        _, tz = summarise(zs)
+    county_tz = {sc: summarise(zs)[1] for sc, zs in county_zips.items()}
+    state_tz = {st: summarise(zs)[1] for st, zs in state_zips.items()}
+    # places of their own that are not USPS names (census-designated places, neighborhoods)
+    for row in own_rows:
+        if not row.counties:
+            continue
+        rkey = norm(row.name)
+        squeezed = compact(rkey)
+        pid = len(places)
+        tz = county_tz.get((row.state, row.counties[0])) or state_tz.get(row.state, "")
+        kind = row.kind if row.kind in ("neighborhood", "borough") else "city"
+        places_append((kind, row.name, row.state, row.counties, tz, 0))
+        keys_append(rkey)
+        population[pid] = row.population
+        city_keys[rkey].append(pid)
+        if " " in rkey:
+            compact_keys[squeezed].append(pid)
+        if kind != "city" and row.city:
+            parents[pid] = row.city
+    # a neighborhood within its city: "Rogers Park Chicago", "Williamsburg Brooklyn", "Koreatown LA"
+    alias_words: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for alias, targets in _load_aliases().items():
+        for target in targets:
+            t = normalize(target).rsplit(" ", 1)
+            if len(t) == 2 and t[1].upper() in ALL_STATES:
+                alias_words[(t[1].upper(), t[0])].append(alias)
+    for pid, parent in parents.items():
+        state, counties = places[pid][2], places[pid][3]
+        words = [norm(parent), *alias_words.get((state, norm(parent)), ())]
+        for county in counties:
+            words += _BOROUGH_WORDS.get(county, ()) if state == "NY" else ()
+        for word in dict.fromkeys(words):
+            if word and word != place_keys[pid]:
+                city_keys[f"{place_keys[pid]} {word}"].append(pid)
+    extra_counties = sorted({(rec[2], c) for rec in places for c in rec[3]} - set(county_zips))
+    for (state, county), zs in sorted(county_zips.items()) + [(sc, []) for sc in extra_counties]:
+        tz = county_tz.get((state, county)) or state_tz.get(state, "")
         pid = len(places)
         places.append(("county", county, state, (county,), tz, len(zs)))
         full = norm(county)
@@ -254,7 +354,7 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         if " " in full:
             compact_keys[compact(full)].append(pid)
     for state in sorted(state_zips):
-        _, tz = summarise(state_zips[state])
+        tz = state_tz[state]
         state_ids[state] = len(places)
         places.append(("state", ALL_STATES[state], state, (), tz, len(state_zips[state])))
         place_keys.append(norm(ALL_STATES[state]))
@@ -262,7 +362,7 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
     primary = {
         pid
         for pid, k in enumerate(place_keys)
-        if places[pid][0] == "city" and (places[pid][2], compact(k)) in city_zips
+        if places[pid][0] != "county" and places[pid][0] != "state" and (places[pid][2], compact(k)) in city_zips
     }
     # --- lookalikes: a big city one edit from an exact tiny namesake (Phenix -> Phoenix) --
     big_deletes: dict[str, set[int]] = defaultdict(set)
@@ -329,12 +429,14 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         pc_ids.extend(county_ix[c] for c in rec[3])
         pc_starts.append(len(pc_ids))
     zip_codes = sorted(zips)
-    zip_city_list = sorted({v[0] for v in zips.values()})
+    # ZIPs show the proper name of their city ("McLean" for 22101, not "Mc Lean")
+    zip_city = {z: proper.get((v[1], compact(keyed[v[0]][0])), v[0]) if v[0] in keyed else v[0] for z, v in zips.items()}
+    zip_city_list = sorted(set(zip_city.values()))
     zip_city_ix = {c: i for i, c in enumerate(zip_city_list)}
     core: dict[str, Any] = {
         "format": FORMAT,
         "source_key": key,
-        "kinds": "".join({"city": "c", "county": "k", "state": "s"}[rec[0]] for rec in places),
+        "kinds": "".join(_KIND_CODE[rec[0]] for rec in places),
         "names": "".join(rec[1] for rec in places),
         "name_starts": _u32(list(accumulate((len(rec[1]) for rec in places), initial=0))),
         "states": "".join(rec[2] for rec in places),
@@ -350,19 +452,26 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         "aliases": _Table.encode(aliases),
         "lookalikes": _Table.encode(lookalikes),
         "state_ids": state_ids,
-        # The 500 biggest cities of the 50 states and DC by delivery ZIPs under their primary
-        # name: no USPS abbreviations ("Phila", "Slc"), PO-box-only or single-firm names.
+        "population": _u32([population.get(pid, 0) for pid in range(len(places))]),
+        "parents": parents,
+        "usps_names": _Table.encode(usps_names),
+        # The 500 biggest cities and census-designated places of the 50 states and DC by GeoNames
+        # population (then delivery ZIPs): no neighborhoods, boroughs or PO-box-only names.
         "largest_cities": _u32(
             sorted(
-                (pid for pid in delivery if places[pid][2] in STATES and delivery[pid] > 0),
-                key=lambda pid: (-delivery[pid], places[pid][1], places[pid][2]),
+                (
+                    pid
+                    for pid, rec in enumerate(places)
+                    if rec[0] == "city" and rec[2] in STATES and (population.get(pid) or delivery.get(pid))
+                ),
+                key=lambda pid: (-population.get(pid, 0), -delivery.get(pid, 0), places[pid][1], places[pid][2]),
             )[:500]
         ),
         "zip_table": {
             "codes": "".join(zip_codes),
             "states": "".join(zips[z][1] for z in zip_codes),
             "city_names": _SEP.join(zip_city_list),
-            "city": _u32([zip_city_ix[zips[z][0]] for z in zip_codes]),
+            "city": _u32([zip_city_ix[zip_city[z]] for z in zip_codes]),
             "county": _u32([county_ix[zips[z][2]] for z in zip_codes]),
             "tz": bytes(tz_ix[zips[z][3]] for z in zip_codes),
             "active": bytes(zips[z][4] for z in zip_codes),

@@ -43,7 +43,7 @@ AUDIENCES = (
     "substance-use",
 )
 
-PlaceKind = Literal["zip", "city", "county", "state"]
+PlaceKind = Literal["zip", "city", "county", "state", "neighborhood", "borough"]
 ResolutionStatus = Literal["ok", "ambiguous", "not_found"]
 Severity = Literal["error", "warning"]
 
@@ -228,6 +228,7 @@ class Place:
     timezone: str | None = None  # IANA zone
     score: float = 100.0  # 0..100, how well the query fit
     zips: int = 0  # number of ZIP codes in the place (size prior; shown by `places`)
+    population: int = 0  # people, by GeoNames; 0 when unknown (not in the JSON contract)
 
     def label(self) -> str:
         """Human label: "Eugene, Lane County, OR", "Lane County, OR", "Oregon", "97401 (Eugene, OR)"."""
@@ -237,6 +238,9 @@ class Place:
             return f"{self.name}, {self.state}"
         if self.kind == "zip":
             return f"{self.zip} ({self.city}, {self.state})" if self.city else f"{self.zip}"
+        if self.kind in ("neighborhood", "borough") and self.city:
+            where = f"{self.name} ({self.kind} of {self.city})"
+            return f"{where}, {' / '.join(self.counties)}, {self.state}" if self.counties else f"{where}, {self.state}"
         if self.counties:
             return f"{self.name}, {' / '.join(self.counties)}, {self.state}"
         return f"{self.name}, {self.state}"

@@ -104,6 +104,9 @@ _WORDS: dict[str, str] = {
     "spg": "spring", "jct": "junction", "twp": "township", "vlg": "village", "bch": "beach",
     "hbr": "harbor", "lk": "lake", "vly": "valley", "fls": "falls", "cyn": "canyon",
     "cnty": "county", "boro": "borough", "ctr": "center",
+    # more USPS abbreviations ("Twn N Cntry" = Town 'n' Country, "Hls", "Gdns", "Crk")
+    "twn": "town", "cntry": "country", "hls": "hills", "gdns": "gardens", "crk": "creek",
+    "lndg": "landing", "shrs": "shores", "hghts": "heights",
 }  # fmt: skip
 _LEADING_DIRECTIONS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 

@@ -103,6 +103,12 @@ def _fold(text: str | None) -> str:
     return hit
 
 
+def _city_key(text: str | None) -> str:
+    from crisisnav.normalize import compact, normalize
+
+    return compact(normalize(text or ""))
+
+
 def area_scope_for(area: Area, place: Place) -> str | None:
     """The scope through which `area` covers `place`, or None when it does not."""
     if area.national:
@@ -110,7 +116,10 @@ def area_scope_for(area: Area, place: Place) -> str | None:
     if _fold(area.state) != _fold(place.state):
         return None
     if area.city:
-        if place.kind in ("zip", "city") and _fold(area.city) == _fold(place.city or place.name):
+        # a neighborhood or borough takes its city's programs; "Saint Louis" (USPS) = "St. Louis"
+        if place.kind in ("zip", "city", "neighborhood", "borough") and _city_key(area.city) == _city_key(
+            place.city or place.name
+        ):
             return "city"
         return None
     if area.county:
