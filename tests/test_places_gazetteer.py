@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from crisisnav import gazetteer, gazetteer_build, gazetteer_store
+from crisisnav import gazetteer, gazetteer_build, gazetteer_index, gazetteer_store
 from crisisnav.gazetteer import Gazetteer, load
 
 
@@ -192,7 +192,7 @@ def test_cache_key_follows_aliases_and_format(monkeypatch: pytest.MonkeyPatch, t
     assert f"format={gazetteer.FORMAT}" in key and "zipcodes" in key
     other = tmp_path / "aliases.yaml"
     other.write_text("aliases:\n  eug: Eugene, OR\n  twin: [Eugene, OR, Springfield, OR]\n", encoding="utf-8")
-    monkeypatch.setattr(gazetteer_store, "ALIASES_PATH", other)
+    monkeypatch.setattr(gazetteer_index, "ALIASES_PATH", other)
     assert gazetteer.source_key() != key
     assert gazetteer_build._load_aliases() == {"eug": ["Eugene, OR"], "twin": ["Eugene", "OR", "Springfield", "OR"]}
 

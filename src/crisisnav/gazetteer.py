@@ -1,8 +1,9 @@
 """The US places index, as queried: ZIP codes, USPS city names and the places people name
 (census-designated places, boroughs, neighborhoods), counties, states.
 
-Three modules, one per seam:
+Four modules, one per seam:
 - `gazetteer` (this one): the loaded index and its queries, and `load()`;
+- `gazetteer_index`: the index's layout (columns, sorted tables) and its input files;
 - `gazetteer_store`: where an index comes from: the on-disk cache (`crisisnav.cache`), the
   index shipped in the package (data/gazetteer-index.bin), or a fresh build; their keys;
 - `gazetteer_build`: building the index from the `zipcodes` package, data/places.tsv and
@@ -14,80 +15,18 @@ neither zipcodes, yaml nor rapidfuzz, nor the building code.
 
 from __future__ import annotations
 
-import marshal
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from crisisnav.gazetteer_index import _SEP, _Table, _u32_view
+from crisisnav.gazetteer_index import FORMAT as FORMAT  # re-exported: the layout version
 from crisisnav.models import Place
 from crisisnav.normalize import ALL_STATES, STATES, normalize, split_county
 
-FORMAT = 7  # bump when the index layout changes (the building code is hashed into the key too)
-_SEP = "\x1f"
 _KIND = {"c": "city", "k": "county", "s": "state", "n": "neighborhood", "b": "borough"}
-
-
-def _u32(values: list[int]) -> bytes:
-    return array("I", values).tobytes()
-
-
-def _u32_view(blob: bytes) -> array[int]:
-    out = array("I")
-    out.frombytes(blob)
-    return out
-
-
-class _Table:
-    """A sorted key -> place ids table, stored as joined strings and uint32 arrays (fast to load)."""
-
-    def __init__(self, enc: tuple[str, bytes, bytes]) -> None:
-        self._joined, self._starts_b, self._ids_b = enc
-        self._keys: list[str] | None = None
-        self._starts: array[int] | None = None
-        self._ids: array[int] | None = None
-
-    @staticmethod
-    def encode(table: dict[str, list[int]]) -> tuple[str, bytes, bytes]:
-        keys = sorted(table)
-        starts, ids = [0], []
-        for k in keys:
-            ids.extend(table[k])
-            starts.append(len(ids))
-        return _SEP.join(keys), _u32(starts), _u32(ids)
-
-    def keys(self) -> list[str]:
-        if self._keys is None:
-            self._keys = self._joined.split(_SEP) if self._joined else []
-            self._starts = _u32_view(self._starts_b)
-            self._ids = _u32_view(self._ids_b)
-        return self._keys
-
-    def ids_at(self, i: int) -> tuple[int, ...]:
-        self.keys()
-        starts, ids = self._starts, self._ids
-        assert starts is not None and ids is not None
-        a, b = starts[i], starts[i + 1]
-        return (ids[a],) if b - a == 1 else tuple(ids[a:b])
-
-    def get(self, key: str) -> tuple[int, ...]:
-        keys = self.keys()
-        i = bisect_left(keys, key)
-        if i < len(keys) and keys[i] == key:
-            return self.ids_at(i)
-        return ()
-
-    def __contains__(self, key: str) -> bool:
-        return bool(self.get(key))
-
-    def items(self) -> Iterator[tuple[str, tuple[int, ...]]]:
-        keys = self.keys()
-        starts, ids = self._starts, self._ids
-        assert starts is not None and ids is not None
-        for i, k in enumerate(keys):
-            yield k, tuple(ids[starts[i] : starts[i + 1]])
 
 
 class Gazetteer:
@@ -412,25 +351,6 @@ class Gazetteer:
         return self._fuzzy_choices.get(scope, ([], []))
 
 
-def _unmarshal(blob: bytes | None) -> Any:
-    if blob is None:
-        return None
-    try:
-        return marshal.loads(blob)
-    except (ValueError, EOFError, TypeError):
-        return None
-
-
-
-_CORE_KEYS = frozenset(
-    {
-        "kinds", "names", "name_starts", "states", "county_names", "place_counties", "tz_names",
-        "tz", "zips", "city_keys", "county_full", "county_base", "compact_keys", "aliases",
-        "lookalikes", "state_ids", "largest_cities", "population", "parents", "usps_names",
-    }
-)  # fmt: skip
-_ZIP_KEYS = frozenset({"codes", "states", "city_names", "city", "county", "tz", "active"})
-
 _LOADED: Gazetteer | None = None
 
 
@@ -440,7 +360,15 @@ def load() -> Gazetteer:
     if _LOADED is None:
         from crisisnav import gazetteer_store
 
-        _LOADED = gazetteer_store.load_index()
+        core, complete = gazetteer_store.load_core()
+        try:
+            gaz = Gazetteer(core, complete)
+        except (KeyError, TypeError, ValueError, IndexError):  # a cached index of another shape
+            core, complete = gazetteer_store.rebuild()
+            gaz = Gazetteer(core, complete)
+        if complete is not None:  # just built or shipped: the ZIP table is at hand too
+            gaz._zip_enc = core["zip_table"]
+        _LOADED = gaz
     return _LOADED
 
 
@@ -454,7 +382,7 @@ _MOVED = {
     "source_key": "gazetteer_store", "shipped_key": "gazetteer_store",
     "write_shipped_index": "gazetteer_store", "read_shipped_index": "gazetteer_store",
     "SHIPPED_INDEX": "gazetteer_store", "build": "gazetteer_build",
-    "ALIASES_PATH": "gazetteer_store", "_load_aliases": "gazetteer_build",
+    "ALIASES_PATH": "gazetteer_index", "PLACES_PATH": "gazetteer_index", "_load_aliases": "gazetteer_build",
 }  # fmt: skip
 
 

@@ -31,7 +31,8 @@ from collections import Counter, defaultdict
 from itertools import accumulate
 from typing import Any
 
-from crisisnav.gazetteer import _SEP, FORMAT, _Table, _u32
+from crisisnav import gazetteer_index
+from crisisnav.gazetteer_index import _SEP, FORMAT, _Table, _u32
 from crisisnav.normalize import ALL_STATES, STATES, compact, normalize, osa_within_one, split_county
 
 LOOKALIKE_MIN_ZIPS = 10  # a name this big is offered beside an exact tiny namesake one edit away
@@ -58,10 +59,8 @@ class PlaceRow:
 
 def load_place_rows() -> list[PlaceRow]:
     """data/places.tsv, or [] when it is missing (the index is then USPS names only)."""
-    from crisisnav import gazetteer_store
-
     try:
-        text = gazetteer_store.PLACES_PATH.read_text(encoding="utf-8")
+        text = gazetteer_index.PLACES_PATH.read_text(encoding="utf-8")
     except OSError:
         return []
     out = []
@@ -109,10 +108,8 @@ def _load_aliases() -> dict[str, list[str]]:
     """data/aliases.yaml: {aliases: {alias: "City, ST" | [targets...]}}; several targets = ambiguous."""
     import yaml
 
-    from crisisnav import gazetteer_store
-
     try:
-        text = gazetteer_store.ALIASES_PATH.read_text(encoding="utf-8")
+        text = gazetteer_index.ALIASES_PATH.read_text(encoding="utf-8")
     except OSError:
         return {}
     doc = yaml.safe_load(text) or {}

@@ -19,8 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from crisisnav import cache
-from crisisnav.gazetteer import _CORE_KEYS, _ZIP_KEYS, FORMAT, Gazetteer, _unmarshal
+from crisisnav import cache, gazetteer_index
+from crisisnav.gazetteer_index import _CORE_KEYS, _ZIP_KEYS, FORMAT, _unmarshal
 
 _CORE = "gazetteer-core.marshal"
 _ZIPS = "gazetteer-zips.marshal"
@@ -29,23 +29,21 @@ _DATA = Path(__file__).parent / "data"
 # The index prebuilt for the installed zipcodes release (scripts/build_gazetteer_index.py), so
 # the first run after install pays milliseconds, not a build; used only when its key matches.
 SHIPPED_INDEX = _DATA / "gazetteer-index.bin"
-ALIASES_PATH = _DATA / "aliases.yaml"  # NYC, Philly, DC (gazetteer_build reads it)
-PLACES_PATH = _DATA / "places.tsv"  # the places people name (scripts/build_places.py writes it)
 
 
-def load_index() -> Gazetteer:
-    """The index from the on-disk cache, else shipped or freshly built (and then cached)."""
+def load_core() -> tuple[dict[str, Any], tuple[str, str] | None]:
+    """(index, None) from the on-disk cache; else (index, completion list) shipped or freshly
+    built, and then stored in the cache."""
     key = source_key()
     core = _unmarshal(cache.read(_CORE, key))
     if _valid_core(core):
-        try:
-            return Gazetteer(core)
-        except (KeyError, TypeError, ValueError, IndexError):
-            pass
-    core, complete = _obtain_and_store(key)
-    gaz = Gazetteer(core, complete)
-    gaz._zip_enc = core["zip_table"]
-    return gaz
+        return core, None
+    return _obtain_and_store(key)
+
+
+def rebuild() -> tuple[dict[str, Any], tuple[str, str]]:
+    """The shipped index if it fits, else a fresh build; stored in the cache over what was there."""
+    return _obtain_and_store(source_key())
 
 
 def zip_table(key: str) -> dict[str, Any]:
@@ -94,15 +92,15 @@ def _build_inputs() -> list[str]:
     """Key parts for what the index is built from besides zipcodes: the aliases file's bytes and
     the building code (a change to the building rules is a new index)."""
     parts = []
-    for path in (ALIASES_PATH, PLACES_PATH):
+    for path in (gazetteer_index.ALIASES_PATH, gazetteer_index.PLACES_PATH):
         try:
             parts.append(f"{path.name}=" + hashlib.sha256(path.read_bytes()).hexdigest())
         except OSError:
             parts.append(f"{path.name}=missing")
     code = hashlib.sha256()
-    for module in (_module_file("gazetteer"), _module_file("gazetteer_build"), _module_file("normalize")):
+    for module in ("gazetteer", "gazetteer_index", "gazetteer_build", "normalize"):
         try:
-            code.update(Path(module).read_bytes())
+            code.update(Path(_module_file(module)).read_bytes())
         except OSError:
             code.update(b"missing")
     parts.append("code=" + code.hexdigest())
