@@ -47,7 +47,7 @@ def run_in_process(n: int, out_dir: Path, fmt: str, data: str | None) -> tuple[f
     from crisisnav import dataset, gazetteer
     from crisisnav.commands.sheet import SheetOptions, make_sheet, render
     from crisisnav.models import Resolution
-    from crisisnav.render.sheet_common import slug
+    from crisisnav.render.sheet_model import slug
 
     t0 = time.perf_counter()
     ds = dataset.load(data)

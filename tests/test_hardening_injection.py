@@ -313,7 +313,7 @@ def test_markdown_escapes_pipes_links_and_html(s: str) -> None:
 
 
 def _sheet(result: LookupResult) -> Any:
-    from crisisnav.render.sheet_common import build_sheet
+    from crisisnav.render.sheet_model import build_sheet
 
     return build_sheet(result, printed=date(2026, 12, 1), source="hostile fixture")
 
@@ -350,7 +350,7 @@ def test_html_sheet_escapes_everything(s: str) -> None:
 
 @pytest.mark.parametrize("s", RAW + HTML_ATTACKS[:2], ids=lambda s: repr(s)[:24])
 def test_sheet_markdown_and_plain_are_inert(s: str) -> None:
-    from crisisnav.render.sheet_common import render_markdown, render_plain
+    from crisisnav.render.sheet_text import render_markdown, render_plain
 
     sheet = _sheet(_result([_hostile_resource(s)]))
     for name, text in (("sheet-plain", render_plain(sheet)), ("sheet-md", render_markdown(sheet))):

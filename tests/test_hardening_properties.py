@@ -232,8 +232,9 @@ def test_any_dataset_string_renders_in_every_format(
 ) -> None:
     from crisisnav import rank
     from crisisnav.render import csvfmt, jsonfmt, markdown, plain, terminal
-    from crisisnav.render.sheet_common import build_sheet, render_markdown, render_plain
     from crisisnav.render.sheet_html import render_html
+    from crisisnav.render.sheet_model import build_sheet
+    from crisisnav.render.sheet_text import render_markdown, render_plain
 
     r = make_resource(
         name=name or "x",
@@ -275,7 +276,7 @@ def test_any_dataset_string_renders_in_every_format(
 @given(name=ANY_TEXT, caveat=ANY_TEXT)
 def test_any_dataset_string_renders_as_pdf(name: str, caveat: str) -> None:
     from crisisnav import rank
-    from crisisnav.render.sheet_common import build_sheet
+    from crisisnav.render.sheet_model import build_sheet
     from crisisnav.render.sheet_pdf import render_pdf
 
     r = make_resource(name=name or "x", caveats=(caveat,), how_to_ask=caveat)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crisisnav.render import sheet_common as sc
+from crisisnav.render import sheet_model as sm
 from crisisnav.render.sheet_html import plan_html, render_html
 from test_sheet_support import fake_result, fixture_resources, many_resources
 
@@ -68,7 +68,7 @@ def _pages_and_text(data: bytes) -> tuple[int, str]:
     ids=["fixture-letter", "overflow-letter", "overflow-a4"],
 )
 def test_chromium_prints_the_html_sheet_on_one_page(extra: int, paper: str, tmp_path: Path) -> None:
-    sheet = sc.build_sheet(
+    sheet = sm.build_sheet(
         fake_result(fixture_resources() + many_resources(extra)),
         printed=dt.date(2026, 11, 26),
         source="fixture dataset (test)",

@@ -15,7 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crisisnav.models import Contact, Place, Resource
-from crisisnav.render import sheet_common as sc
+from crisisnav.render import sheet_layout as sl
+from crisisnav.render import sheet_model as sm
+from crisisnav.render import sheet_text as stx
+from crisisnav.render import sheet_words as sw
 from crisisnav.render.sheet_html import plan_html, render_html
 from crisisnav.render.sheet_pdf import plan_pdf, render_pdf
 from fixture_data import EUGENE
@@ -24,8 +27,8 @@ from test_sheet_support import fake_result, fixture_resources, many_resources
 PRINTED = dt.date(2026, 11, 26)
 
 
-def _sheet(resources: list[Resource] | None = None, place: Place = EUGENE) -> sc.Sheet:
-    return sc.build_sheet(fake_result(resources, place), printed=PRINTED, source="fixture dataset (test)")
+def _sheet(resources: list[Resource] | None = None, place: Place = EUGENE) -> sm.Sheet:
+    return sm.build_sheet(fake_result(resources, place), printed=PRINTED, source="fixture dataset (test)")
 
 
 def _pdf_text(data: bytes) -> tuple[int, str, list[str]]:
@@ -133,9 +136,9 @@ def test_script_name_is_escaped_in_html_and_literal_in_pdf() -> None:
     assert "<script" not in html.lower()
     _, text, _ = _pdf_text(render_pdf(sheet))
     assert evil in text
-    md = sc.render_markdown(sheet)
+    md = stx.render_markdown(sheet)
     assert "<script>" not in md
-    assert sc.render_plain(sheet).count(evil) == 1
+    assert stx.render_plain(sheet).count(evil) == 1
 
 
 def test_accented_spanish_and_latin_extended_a_are_real_text_in_pdf() -> None:
@@ -237,23 +240,23 @@ def test_html_overflow_says_how_many_were_left_out() -> None:
 )
 def test_police_line_in_plain_words(rid: str, expected: str) -> None:
     r = {x.id: x for x in fixture_resources()}[rid]
-    assert sc.police_line(r) == expected
+    assert sw.police_line(r) == expected
 
 
 def test_police_line_for_911_without_a_named_team() -> None:
     r = dataclasses.replace(fixture_resources()[0], dispatch="via-911", how_to_ask=None)
-    assert sc.police_line(r) == "Only reached through 911 — a dispatcher decides who comes"
+    assert sw.police_line(r) == "Only reached through 911 — a dispatcher decides who comes"
     star = dataclasses.replace(r, how_to_ask="Call 911 and ask for STAR.")
-    assert sc.police_line(star) == "Only reached through 911 — ask for STAR"
+    assert sw.police_line(star) == "Only reached through 911 — ask for STAR"
 
 
 def test_hours_are_weekly_rules_not_open_now() -> None:
     by_id = {x.id: x for x in fixture_resources()}
-    assert sc.hours_line(by_id["fixture-lane-mobile-team"]) == "Every day 14:00–23:00 PT"
-    assert sc.hours_line(by_id["fixture-trans-peer-line"]) == "Mon–Fri 10:00–18:00; Sat, Sun 12:00–16:00 PT"
-    assert sc.hours_line(by_id["fixture-text-line"]) == "24 hours, every day"
+    assert sw.hours_line(by_id["fixture-lane-mobile-team"]) == "Every day 14:00–23:00 PT"
+    assert sw.hours_line(by_id["fixture-trans-peer-line"]) == "Mon–Fri 10:00–18:00; Sat, Sun 12:00–16:00 PT"
+    assert sw.hours_line(by_id["fixture-text-line"]) == "24 hours, every day"
     no_tz = dataclasses.replace(by_id["fixture-lane-mobile-team"], timezone=None)
-    assert sc.hours_line(no_tz).endswith("(time zone not listed)")
+    assert sw.hours_line(no_tz).endswith("(time zone not listed)")
 
 
 def test_stale_entries_say_so_in_words() -> None:
@@ -263,14 +266,14 @@ def test_stale_entries_say_so_in_words() -> None:
 
 
 def test_links_are_only_built_from_safe_values() -> None:
-    assert sc.tel_link("541-555-0102") == "tel:+15415550102"
-    assert sc.tel_link("1 (800) 555-0100") == "tel:+18005550100"
-    assert sc.tel_link("988") == "tel:988"
-    assert sc.tel_link("javascript:alert(1)") is None
-    assert sc.tel_link("12") is None
-    assert sc.web_link("https://example.org/x") == "https://example.org/x"
-    assert sc.web_link("javascript:alert(1)") is None
-    assert sc.web_link('https://example.org/"><script>') is None
+    assert sm.tel_link("541-555-0102") == "tel:+15415550102"
+    assert sm.tel_link("1 (800) 555-0100") == "tel:+18005550100"
+    assert sm.tel_link("988") == "tel:988"
+    assert sm.tel_link("javascript:alert(1)") is None
+    assert sm.tel_link("12") is None
+    assert sm.web_link("https://example.org/x") == "https://example.org/x"
+    assert sm.web_link("javascript:alert(1)") is None
+    assert sm.web_link('https://example.org/"><script>') is None
 
 
 @pytest.mark.parametrize(
@@ -285,16 +288,16 @@ def test_links_are_only_built_from_safe_values() -> None:
     ],
 )
 def test_slug_and_lookup_query(place: Place, slug: str, query: str) -> None:
-    assert sc.slug(place) == slug
-    assert sc.lookup_query(place) == query
+    assert sm.slug(place) == slug
+    assert sm.lookup_query(place) == query
 
 
 def test_markdown_and_plain_list_everything() -> None:
     sheet = _sheet(fixture_resources() + many_resources(40))
-    md = sc.render_markdown(sheet)
-    plain = sc.render_plain(sheet)
+    md = stx.render_markdown(sheet)
+    plain = stx.render_plain(sheet)
     for e in sheet.entries:
-        assert sc.md_escape(e.name) in md
+        assert stx.md_escape(e.name) in md
         assert e.name in plain
     assert "more not shown" not in plain
     assert md.startswith("# Crisis help without police — Eugene, Lane County, OR\n")
@@ -304,7 +307,7 @@ def test_filters_are_named_in_the_subtitle() -> None:
     result = dataclasses.replace(
         fake_result(), filters={"for": ["trans"], "contact": "phone", "language": "es", "no_911": True}
     )
-    sheet = sc.build_sheet(result, printed=PRINTED, source="x")
+    sheet = sm.build_sheet(result, printed=PRINTED, source="x")
     assert sheet.subtitle.endswith(
         " Only entries reached by phone; in Spanish; not reached only through 911. Listed first: for trans people."
     )
@@ -351,8 +354,8 @@ def test_notices_are_grouped_ended_first_then_good_to_know() -> None:
     result = dataclasses.replace(
         result, notices=(Notice("coverage-gap", {"state": "ZZ"}), *result.notices)
     )
-    sheet = sc.build_sheet(result, printed=PRINTED, source="x")
-    bottom = [(ln.role, ln.text) for ln in sc.bottom_lines(sheet)]
+    sheet = sm.build_sheet(result, printed=PRINTED, source="x")
+    bottom = [(ln.role, ln.text) for ln in sl.bottom_lines(sheet)]
     heads = [t for r, t in bottom if r == "notice_head"]
     assert heads == ["No longer available — do not use old flyers for these:", "Good to know:"]
     texts = [t for r, t in bottom if r == "notice"]
@@ -372,4 +375,4 @@ def test_notices_are_grouped_ended_first_then_good_to_know() -> None:
     ],
 )
 def test_markdown_escaping(raw: str, escaped: str) -> None:
-    assert sc.md_escape(raw) == escaped
+    assert stx.md_escape(raw) == escaped

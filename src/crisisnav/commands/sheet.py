@@ -32,7 +32,7 @@ from crisisnav.render.formats import SHEET
 
 if TYPE_CHECKING:
     from crisisnav.models import Dataset, Resolution
-    from crisisnav.render.sheet_common import Sheet
+    from crisisnav.render.sheet_model import Sheet
 
 FORMATS = SHEET.names
 EXTENSIONS = {name: SHEET.extension(name) for name in FORMATS}
@@ -53,7 +53,8 @@ class SheetOptions:
 def make_sheet(dataset: Dataset, resolution: Resolution, opts: SheetOptions, *, printed: date) -> Sheet:
     """Rank the dataset for a resolved place and turn the result into a sheet."""
     from crisisnav import __version__, rank
-    from crisisnav.render.sheet_common import build_sheet, dataset_source
+    from crisisnav.render.sheet_model import build_sheet
+    from crisisnav.render.sheet_words import dataset_source
 
     result = rank.lookup(
         dataset,
@@ -78,7 +79,7 @@ def render(sheet: Sheet, fmt: str, paper: str) -> bytes:
         from crisisnav.render.sheet_html import render_html
 
         return render_html(sheet, paper).encode("utf-8")
-    from crisisnav.render.sheet_common import render_markdown, render_plain
+    from crisisnav.render.sheet_text import render_markdown, render_plain
 
     text = render_markdown(sheet) if fmt == "markdown" else render_plain(sheet)
     return text.encode("utf-8")
@@ -92,7 +93,7 @@ def _write_atomic(path: Path, payload: bytes, *, overwrite: bool) -> None:
 
 
 def _candidates_text(resolution: Resolution, limit: int = 10) -> list[str]:
-    from crisisnav.render.sheet_common import clean_text
+    from crisisnav.render.sheet_model import clean_text
 
     lines = [f"  {clean_text(c.label())}" for c in resolution.candidates[:limit]]
     more = len(resolution.candidates) - limit + resolution.omitted  # omitted: cut by the resolver
@@ -249,7 +250,7 @@ def sheet_cmd(
 
 
 def _check_resolution(resolution: Resolution) -> None:
-    from crisisnav.render.sheet_common import clean_text
+    from crisisnav.render.sheet_model import clean_text
 
     query = _short(clean_text(resolution.query))
     if resolution.status == "ambiguous":
@@ -325,7 +326,7 @@ def run_batch(
     progress: bool | None = None,
 ) -> int:
     """Write one sheet per line into out_dir; report on stderr; return the exit code."""
-    from crisisnav.render.sheet_common import clean_text, slug
+    from crisisnav.render.sheet_model import clean_text, slug
 
     lines = read_batch_lines(source)
     ds = _load_dataset(data)
@@ -432,7 +433,7 @@ def _stderr_is_terminal() -> bool:
 
 
 def _summary(report: BatchReport, out_dir: Path, total: int) -> None:
-    from crisisnav.render.sheet_common import clean_text
+    from crisisnav.render.sheet_model import clean_text
 
     eprint(f"crisisnav: {len(report.written)} sheet(s) written to {out_dir} from {total} line(s).")
     for lineno, query, path in report.duplicates:

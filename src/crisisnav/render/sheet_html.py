@@ -4,7 +4,7 @@ Inline CSS only (with `@page` and `@media print`), no scripts, no images, no fon
 else fetched (a Content-Security-Policy of `default-src 'none'` says so to the browser too).
 Every dataset string is HTML-escaped; links are only tel:/sms: built from digits and plain
 http(s) URLs. Without the font's metrics the page plan estimates line wraps generously
-(`sheet_common.chars_measure`), and the two columns are laid out as planned, so a browser prints
+(`sheet_layout.chars_measure`), and the two columns are laid out as planned, so a browser prints
 one page; tests check that with headless Chromium.
 """
 
@@ -13,17 +13,17 @@ from __future__ import annotations
 import re
 from html import escape
 
-from crisisnav.render.sheet_common import (
+from crisisnav.render.sheet_layout import (
     GUTTER_MM,
     MARGIN_MM,
     STYLES,
     Block,
     Line,
     PagePlan,
-    Sheet,
     chars_measure,
     plan_page,
 )
+from crisisnav.render.sheet_model import Sheet
 
 _TAGS = {
     "name": "h3",

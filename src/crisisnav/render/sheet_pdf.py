@@ -2,7 +2,7 @@
 
 Text is real text (selectable, searchable); contacts are clickable tel:/sms:/https: links. The
 layout is measured with the same font the PDF embeds (fpdf2's dry-run wrapping), so the page
-plan of `sheet_common.plan_page` is exact; a final check makes sure the document has one page.
+plan of `sheet_layout.plan_page` is exact; a final check makes sure the document has one page.
 fpdf2 is imported inside the functions: the CLI never pays for it unless a PDF is made.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from crisisnav.render.sheet_common import (
+from crisisnav.render.sheet_layout import (
     BOTTOM_GAP_MM,
     GUTTER_MM,
     MARGIN_MM,
@@ -19,10 +19,10 @@ from crisisnav.render.sheet_common import (
     STYLES,
     Line,
     PagePlan,
-    Sheet,
     line_height_mm,
     plan_page,
 )
+from crisisnav.render.sheet_model import Sheet
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "data" / "fonts"
 FONT_FAMILY = "DejaVu"
