@@ -4,7 +4,7 @@ cache entry, and never shows a traceback.
 
 Tests run as root in CI containers, where chmod cannot make a directory unwritable, so the
 refusals come from the kernel itself (a cache path under a regular file: ENOTDIR; /proc:
-no directories may be made there) and, for EACCES/EROFS/ENOSPC, from patching tempfile in
+no directories may be made there) and, for EACCES/EROFS/ENOSPC, from patching the temp-file seam in
 the child process (ENOSPC is real: the temp file descriptor is /dev/full).
 """
 
@@ -65,6 +65,21 @@ def _patched(*a, **k):
 tempfile.mkstemp = _patched
 """
 
+# The cache makes its temp files itself (relative to the directory it checked), through one seam.
+_PATCH_CACHE_TEMP = """
+import errno, os
+from crisisnav import cache
+_real = cache._open_temp
+def _patched(d, name):
+    mode = {mode!r}
+    if mode == "enospc":
+        os.close(_real(d, name))
+        return os.open("/dev/full", os.O_WRONLY)  # every write fails: ENOSPC
+    code = {{"eacces": errno.EACCES, "erofs": errno.EROFS}}[mode]
+    raise OSError(code, os.strerror(code))
+cache._open_temp = _patched
+"""
+
 
 def test_full_disk_cache_still_answers(tmp_path: Path, warm_cache: Path) -> None:
     """ENOSPC for real: every cache temp file is /dev/full. A cold process (gazetteer and dataset
@@ -75,7 +90,7 @@ def test_full_disk_cache_still_answers(tmp_path: Path, warm_cache: Path) -> None
     proc = run_cli(
         LOOKUP,
         env={"CRISISNAV_CACHE_DIR": str(cdir)},
-        pre=_PATCH_MKSTEMP.format(mode="enospc"),
+        pre=_PATCH_CACHE_TEMP.format(mode="enospc"),
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
@@ -92,10 +107,10 @@ def test_unwritable_cache_in_process(errno_name: str, monkeypatch: pytest.Monkey
 
     code = getattr(errno, errno_name)
 
-    def refuse(*a: object, **k: object) -> tuple[int, str]:
+    def refuse(*a: object, **k: object) -> int:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(cache_mod, "_open_temp", refuse)
     assert cache_mod.write("x.bin", "k", b"payload") is False
     code_, out, err = invoke(["lookup", "Eugene, OR", "--format", "json", "--data", str(SMALL)])
     assert code_ == 0 and json.loads(out)["place"]["name"] == "Eugene"
@@ -143,17 +158,15 @@ def _names(ds: dataset.Dataset) -> list[str]:
 
 
 def _forge(payload: bytes, key: str) -> bytes:
-    """A cache entry whose header and checksum are right but whose payload is wrong."""
-    import hashlib
-
-    return (
-        cache._MAGIC
-        + cache._norm_key(key).encode()
-        + b"\n"
-        + hashlib.sha256(payload).hexdigest().encode()
-        + b"\n"
-        + payload
-    )
+    """A cache entry whose header and HMAC are right (this user's own secret signed it, as a
+    bug or an old release would) but whose payload is wrong. (Forgeries without the secret:
+    tests/test_trust_cache.py.)"""
+    assert cache.write("forge.tmp-entry", key, payload)
+    d = cache.cache_dir()
+    assert d is not None
+    blob = (d / "forge.tmp-entry").read_bytes()
+    (d / "forge.tmp-entry").unlink()
+    return blob
 
 
 def _payload(blob: bytes) -> bytes:
@@ -161,18 +174,12 @@ def _payload(blob: bytes) -> bytes:
 
 
 def _reencode(payload: bytes, change: Any) -> bytes:
-    """Decode a dataset cache payload (marshal, or JSON), change it, encode it the same way."""
-    import marshal
-
-    try:
-        value = marshal.loads(payload)
-        return marshal.dumps(change(value))
-    except (ValueError, EOFError, TypeError):
-        return json.dumps(change(json.loads(payload))).encode()
+    """Decode a dataset cache payload (JSON), change it, encode it the same way."""
+    return json.dumps(change(json.loads(payload))).encode()
 
 
 def _bad_date(value: Any) -> Any:
-    for r in value["resources"]:
+    for r in value["document"]["resources"]:
         r["verified"] = "9999-99-99"
     return value
 
@@ -186,7 +193,7 @@ CORRUPTIONS = {
     "wrong-key": lambda b, k: _forge(_payload(b), k + "other"),
     "forged-garbage": lambda b, k: _forge(b"\xff\xfe not a payload", k),
     "forged-wrong-shape": lambda b, k: _forge(
-        _reencode(_payload(b), lambda v: {"schema_version": 1, "resources": [{"id": 1}]}), k
+        _reencode(_payload(b), lambda v: {"document": {"schema_version": 1, "resources": [{"id": 1}]}, "lines": [1]}), k
     ),
     "forged-bad-date": lambda b, k: _forge(_reencode(_payload(b), _bad_date), k),
     "forged-not-a-dict": lambda b, k: _forge(_reencode(_payload(b), lambda v: [1, 2, 3]), k),
@@ -256,14 +263,14 @@ def test_corrupt_gazetteer_cache_is_rebuilt(warm_cache: Path) -> None:
 
     cdir = cache.cache_dir()
     assert cdir is not None
-    for f in warm_cache.glob("gazetteer-*.marshal"):
+    for f in warm_cache.glob("gazetteer-*.pack"):
         blob = f.read_bytes()
         if "core" in f.name:
             blob = blob[: len(blob) // 3]  # truncated
         elif "zips" in f.name:
             blob = blob[:-100] + bytes(b ^ 0xFF for b in blob[-100:])  # flipped
         else:
-            blob = b"CNAV1\n" + b"0" * 200  # garbage after a plausible magic
+            blob = cache._MAGIC + b"0" * 200  # garbage after a plausible magic
         (cdir / f.name).write_bytes(blob)
     gazetteer.reset()
     try:
@@ -272,7 +279,7 @@ def test_corrupt_gazetteer_cache_is_rebuilt(warm_cache: Path) -> None:
         r = resolve("Lane County, OR")
         assert r.status == "ok" and r.place is not None and r.place.name == "Lane County"
         key = gazetteer.source_key()
-        for name in ("gazetteer-core.marshal", "gazetteer-zips.marshal"):
+        for name in ("gazetteer-core.pack", "gazetteer-zips.pack"):
             assert cache.read(name, key) is not None, f"{name} was not rebuilt"
     finally:
         gazetteer.reset()
@@ -301,7 +308,7 @@ def test_two_processes_building_the_cache_at_once(tmp_path: Path) -> None:
     os.environ["CRISISNAV_CACHE_DIR"] = str(cdir)
     try:
         key = gazetteer.source_key()
-        for name in ("gazetteer-core.marshal", "gazetteer-zips.marshal", "gazetteer-complete.marshal"):
+        for name in ("gazetteer-core.pack", "gazetteer-zips.pack", "gazetteer-complete.pack"):
             assert cache.read(name, key) is not None, name
         ds_key = f"dataset:{dataset.CACHE_FORMAT}:{__import__('crisisnav').__version__}:"
         ds_key += dataset.load(SMALL, use_cache=False).sha256

@@ -146,12 +146,12 @@ def test_first_run_builds_then_warm_runs_import_nothing_heavy(_isolated_cache: P
     first = subprocess.run(cmd, env=_env(_isolated_cache), capture_output=True, text=True, check=True)
     assert first.stdout.split() == ["Eugene", "True", "True", "False"]  # built from the package
     files = sorted(p.name for p in _isolated_cache.iterdir())
-    assert files == ["gazetteer-complete.marshal", "gazetteer-core.marshal", "gazetteer-zips.marshal"]
+    assert files == ["gazetteer-complete.pack", "gazetteer-core.pack", "gazetteer-zips.pack", "secret"]
     warm = subprocess.run(cmd, env=_env(_isolated_cache), capture_output=True, text=True, check=True)
     assert warm.stdout.split() == ["Eugene", "False", "False", "False"]  # warm: no heavy import
 
 
-@pytest.mark.parametrize("victim", ["gazetteer-core.marshal", "gazetteer-zips.marshal", "gazetteer-complete.marshal"])
+@pytest.mark.parametrize("victim", ["gazetteer-core.pack", "gazetteer-zips.pack", "gazetteer-complete.pack"])
 def test_corrupt_or_truncated_cache_is_rebuilt(
     victim: str, prebuilt: tuple[Path, Any], _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

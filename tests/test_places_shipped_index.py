@@ -58,7 +58,8 @@ def test_cold_cache_uses_the_shipped_index_without_zipcodes(tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
-        "gazetteer-complete.marshal",
-        "gazetteer-core.marshal",
-        "gazetteer-zips.marshal",
+        "gazetteer-complete.pack",
+        "gazetteer-core.pack",
+        "gazetteer-zips.pack",
+        "secret",
     ]

@@ -1,15 +1,17 @@
 """Find, load and cache the dataset (DESIGN.md, "The dataset").
 
-`load(path)` reads the YAML only safely (crisisnav.yamlsafe: parser events, never object
-construction), runs every validate rule, and refuses a file with errors. The parsed result is
-cached by the sha256 of the file's bytes, a format version and the package version, so a warm
-start reads one small marshal file and never imports yaml or json.
+`load(path)` reads the file once (one snapshot of its bytes, fileio.read_bytes), parses the
+YAML only safely (crisisnav.yamlsafe: parser events, never object construction), runs every
+validate rule, and refuses a file with errors. The validated document is cached as JSON
+(crisisnav.cache: owner-checked, HMAC-authenticated), keyed by the sha256 of the file's bytes,
+a format version and the package version, so a warm start never imports yaml. A cache hit
+is checked against data/schema.json exactly as the loader checks a parsed file (every
+vocabulary, type and pattern); anything that fails is a miss and is rebuilt.
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,9 @@ from typing import Any
 from crisisnav import __version__, cache, errors
 from crisisnav.models import Dataset, Resource
 
-CACHE_NAME = "dataset.marshal"
-CACHE_FORMAT = 2
+CACHE_NAME = "dataset.json"
+CACHE_FORMAT = 3
+CACHE_MAX_BYTES = 64 * 1024 * 1024  # a 20 MB dataset (fileio.MAX_BYTES) is well under this as JSON
 
 
 def packaged_path() -> Path:
@@ -57,26 +60,32 @@ def load(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
         hit = _from_cache(key, shown, digest)
         if hit is not None:
             return hit
-    dataset = _parse(data, shown, digest)
+    dataset, plain, lines = _parse(data, shown, digest)
     if use_cache:
-        payload = {
-            "schema_version": dataset.schema_version,
-            "resources": [r.to_json() for r in dataset.resources],
-        }
-        cache.write(CACHE_NAME, key, marshal.dumps(payload))
+        cache.write_json(CACHE_NAME, key, {"document": plain, "lines": lines})
     return dataset
 
 
 def _from_cache(key: str, shown: str, digest: str) -> Dataset | None:
-    raw = cache.read(CACHE_NAME, key)
-    if raw is None:
+    """The cached document, if it passes the loader's own schema checks; None otherwise."""
+    payload = cache.read_json(CACHE_NAME, key, max_bytes=CACHE_MAX_BYTES)
+    if not isinstance(payload, dict):
         return None
+    doc, lines = payload.get("document"), payload.get("lines")
+    if not (isinstance(doc, dict) and isinstance(lines, list) and all(type(n) is int for n in lines)):
+        return None
+    items = doc.get("resources")
+    if not isinstance(items, list) or len(items) != len(lines):
+        return None
+    from crisisnav.schema import schema_errors
+
+    if schema_errors(doc):
+        return None  # not what a valid file parses to: a miss, rebuilt from the file
     try:
-        payload = marshal.loads(raw)
-        resources = tuple(Resource.from_json(r) for r in payload["resources"])
-        version = int(payload["schema_version"])
-    except (ValueError, KeyError, TypeError, AttributeError, EOFError):
-        return None  # a corrupt entry is a miss
+        resources = tuple(_resource(r, n) for r, n in zip(items, lines, strict=True))
+        version = int(doc["schema_version"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
     return Dataset(path=shown, schema_version=version, resources=resources, sha256=digest)
 
 
@@ -89,7 +98,8 @@ LOAD_TOLERATED = frozenset(
 )
 
 
-def _parse(data: bytes, shown: str, digest: str) -> Dataset:
+def _parse(data: bytes, shown: str, digest: str) -> tuple[Dataset, dict[str, Any], list[int]]:
+    """The dataset, the validated plain document and each entry's line (what the cache keeps)."""
     from crisisnav.rules import FATAL_CODES
     from crisisnav.validate import check
 
@@ -114,12 +124,12 @@ def _parse(data: bytes, shown: str, digest: str) -> Dataset:
                                hint=f"run: crisisnav validate {shown}")  # fmt: skip
     seq = root.pairs["resources"][1]
     lines = [n.line for n in seq.items] if isinstance(seq, MSeq) else []
-    resources = tuple(
-        _resource(r, lines[i] if i < len(lines) else 0) for i, r in enumerate(plain["resources"])
-    )
-    return Dataset(
+    lines = [lines[i] if i < len(lines) else 0 for i in range(len(plain["resources"]))]
+    resources = tuple(_resource(r, lines[i]) for i, r in enumerate(plain["resources"]))
+    ds = Dataset(
         path=shown, schema_version=int(plain["schema_version"]), resources=resources, sha256=digest
     )
+    return ds, plain, lines
 
 
 def _resource(r: dict[str, Any], line: int) -> Resource:

@@ -2,17 +2,15 @@
 gazetteer_build, which import this module and never each other in a circle).
 
 The index is a dict of columns: joined strings and uint32 arrays, with sorted key tables
-(`_Table`), cheap to unmarshal and decoded on first use.
+(`_Table`), cheap to load and decoded on first use.
 """
 
 from __future__ import annotations
 
-import marshal
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 _DATA = Path(__file__).parent / "data"
 ALIASES_PATH = _DATA / "aliases.yaml"  # NYC, Philly, DC (read by gazetteer_build)
@@ -79,15 +77,6 @@ class _Table:
         assert starts is not None and ids is not None
         for i, k in enumerate(keys):
             yield k, tuple(ids[starts[i] : starts[i + 1]])
-
-
-def _unmarshal(blob: bytes | None) -> Any:
-    if blob is None:
-        return None
-    try:
-        return marshal.loads(blob)
-    except (ValueError, EOFError, TypeError):
-        return None
 
 
 

@@ -1,7 +1,8 @@
 """Where the places index comes from, and the keys that say whether a stored one still fits.
 
-In order: the on-disk cache (`crisisnav.cache`: three marshal blobs, the names index, the ZIP
-table and the completion list), keyed by source_key(); else the index shipped in the package
+In order: the on-disk cache (`crisisnav.cache`: three entries in its packed format, the names
+index, the ZIP table and the completion list; never marshal, whose reader can crash on crafted
+bytes; each entry's shape is checked before use), keyed by source_key(); else the index shipped in the package
 (data/gazetteer-index.bin, written by scripts/build_gazetteer_index.py), used only when its
 shipped_key() matches what is installed; else a fresh build (gazetteer_build), stored in the
 cache. A missing, stale or corrupt entry is rebuilt, never trusted.
@@ -20,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from crisisnav import cache, gazetteer_index
-from crisisnav.gazetteer_index import _CORE_KEYS, _ZIP_KEYS, FORMAT, _unmarshal
+from crisisnav.gazetteer_index import _CORE_KEYS, _SEP, _ZIP_KEYS, FORMAT
 
-_CORE = "gazetteer-core.marshal"
-_ZIPS = "gazetteer-zips.marshal"
-_COMPLETE = "gazetteer-complete.marshal"
+_CORE = "gazetteer-core.pack"
+_ZIPS = "gazetteer-zips.pack"
+_COMPLETE = "gazetteer-complete.pack"
+CACHE_NAMES = (_CORE, _ZIPS, _COMPLETE)
+KIND_LETTERS = frozenset("cksnb")  # the keys of gazetteer._KIND (a test keeps them equal)
 _DATA = Path(__file__).parent / "data"
 # The index prebuilt for the installed zipcodes release (scripts/build_gazetteer_index.py), so
 # the first run after install pays milliseconds, not a build; used only when its key matches.
@@ -35,7 +38,7 @@ def load_core() -> tuple[dict[str, Any], tuple[str, str] | None]:
     """(index, None) from the on-disk cache; else (index, completion list) shipped or freshly
     built, and then stored in the cache."""
     key = source_key()
-    core = _unmarshal(cache.read(_CORE, key))
+    core = cache.read_packed(_CORE, key)
     if _valid_core(core):
         return core, None
     return _obtain_and_store(key)
@@ -48,16 +51,16 @@ def rebuild() -> tuple[dict[str, Any], tuple[str, str]]:
 
 def zip_table(key: str) -> dict[str, Any]:
     """The ZIP table for an index of this key: from the cache, else rebuilt (and stored)."""
-    loaded = _unmarshal(cache.read(_ZIPS, key)) if key else None
-    if not (isinstance(loaded, dict) and _ZIP_KEYS <= loaded.keys()):
+    loaded: Any = cache.read_packed(_ZIPS, key) if key else None
+    if not _valid_zip_table(loaded):
         loaded = _obtain_and_store(key)[0]["zip_table"]
     return dict(loaded)
 
 
 def completion(key: str) -> tuple[str, str]:
     """The completion list for an index of this key: from the cache, else rebuilt (and stored)."""
-    loaded = _unmarshal(cache.read(_COMPLETE, key)) if key else None
-    if not (isinstance(loaded, tuple) and len(loaded) == 2):
+    loaded: Any = cache.read_packed(_COMPLETE, key) if key else None
+    if not _valid_complete(loaded):
         _, loaded = _obtain_and_store(key)
     return (str(loaded[0]), str(loaded[1]))
 
@@ -112,7 +115,62 @@ def _module_file(name: str) -> str:
 
 
 def _valid_core(core: Any) -> bool:
-    return isinstance(core, dict) and core.get("format") == FORMAT and _CORE_KEYS <= core.keys()
+    """The index has every column, each of the right type and of a length that fits the number
+    of places (what the lookups index into without further checks)."""
+    if not (isinstance(core, dict) and core.get("format") == FORMAT and _CORE_KEYS <= core.keys()):
+        return False
+    kinds = core["kinds"]
+    if not isinstance(kinds, str) or not set(kinds) <= KIND_LETTERS:
+        return False
+    n = len(kinds)
+    texts = ("names", "states", "county_names", "tz_names")
+    blobs = ("name_starts", "tz", "zips", "largest_cities", "population")
+    if not all(isinstance(core[k], str) for k in texts) or not all(isinstance(core[k], bytes) for k in blobs):
+        return False
+    if not (len(core["name_starts"]) == 4 * (n + 1) and len(core["states"]) == 2 * n):
+        return False
+    if not (len(core["tz"]) == n and len(core["zips"]) == 4 * n and len(core["largest_cities"]) % 4 == 0):
+        return False
+    if len(core["population"]) != 4 * n or max(core["tz"], default=0) >= len(core["tz_names"].split(_SEP)):
+        return False
+    pc = core["place_counties"]
+    if not (isinstance(pc, tuple) and len(pc) == 2 and all(isinstance(b, bytes) for b in pc)):
+        return False
+    if len(pc[0]) != 4 * (n + 1) or len(pc[1]) % 4:
+        return False
+    tables = ("city_keys", "county_full", "county_base", "compact_keys", "aliases", "lookalikes", "usps_names")
+    for name in tables:
+        t = core[name]
+        if not (isinstance(t, tuple) and len(t) == 3 and isinstance(t[0], str)):
+            return False
+        if not (isinstance(t[1], bytes) and isinstance(t[2], bytes) and len(t[1]) % 4 == 0 == len(t[2]) % 4):
+            return False
+    ids, parents = core["state_ids"], core["parents"]
+    if not (isinstance(ids, dict) and all(type(v) is int and 0 <= v < n for v in ids.values())):
+        return False
+    return isinstance(parents, dict) and all(
+        type(k) is int and 0 <= k < n and isinstance(v, str) for k, v in parents.items()
+    )
+
+
+def _valid_zip_table(table: Any) -> bool:
+    if not (isinstance(table, dict) and _ZIP_KEYS <= table.keys()):
+        return False
+    if not all(isinstance(table[k], str) for k in ("codes", "states", "city_names")):
+        return False
+    if not all(isinstance(table[k], bytes) for k in ("city", "county", "tz", "active")):
+        return False
+    n, rest = divmod(len(table["codes"]), 5)
+    return (
+        rest == 0
+        and len(table["states"]) == 2 * n
+        and len(table["city"]) == len(table["county"]) == 4 * n
+        and len(table["tz"]) == len(table["active"]) == n
+    )
+
+
+def _valid_complete(value: Any) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value)
 
 
 def shipped_key() -> str:
@@ -145,7 +203,9 @@ def write_shipped_index(path: Path = SHIPPED_INDEX) -> int:
 
 
 def read_shipped_index() -> tuple[dict[str, Any], tuple[str, str]] | None:
-    """The shipped index when it was built from exactly what is installed here, else None."""
+    """The shipped index when it was built from exactly what is installed here, else None.
+    marshal is acceptable here and only here: the file is package data, installed with the
+    code that reads it (a copy in the cache directory is not trusted and is never marshal)."""
     import zlib
 
     try:
@@ -184,6 +244,6 @@ def _build_and_store(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
 
 def _store(key: str, core: dict[str, Any], complete: tuple[str, str]) -> None:
     """Write the index to the cache: names, ZIP table and completion list as separate entries."""
-    cache.write(_CORE, key, marshal.dumps({k: v for k, v in core.items() if k != "zip_table"}))
-    cache.write(_ZIPS, key, marshal.dumps(core["zip_table"]))
-    cache.write(_COMPLETE, key, marshal.dumps(complete))
+    cache.write_packed(_CORE, key, {k: v for k, v in core.items() if k != "zip_table"})
+    cache.write_packed(_ZIPS, key, core["zip_table"])
+    cache.write_packed(_COMPLETE, key, complete)
