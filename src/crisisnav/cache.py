@@ -172,7 +172,7 @@ def _owned_regular(fd: int, max_bytes: int) -> os.stat_result | None:
 
 
 def _read_fd(fd: int, limit: int) -> bytes | None:
-    chunks = []
+    chunks: list[bytes] = []
     size = 0
     while True:
         chunk = os.read(fd, min(1 << 20, limit + 1 - size))
