@@ -39,18 +39,46 @@ def read_bytes(path: str | Path) -> bytes:
             f"the file is {st.st_size / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB",
             path=p, code="too-large",
         )  # fmt: skip
+    # One snapshot: a file being rewritten in place while it is read (size or modification
+    # time changing under us, or fewer bytes than fstat said) is read again, never used torn.
+    for _attempt in range(SNAPSHOT_TRIES):
+        data, torn = _read_once(p)
+        if not torn:
+            break
+        import time
+
+        time.sleep(0.05)
+    else:
+        raise errors.DataError(
+            "the file kept changing while it was being read", path=p, code="unreadable",
+            hint="wait until whatever is writing it has finished (or replace it atomically) and run again",
+        )  # fmt: skip
+    return data
+
+
+SNAPSHOT_TRIES = 5
+
+
+def _read_once(p: str) -> tuple[bytes, bool]:
+    """(bytes, torn): torn when the file changed while it was read."""
     try:
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            before = os.fstat(fh.fileno())
+            if not stat.S_ISREG(before.st_mode):
                 raise errors.DataError("not a regular file", path=p, code="not-a-file")
             data = fh.read(MAX_BYTES + 1)
+            after = os.fstat(fh.fileno())
     except OSError as exc:
         raise errors.DataError(f"cannot read the file ({exc.strerror or exc})", path=p,
                                code="unreadable") from None  # fmt: skip
     if len(data) > MAX_BYTES:
         raise errors.DataError("the file is over the 20 MB limit", path=p, code="too-large")
-    return data
+    torn = (
+        len(data) != after.st_size
+        or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
+    )
+    return data, torn
 
 
 _UMASK: int | None = None
@@ -127,12 +155,14 @@ def _write_exclusive(target: Path, payload: bytes, mode: int) -> None:
 
 
 LINE_LIMIT = 64 * 1024  # bytes kept of one batch line; the rest of a longer line is skipped
+LINE_SKIP_LIMIT = 256 * 1024 * 1024  # a "line" longer than this is an endless input: refused
+READ_CHUNK = 64 * 1024
 
 
 def bounded_lines(stream: IO[bytes]) -> Iterator[bytes]:
-    """Lines of a binary stream, each at most LINE_LIMIT bytes (with its newline, if it fits).
-    The rest of an over-long line is read and dropped in chunks after its first part is handed
-    out, so memory never grows with a line and a caller can stop at a binary first line."""
+    """Lines of a binary stream split at LF only, each at most LINE_LIMIT bytes (with its
+    newline, if it fits); the rest of an over-long line is skipped. (Batch input goes through
+    batch_queries, which also splits at CR and CRLF and decodes.)"""
     while True:
         chunk = stream.readline(LINE_LIMIT)
         if not chunk:
@@ -145,13 +175,54 @@ def bounded_lines(stream: IO[bytes]) -> Iterator[bytes]:
                     break
 
 
-def batch_lines(source: str) -> Iterator[bytes]:
-    """The lines of a batch input (`-` is standard input), each bounded by bounded_lines.
-    DataError (exit 4) when the file cannot be opened or read."""
+class BatchLine:
+    """One query line of a batch input: its 1-based physical line number, its text (stripped;
+    undecodable bytes as U+FFFD) and what is wrong with it, if anything:
+    "not-utf8", "binary" (NUL characters) or "too-long" (over LINE_LIMIT bytes; cut)."""
+
+    __slots__ = ("number", "text", "problem")
+
+    def __init__(self, number: int, text: str, problem: str | None = None) -> None:
+        self.number = number
+        self.text = text
+        self.problem = problem
+
+    def __repr__(self) -> str:
+        return f"BatchLine({self.number}, {self.text[:40]!r}, {self.problem!r})"
+
+
+def batch_queries(source: str) -> Iterator[BatchLine]:
+    """The one batch-input policy of every command (lookup, places, sheet):
+
+    - `-` is standard input; anything else a file (a pipe such as `<(cmd)` is fine). A device
+      (`/dev/zero`, `/dev/urandom`), a directory or a path that cannot be opened is refused
+      (DataError, exit 4) before anything is read.
+    - Encoding: UTF-8; a UTF-8 byte-order mark is dropped; a UTF-16 byte-order mark (Excel's
+      "Unicode Text") means UTF-16 LE or BE. Undecodable bytes become U+FFFD and the line is
+      flagged "not-utf8".
+    - Line breaks: LF, CRLF and a lone CR (old Mac) all end a line.
+    - Blank lines and lines starting with `#` (after spaces) are not queries: skipped by
+      every command. Line numbers count every physical line.
+    - A line with a NUL character is flagged "binary"; a line over LINE_LIMIT bytes is cut and
+      flagged "too-long", its rest read and dropped; a single line over LINE_SKIP_LIMIT bytes
+      (an endless input with no line break, such as `cat /dev/zero |`) refuses the input.
+    - Streaming: memory is bounded by LINE_LIMIT plus one read chunk, whatever the input's size.
+    """
     import sys
 
+    if source == "":
+        raise errors.DataError("the path is empty; give a file name or - for standard input",
+                               path="--batch", code="file-missing")  # fmt: skip
     if source == "-":
-        yield from bounded_lines(sys.stdin.buffer)
+        shown = "<stdin>"
+        stream = sys.stdin.buffer if sys.stdin is not None else None
+        if stream is None:
+            return
+        _refuse_device(stream, shown)
+        try:
+            yield from _queries(stream, shown)
+        except OSError as exc:
+            raise errors.DataError(f"cannot read the batch input: {exc.strerror or exc}", path=shown) from None
         return
     try:
         fh = open(source, "rb")  # noqa: SIM115 - closed below
@@ -160,7 +231,128 @@ def batch_lines(source: str) -> Iterator[bytes]:
             f"cannot read the batch file: {exc.strerror or exc}", path=source, code="unreadable"
         ) from None
     with fh:
+        _refuse_device(fh, source)
         try:
-            yield from bounded_lines(fh)
+            yield from _queries(fh, source)
         except OSError as exc:
             raise errors.DataError(f"cannot read the batch file: {exc.strerror or exc}", path=source) from None
+
+
+def _refuse_device(stream: IO[bytes], shown: str) -> None:
+    try:
+        fd = stream.fileno()
+        st = os.fstat(fd)
+    except (OSError, ValueError, AttributeError):
+        return  # not a real file (an in-memory stream in tests): nothing to check
+    if stat.S_ISDIR(st.st_mode):
+        raise errors.DataError("a directory, not a file of places", path=shown, code="not-a-file")
+    if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) and not os.isatty(fd):
+        raise errors.DataError(
+            "a device, not a file of places (one place per line expected)", path=shown, code="not-a-file"
+        )
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", None),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    read = getattr(stream, "read1", None) or stream.read  # read1: what is there, no waiting for more
+    while True:
+        chunk = read(READ_CHUNK)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _utf8_chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    """The stream as UTF-8 bytes: a UTF-8 BOM dropped, UTF-16 (by its BOM) converted."""
+    chunks = _chunks(stream)
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= 3:
+            break
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom) :]
+            if encoding is None:
+                break
+            import codecs
+
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            yield decoder.decode(head).encode("utf-8", "surrogatepass")
+            for chunk in chunks:
+                yield decoder.decode(chunk).encode("utf-8", "surrogatepass")
+            yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
+            return
+    if head:
+        yield head
+    yield from chunks
+
+
+def _physical_lines(stream: IO[bytes], shown: str) -> Iterator[tuple[bytes, bool]]:
+    """(line without its break, cut?) for each physical line; LF, CRLF and CR all end one."""
+    import re
+
+    eol = re.compile(b"\r\n|\r|\n")
+    buf = b""
+    skipping = 0  # bytes dropped so far of an over-long line (0: not inside one)
+    swallow_lf = False  # the last chunk ended in CR: an LF starting the next one is its pair
+    for chunk in _utf8_chunks(stream):
+        if swallow_lf and chunk.startswith(b"\n"):
+            chunk = chunk[1:]
+        swallow_lf = False
+        buf += chunk
+        start = 0
+        for m in eol.finditer(buf):
+            if skipping:
+                skipping = 0  # the end of the over-long line: its first part was handed out
+            else:
+                yield buf[start : m.start()], False
+            start = m.end()
+            if m.end() == len(buf) and m.group() == b"\r":
+                swallow_lf = True
+        buf = buf[start:]
+        if skipping:
+            skipping += len(buf)
+            buf = b""
+            if skipping > LINE_SKIP_LIMIT:
+                raise errors.DataError(
+                    f"a line longer than {LINE_SKIP_LIMIT // (1024 * 1024)} MB with no line break: "
+                    "not a list of places (one place per line expected)",
+                    path=shown, code="too-large",
+                )  # fmt: skip
+        elif len(buf) > LINE_LIMIT:
+            yield buf[:LINE_LIMIT], True
+            skipping = len(buf)
+            buf = b""
+    if buf and not skipping:
+        yield buf, False
+
+
+def _queries(stream: IO[bytes], shown: str) -> Iterator[BatchLine]:
+    number = 0
+    for raw, cut in _physical_lines(stream, shown):
+        number += 1
+        problem = "too-long" if cut else None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "replace")
+            problem = problem or "not-utf8"
+        text = text.strip()
+        if not text or text.startswith("#"):
+            continue
+        if "\x00" in text:
+            problem = problem or "binary"
+        yield BatchLine(number, text, problem)
+
+
+def batch_lines(source: str) -> Iterator[bytes]:
+    """The query lines of a batch input as UTF-8 bytes (batch_queries, without the flags)."""
+    for line in batch_queries(source):
+        yield line.text.encode("utf-8", "surrogatepass")

@@ -20,6 +20,7 @@ from crisisnav.audience import check_audiences
 from crisisnav.render.echo import shorten
 
 if TYPE_CHECKING:
+    from crisisnav.fileio import BatchLine
     from crisisnav.models import Dataset, LookupResult, Place, Resolution
 
 MAX_QUERY = 300  # characters; longer batch lines are not places
@@ -184,8 +185,9 @@ def picked(resolution: Resolution, place: Place) -> Resolution:
     return replace(resolution, status="ok", place=place, candidates=(), message=None)
 
 
-def batch_resolutions(lines: Iterable[bytes]) -> Iterator[Resolution]:
-    """One Resolution per input line, in order; bad lines become not_found results."""
+def batch_resolutions(lines: Iterable[BatchLine]) -> Iterator[Resolution]:
+    """One Resolution per query line (fileio.batch_queries: the batch policy), in order; bad
+    lines become not_found results."""
     from crisisnav.models import Resolution
     from crisisnav.resolve import resolve_many  # type: ignore[import-not-found,unused-ignore]
 
@@ -202,46 +204,25 @@ def batch_resolutions(lines: Iterable[bytes]) -> Iterator[Resolution]:
         pending.clear()
         slots.clear()
 
-    first = True
-    for raw in lines:
-        line = raw.rstrip(b"\r\n")
-        if first and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
-        first = False
-        if len(line.strip()) > MAX_QUERY * 4:  # longer than any 300-character UTF-8 text
+    for line in lines:
+        text = line.text
+        if line.problem == "not-utf8":
             slots.append(
                 Resolution(
-                    query=line.strip()[: MAX_QUERY * 4].decode("utf-8", "replace")[:MAX_QUERY],
-                    status="not_found",
-                    message=f"this line is not a place name (over {MAX_QUERY} characters)",
+                    query=text[:MAX_QUERY], status="not_found", message="this line is not valid UTF-8 text"
                 )
             )
-            if len(slots) >= BATCH_CHUNK:
-                yield from flush()
-            continue
-        try:
-            text = line.decode("utf-8").strip()
-        except UnicodeDecodeError:
-            bad = line.decode("utf-8", "replace").strip()[:MAX_QUERY]
+        elif line.problem is not None or len(text) > MAX_QUERY:
             slots.append(
                 Resolution(
-                    query=bad, status="not_found", message="this line is not valid UTF-8 text"
+                    query=text[:MAX_QUERY],
+                    status="not_found",
+                    message=f"this line is not a place name (over {MAX_QUERY} characters or binary)",
                 )
             )
         else:
-            if not text:
-                slots.append(Resolution(query="", status="not_found", message="empty line"))
-            elif len(text) > MAX_QUERY or "\x00" in text:
-                slots.append(
-                    Resolution(
-                        query=text[:MAX_QUERY],
-                        status="not_found",
-                        message=f"this line is not a place name (over {MAX_QUERY} characters or binary)",
-                    )
-                )
-            else:
-                pending.append((len(slots), text))
-                slots.append(None)
+            pending.append((len(slots), text))
+            slots.append(None)
         if len(slots) >= BATCH_CHUNK:
             yield from flush()
     yield from flush()

@@ -28,7 +28,7 @@ from crisisnav import errors
 from crisisnav.audience import parse_audiences
 from crisisnav.commands._common import ColorOpt, DataOpt, eprint, guarded
 from crisisnav.completion import complete_audience, complete_place
-from crisisnav.fileio import batch_lines
+from crisisnav.fileio import batch_queries
 from crisisnav.flow import (
     Options,
     batch_resolutions,
@@ -44,6 +44,8 @@ from crisisnav.render.formats import LOOKUP, effective_format, render_lookup
 
 if TYPE_CHECKING:
     from crisisnav.models import LookupResult, Place, Resolution
+
+MEMO_PLACES = 256  # rankings a batch keeps for places it has seen (bounded memory)
 
 
 def write(text: str) -> None:
@@ -200,8 +202,12 @@ def run_batch(source: str, options: Options) -> None:
     fmt = "jsonl" if options.fmt == "auto" else options.fmt
     # One evaluation time for the whole run, so lines naming the same place share one ranking.
     opts = options.with_at(options.at or datetime.now(timezone.utc))
-    memo: dict[Place, LookupResult] = {}
-    tails: dict[Place, str] = {}  # the serialised "resources"/"notices" part, per place
+    # The last MEMO_PLACES places ranked (least recently used dropped first): a batch that
+    # repeats places reuses their ranking and JSON; one of 20,000 distinct ZIPs stays small.
+    from collections import OrderedDict
+
+    memo: OrderedDict[Place, LookupResult] = OrderedDict()
+    tails: dict[Place, str] = {}  # the serialised "resources"/"notices" part, per memo place
 
     def one(res: Resolution) -> LookupResult:
         res = with_suggestions(res)
@@ -209,10 +215,12 @@ def run_batch(source: str, options: Options) -> None:
             return rank_one(ds, res, opts)
         hit = memo.get(res.place)
         if hit is None:
-            if len(memo) > 10_000:
-                memo.clear()
-                tails.clear()
+            while len(memo) >= MEMO_PLACES:
+                old, _ = memo.popitem(last=False)
+                tails.pop(old, None)
             hit = memo[res.place] = rank_one(ds, res, opts)
+        else:
+            memo.move_to_end(res.place)
         return replace(hit, resolution=res)
 
     def json_line(result: LookupResult) -> str:
@@ -233,7 +241,7 @@ def run_batch(source: str, options: Options) -> None:
         del head["resources"], head["notices"]
         return jsonfmt.dumps(head, pretty=False)[:-1] + ", " + tail + "}"
 
-    results = (one(res) for res in batch_resolutions(batch_lines(source)))
+    results = (one(res) for res in batch_resolutions(batch_queries(source)))
     out = sys.stdout
     if fmt == "json":
         out.write("[")

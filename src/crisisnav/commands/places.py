@@ -7,7 +7,6 @@ warm path imports neither zipcodes, yaml nor rapidfuzz.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 import typer
@@ -110,14 +109,10 @@ def _to_json(resolution: Any) -> dict[str, Any]:
 # ----- batch ------------------------------------------------------------------------------
 
 
-def _lines(source: str) -> Iterator[bytes]:
-    from crisisnav.fileio import batch_lines
-
-    for raw in batch_lines(source):
-        yield raw.rstrip(b"\r\n")
-
-
 def _run_batch(source: str, fmt: str) -> None:
+    """One result per query line, read by fileio.batch_queries (the batch policy every command
+    shares), resolved BATCH_CHUNK lines at a time: bounded memory, order kept."""
+    from crisisnav.fileio import BatchLine, batch_queries
     from crisisnav.models import Resolution
     from crisisnav.render.jsonfmt import dumps
     from crisisnav.resolve import resolve_many
@@ -125,55 +120,44 @@ def _run_batch(source: str, fmt: str) -> None:
     out = sys.stdout
     as_array = fmt == "json"
     first = True
-    try:
-        if as_array:
-            out.write("[")
-        chunk: list[bytes] = []
 
-        def flush(lines: list[bytes]) -> None:
-            nonlocal first
-            texts: list[str] = []
-            bad: dict[int, str] = {}
-            for i, raw in enumerate(lines):
-                try:
-                    texts.append(raw.decode("utf-8"))
-                except UnicodeDecodeError:
-                    bad[i] = raw.decode("utf-8", "replace")
-                    texts.append("")
-            good = resolve_many([t for i, t in enumerate(texts) if i not in bad])
-            it = iter(good)
-            for i in range(len(lines)):
-                if i in bad:
-                    res = Resolution(query=bad[i], status="not_found", message="line is not valid UTF-8")
+    def flush(lines: list[BatchLine]) -> None:
+        nonlocal first
+        good = iter(resolve_many([ln.text for ln in lines if ln.problem is None]))
+        for ln in lines:
+            if ln.problem is None:
+                res = next(good)
+            elif ln.problem == "not-utf8":
+                res = Resolution(query=ln.text[:300], status="not_found", message="line is not valid UTF-8")
+            else:
+                res = Resolution(query=ln.text[:300], status="not_found",
+                                 message="this line is not a place name (too long or binary)")  # fmt: skip
+            if fmt == "plain":
+                place = res.place.label() if res.place else ""
+                cands = "; ".join(c.label() for c in res.candidates[:5]) if res.status == "ambiguous" else ""
+                out.write(f"{_one_line(res.query)}\t{res.status}\t{place or cands}\n")
+            else:
+                text = dumps(_to_json(res), pretty=False)
+                if as_array:
+                    out.write(("\n" if first else ",\n") + text)
                 else:
-                    res = next(it)
-                if fmt == "plain":
-                    place = res.place.label() if res.place else ""
-                    cands = "; ".join(c.label() for c in res.candidates[:5]) if res.status == "ambiguous" else ""
-                    out.write(f"{_one_line(res.query)}\t{res.status}\t{place or cands}\n")
-                else:
-                    text = dumps(_to_json(res), pretty=False)
-                    if as_array:
-                        out.write(("\n" if first else ",\n") + text)
-                    else:
-                        out.write(text + "\n")
-                first = False
-            out.flush()
-
-        for raw in _lines(source):
-            chunk.append(raw)
-            if len(chunk) >= BATCH_CHUNK:
-                flush(chunk)
-                chunk = []
-        if chunk:
-            flush(chunk)
-        if as_array:
-            out.write("\n]\n" if not first else "]\n")
+                    out.write(text + "\n")
+            first = False
         out.flush()
-    except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
-        raise errors.DataError(f"cannot read batch input: {exc.strerror or exc}", path=source) from None
+
+    if as_array:
+        out.write("[")
+    chunk: list[BatchLine] = []
+    for line in batch_queries(source):
+        chunk.append(line)
+        if len(chunk) >= BATCH_CHUNK:
+            flush(chunk)
+            chunk = []
+    if chunk:
+        flush(chunk)
+    if as_array:
+        out.write("\n]\n" if not first else "]\n")
+    out.flush()
 
 
 def _one_line(text: str) -> str:

@@ -287,25 +287,25 @@ class BatchReport:
         return errors.EXIT_OK
 
 
+MAX_BATCH_SHEETS = 10_000  # places in one sheet batch; more is refused (memory stays bounded)
+
+
 def read_batch_lines(source: str) -> list[tuple[int, str]]:
-    """(line number, query) for each non-blank line that is not a # comment. Lines are read
-    bounded (fileio.bounded_lines): memory never grows with one line."""
-    from crisisnav.fileio import batch_lines
+    """(line number, query) for each query line, read by fileio.batch_queries (the batch policy
+    every command shares: BOM, UTF-16, CR/CRLF/LF, blank and # lines skipped, devices and
+    endless lines refused). A junk line (binary, undecodable, over-long) is kept: it is
+    reported as not found by its line number, like any other place that does not resolve."""
+    from crisisnav.fileio import batch_queries
 
     shown = "<stdin>" if source == "-" else source
     out = []
-    seen = 0
-    for i, raw in enumerate(batch_lines(source), start=1):
-        if seen < 4096:
-            if b"\x00" in raw[: 4096 - seen]:
-                raise errors.DataError("batch file looks binary (one place per line expected)", path=shown)
-            seen += len(raw)
-        line = raw.decode("utf-8", errors="replace")
-        if i == 1:
-            line = line.lstrip("\ufeff")
-        q = line.strip()
-        if q and not q.startswith("#"):
-            out.append((i, q))
+    for line in batch_queries(source):
+        out.append((line.number, line.text[:1000]))
+        if len(out) > MAX_BATCH_SHEETS:
+            raise errors.DataError(
+                f"more than {MAX_BATCH_SHEETS:,} places in one batch", path=shown, code="too-large",
+                hint="split the file into smaller batches",
+            )  # fmt: skip
     return out
 
 
