@@ -62,16 +62,36 @@ def guarded(func: F) -> F:
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(0) from None
+        except OSError as exc:
+            if not is_output_error(exc):
+                raise _internal(exc) from None
+            # A full disk or an I/O error on standard output: the user's problem to fix, not ours.
+            _silence_stdout()
+            eprint(f"crisisnav: cannot write to standard output: {exc.strerror or exc}")
+            raise typer.Exit(errors.EXIT_NOT_FOUND) from None
         except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
-            if os.environ.get("CRISISNAV_DEBUG"):
-                raise
-            eprint(
-                f"crisisnav: internal error ({type(exc).__name__}: {exc}). "
-                "Please report it; set CRISISNAV_DEBUG=1 for details."
-            )
-            raise typer.Exit(errors.EXIT_INTERNAL) from None
+            raise _internal(exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _internal(exc: Exception) -> BaseException:
+    if os.environ.get("CRISISNAV_DEBUG"):
+        return exc
+    eprint(
+        f"crisisnav: internal error ({type(exc).__name__}: {exc}). "
+        "Please report it; set CRISISNAV_DEBUG=1 for details."
+    )
+    return typer.Exit(errors.EXIT_INTERNAL)
+
+
+def is_output_error(exc: OSError) -> bool:
+    """An OSError from writing standard output: no file name (files the user named are reported
+    by the command itself) and an errno that a write can give."""
+    import errno
+
+    codes = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EBADF, getattr(errno, "EDQUOT", errno.ENOSPC)}
+    return exc.filename is None and exc.errno in codes
 
 
 def _u_escape(exc: UnicodeError) -> tuple[str, int]:
