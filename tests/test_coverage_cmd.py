@@ -32,6 +32,9 @@ class FakeGazetteer:
     def top_cities(self, n: int) -> list[Place]:
         return [PORTLAND, EUGENE, SPRINGFIELD_IL][:n]
 
+    def populated_places(self) -> list[Place]:
+        return []
+
 
 def fixture_resources() -> tuple[Resource, ...]:
     return fixture_dataset().resources
@@ -222,3 +225,54 @@ def test_subprocess_coverage_json_with_the_real_gazetteer() -> None:
     assert (oregon["name"], oregon["state_lines"], oregon["local_responders"]) == ("Oregon", 1, 1)
     assert len(out["cities"]) == 100
     assert all(c["state"] in STATES for c in out["cities"])
+
+
+# ------------------------------------------------------------------ people (population-weighted)
+
+
+def _place(name: str, state: str, counties: tuple[str, ...], population: int) -> Place:
+    return Place(kind="city", name=name, state=state, city=name, county=counties[0] if counties else None,
+                 counties=counties, population=population)  # fmt: skip
+
+
+def test_people_are_weighted_by_population_and_split_by_size() -> None:
+    places = [
+        _place("Eugene", "OR", ("Lane County",), 170_000),       # fixture has Lane County entries
+        _place("Portland", "OR", ("Multnomah County",), 650_000),  # no local entry in the fixture
+        _place("Tinyville", "OR", ("Lane County",), 900),          # covered, but under 15,000
+        _place("Springfield", "IL", ("Sangamon County",), 114_000),
+    ]
+    out = coverage.people_report(fixture_resources(), places)
+    assert out["people_in_places"] == 170_000 + 650_000 + 114_000
+    assert out["people_covered"] == 170_000
+    assert out["share_covered"] == round(170_000 / 934_000, 4)
+    assert out["people_in_all_places"] == 934_900 and out["people_covered_all_places"] == 170_900
+    assert out["states"]["OR"]["share_covered"] == round(170_000 / 820_000, 4)
+    assert out["states"]["TX"]["share_covered"] is None  # no people counted there
+    missing = [(c["county"], c["people_in_places"]) for c in out["largest_counties_without_local_entry"]]
+    assert missing == [("Multnomah County", 650_000), ("Sangamon County", 114_000)]
+
+
+def test_a_place_in_two_counties_splits_its_people_and_ended_entries_do_not_count() -> None:
+    places = [_place("Portland", "OR", ("Multnomah County", "Washington County"), 600_000)]
+    out = coverage.people_report(fixture_resources(), places)
+    assert {c["county"]: c["people_in_places"] for c in out["largest_counties_without_local_entry"]} == {
+        "Multnomah County": 300_000, "Washington County": 300_000}  # fmt: skip
+    ended = [r for r in fixture_resources() if not r.is_option]
+    assert ended, "the fixture needs an ended or suspended entry for this test"
+    eugene = [_place("Eugene", "OR", ("Lane County",), 170_000)]
+    assert coverage.people_report(ended, eugene)["people_covered"] == 0
+
+
+def test_coverage_text_leads_with_the_people_figure(fake_gaz: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(FakeGazetteer, "populated_places",
+                        lambda self: [_place("Eugene", "OR", ("Lane County",), 170_000),
+                                      _place("Portland", "OR", ("Multnomah County",), 650_000)])  # fmt: skip
+    result = CliRunner().invoke(app, ["coverage", "--data", str(FIXTURE)])
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("People in places of 15,000+ served by a city or county entry: 21%")
+    assert "Multnomah County, OR  650,000" in result.stdout
+    js = json.loads(CliRunner().invoke(app, ["coverage", "--format", "json", "--data", str(FIXTURE)]).stdout)
+    assert js["people"]["people_covered"] == 170_000
+    assert next(s for s in js["states"] if s["state"] == "OR")["people"]["share_covered"] == round(170 / 820, 4)

@@ -100,6 +100,8 @@ def test_clean_entry_has_no_problem() -> None:
         ("https://github.com/u/r/blob/abc/post.md", "repository"),
         ("https://webcache.googleusercontent.com/search?q=cache:x", "cache"),
         ("https://93.184.216.34/page", "IP address"),
+        ("https://okc.prod.govaccess.org/departments/fire/x", "raw cloud"),
+        ("https://user-kcmpnye.cld.bz/Annual-Report", "raw cloud"),
     ],
 )
 def test_junk_sources_are_warned(url: str, kind: str) -> None:

@@ -589,6 +589,7 @@ _RAW_CLOUD = (
     ".cloudfront.net", ".herokuapp.com", ".appspot.com", ".azurewebsites.net", ".web.app",
     ".firebaseapp.com", ".netlify.app", ".vercel.app", ".pages.dev", ".blob.core.windows.net",
     ".squarespace.com", ".wixsite.com", ".wpengine.com", ".wpenginepowered.com", ".github.io",
+    ".govaccess.org", ".cld.bz", ".azureedge.net", ".akamaihd.net",
 )  # fmt: skip
 _CACHE_HOSTS = ("webcache.googleusercontent.com", "cachedview.nl", "archive.ph", "archive.today",
                 "archive.is", "translate.goog")  # fmt: skip

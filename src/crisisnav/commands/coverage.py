@@ -30,8 +30,10 @@ RESPONDER_KINDS = ("mobile-team", "community-responder")
 NON_POLICE = ("none", "possible")
 TOP_CITIES = 100
 GAPS_FILE = "coverage-gaps.yaml"
-# The gazetteer has no population figures; cities are ranked by gazetteer.top_cities.
-CITY_RANKING = "delivery ZIP codes under the primary USPS name, a stand-in for population"
+CITY_RANKING = "population (GeoNames, via the gazetteer)"
+# People are counted in places of at least this size (issue 12's measure), and overall.
+PEOPLE_MIN_PLACE = 15_000
+LARGEST_COUNTIES_SHOWN = 25
 
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help=REPORT.help())]
@@ -60,12 +62,90 @@ def _local_place_scope(r: Resource, place: Place) -> bool:
     return scope_for(r, place) in ("city", "county")
 
 
+def people_report(
+    resources: Sequence[Resource], places: Sequence[Place], *, min_size: int = PEOPLE_MIN_PLACE
+) -> dict[str, Any]:
+    """Population-weighted coverage: the people living in places (cities and census-designated
+    places, GeoNames populations) that a city or county entry serves, per state and nationwide;
+    and the counties, largest first, where no place has a city or county entry.
+
+    A county's size is the sum of its places' populations (a place in several counties is
+    split evenly between them), so unincorporated people outside any place are not counted."""
+    from crisisnav.normalize import STATES
+
+    local = [r for r in resources if is_local_option(r)]
+    by_state: dict[str, list[Resource]] = {}
+    for r in local:
+        for st in {a.state for a in r.serves if a.state and (a.county or a.city)}:
+            by_state.setdefault(st, []).append(r)
+    # The District of Columbia is one city with no counties: its own lines are its local ones.
+    dc_lines = any(
+        is_local_option(r) and any(a.state == "DC" and a.scope == "state" for a in r.serves)
+        for r in resources
+    )
+    per_state: dict[str, dict[str, int]] = {
+        code: {"people": 0, "covered": 0, "people_all": 0, "covered_all": 0} for code in STATES
+    }
+    county_people: dict[tuple[str, str], float] = {}
+    county_covered: set[tuple[str, str]] = set()
+    for place in places:
+        if place.state not in per_state or place.population <= 0:
+            continue
+        covered = (place.state == "DC" and dc_lines) or any(
+            _local_place_scope(r, place) for r in by_state.get(place.state, ())
+        )
+        row = per_state[place.state]
+        row["people_all"] += place.population
+        row["covered_all"] += place.population if covered else 0
+        if place.population >= min_size:
+            row["people"] += place.population
+            row["covered"] += place.population if covered else 0
+        share = place.population / max(1, len(place.counties))
+        for c in place.counties:
+            key = (place.state, c)
+            county_people[key] = county_people.get(key, 0.0) + share
+            if covered:
+                county_covered.add(key)
+    people = sum(r["people"] for r in per_state.values())
+    covered_people = sum(r["covered"] for r in per_state.values())
+    people_all = sum(r["people_all"] for r in per_state.values())
+    covered_all = sum(r["covered_all"] for r in per_state.values())
+    missing = sorted(
+        ((k, v) for k, v in county_people.items() if k not in county_covered),
+        key=lambda kv: (-kv[1], kv[0]),
+    )
+    return {
+        "min_place_size": min_size,
+        "people_in_places": people,
+        "people_covered": covered_people,
+        "share_covered": round(covered_people / people, 4) if people else 0.0,
+        "people_in_all_places": people_all,
+        "people_covered_all_places": covered_all,
+        "share_covered_all_places": round(covered_all / people_all, 4) if people_all else 0.0,
+        "states": {
+            code: {
+                "people_in_places": row["people"],
+                "people_covered": row["covered"],
+                "share_covered": round(row["covered"] / row["people"], 4) if row["people"] else None,
+            }
+            for code, row in per_state.items()
+        },
+        "largest_counties_without_local_entry": [
+            {"state": st, "county": county, "people_in_places": int(round(n))}
+            for (st, county), n in missing[:LARGEST_COUNTIES_SHOWN]
+        ],
+        "counties_with_local_entry": len(county_covered),
+        "counties_with_people": len(county_people),
+    }
+
+
 def coverage_report(
     resources: Sequence[Resource],
     *,
     state_name: Callable[[str], str],
     cities: Sequence[Place],
     gaps: Sequence[dict[str, Any]] = (),
+    places: Sequence[Place] | None = None,
 ) -> dict[str, Any]:
     """Per state: its state-level lines and local non-police responders; per large city: its
     local options. Only entries that are still options (not ended or suspended) count."""
@@ -114,8 +194,13 @@ def coverage_report(
                 "local_responder_ids": [r.id for r in options if is_local_responder(r)],
             }
         )
+    people = people_report(resources, places) if places is not None else None
+    if people is not None:
+        for st in states:
+            st["people"] = people["states"].get(st["state"])
     return {
         "schema_version": SCHEMA_VERSION,
+        "people": people,
         "summary": {
             "states": len(states),
             "states_with_state_line": sum(1 for s in states if s["state_lines"]),
@@ -219,9 +304,27 @@ def _cell(text: object, width: int) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
+def _pct(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
 def coverage_text(report: dict[str, Any]) -> str:
     s = report["summary"]
-    out = [
+    people = report.get("people")
+    out: list[str] = []
+    if people is not None:
+        out += [
+            f"People in places of {people['min_place_size']:,}+ served by a city or county entry: "
+            f"{_pct(people['share_covered'])} ({people['people_covered']:,} of {people['people_in_places']:,})",
+            f"People in all places: {_pct(people['share_covered_all_places'])} "
+            f"({people['people_covered_all_places']:,} of {people['people_in_all_places']:,})",
+            f"Counties with a city or county entry: {people['counties_with_local_entry']} "
+            f"of {people['counties_with_people']}",
+            "  Populations: GeoNames (via the gazetteer), cities and census-designated places;",
+            "  people outside any place are not counted.",
+            "",
+        ]
+    out += [
         f"States with a state-level line: {s['states_with_state_line']} of {s['states']}",
         f"States with a local non-police responder: {s['states_with_local_responder']} of {s['states']}",
         f"Largest {s['cities']} cities with a local option: {s['cities_with_local_option']} "
@@ -231,7 +334,7 @@ def coverage_text(report: dict[str, Any]) -> str:
         "Lines: state-level entries still operating (not directories or police).",
         "Local: city or county mobile teams and community responders, police none or possible.",
         "",
-        f"{'ST':<3} {'State':<22} {'Lines':>5} {'Local':>5}  Note",
+        f"{'ST':<3} {'State':<22} {'Lines':>5} {'Local':>5} {'People':>6}  Note",
     ]
     for st in report["states"]:
         note = ""
@@ -239,10 +342,17 @@ def coverage_text(report: dict[str, Any]) -> str:
             note = "coverage gap: " + str(st["gap"].get("note") or st["gap"].get("searched") or "")
         elif not st["state_lines"]:
             note = "no state-level line in the dataset"
+        ppl = st.get("people") or {}
         out.append(
             f"{st['state']:<3} {_cell(st['name'], 22):<22} {st['state_lines']:>5} "
-            f"{st['local_responders']:>5}  {note}".rstrip()
+            f"{st['local_responders']:>5} {_pct(ppl.get('share_covered')):>6}  {note}".rstrip()
         )
+    if people is not None:
+        out += ["", "Largest counties without a city or county entry (people in their places):"]
+        for i, c in enumerate(people["largest_counties_without_local_entry"], start=1):
+            out.append(f"  {i:>3}. {c['county']}, {c['state']}  {c['people_in_places']:,}")
+        if not people["largest_counties_without_local_entry"]:
+            out.append("  (none)")
     if report["cities"]:
         out += ["", "Largest cities without a local option:"]
         missing = [c for c in report["cities"] if not c["has_local_option"]]
@@ -276,10 +386,11 @@ def coverage_cmd(
 ) -> None:
     """Show what the dataset covers, by state.
 
-    Per state (50 + DC): the state-level lines and the local non-police responders; for
-    the 100 largest cities (ranked by delivery ZIP codes: the gazetteer holds no population
-    figures): whether any local option serves them; and the states listed in
-    coverage-gaps.yaml beside the dataset, with what was searched. Counts only entries that
+    First the share of people (in cities and census-designated places of 15,000+, and in all
+    places; GeoNames populations) served by a city or county entry, nationwide and per state,
+    and the largest counties without one. Then per state (50 + DC): the state-level lines and
+    the local non-police responders; for the 100 largest cities: whether any local option
+    serves them; and the states listed in coverage-gaps.yaml beside the dataset. Counts only entries that
     are still options (not ended or suspended). A local non-police responder is a mobile
     team or community responder whose police involvement is none or possible.
 
@@ -296,6 +407,7 @@ def coverage_cmd(
         state_name=lambda code: gaz.state_name(code) or code,
         cities=largest_cities(gaz.top_cities(TOP_CITIES * 2)),
         gaps=gaps,
+        places=gaz.populated_places(),
     )
     if fmt == "json":
         _emit_json(report)
