@@ -157,6 +157,19 @@ def resources(draw: st.DrawFn, rid: str) -> dict[str, Any]:
             r[opt] = draw(SAFE_TEXT)
     if draw(st.booleans()):
         r["caveats"] = draw(st.lists(SAFE_TEXT, min_size=1, max_size=3))
+    if draw(st.booleans()):  # a Spanish translation: the same numbers, one caveat per caveat
+        es: dict[str, Any] = {}
+        if draw(st.booleans()):
+            es["name"] = "ES " + r["name"]
+        for opt in ("police_note", "how_to_ask"):
+            if opt in r:
+                es[opt] = "ES " + r[opt]
+        if r.get("caveats"):
+            es["caveats"] = ["ES " + c for c in r["caveats"]]
+        if any(c["label"] for c in r["contacts"]):
+            es["labels"] = [("ES " + c["label"]) if c["label"] else None for c in r["contacts"]]
+        if es:
+            r["es"] = es
     return r
 
 

@@ -85,6 +85,46 @@ class Address:
                    note=d.get("note"))  # fmt: skip
 
 
+# Languages an entry may carry its own text in, besides English (the `es:` block of an entry).
+TEXT_LANGS = ("es",)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An entry's text in another language (data/schema.json, `translation`). A field left as
+    None (or an empty tuple) is shown in English, marked as English."""
+
+    name: str | None = None
+    how_to_ask: str | None = None
+    police_note: str | None = None
+    caveats: tuple[str, ...] = ()  # one for each English caveat, in order
+    labels: tuple[str | None, ...] = ()  # one for each contact, in order
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.name is not None:
+            out["name"] = self.name
+        if self.how_to_ask is not None:
+            out["how_to_ask"] = self.how_to_ask
+        if self.police_note is not None:
+            out["police_note"] = self.police_note
+        if self.caveats:
+            out["caveats"] = list(self.caveats)
+        if self.labels:
+            out["labels"] = list(self.labels)
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Translation:
+        return cls(
+            name=d.get("name"),
+            how_to_ask=d.get("how_to_ask"),
+            police_note=d.get("police_note"),
+            caveats=tuple(d.get("caveats") or ()),
+            labels=tuple(d.get("labels") or ()),
+        )
+
+
 @dataclass(frozen=True)
 class Area:
     """One entry of `serves`: national, a state, a county of a state, or a city of a state."""
@@ -147,7 +187,16 @@ class Resource:
     caveats: tuple[str, ...] = ()
     status_since: date | None = None
     address: Address | None = None  # walk-in centers and peer respites
+    # The entry's own text in other languages: ((lang, Translation), ...), lang in TEXT_LANGS.
+    translations: tuple[tuple[str, Translation], ...] = ()
     line: int = 0  # 1-based line of the entry in its YAML file (0 when unknown)
+
+    def translation(self, lang: str) -> Translation | None:
+        """The entry's text in lang, or None when it has none (English is the entry itself)."""
+        for code, t in self.translations:
+            if code == lang:
+                return t
+        return None
 
     @property
     def is_option(self) -> bool:
@@ -176,6 +225,7 @@ class Resource:
             "status_since": self.status_since.isoformat() if self.status_since else None,
             "verified": self.verified.isoformat(),
             "sources": list(self.sources),
+            **{lang: t.to_json() for lang, t in self.translations},
             "line": self.line,
         }
 
@@ -202,6 +252,9 @@ class Resource:
             status_since=date.fromisoformat(d["status_since"]) if d.get("status_since") else None,
             verified=date.fromisoformat(d["verified"]),
             sources=tuple(d["sources"]),
+            translations=tuple(
+                (lang, Translation.from_json(d[lang])) for lang in TEXT_LANGS if d.get(lang)
+            ),
             line=int(d.get("line") or 0),
         )
 

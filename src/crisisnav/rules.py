@@ -69,6 +69,9 @@ _TABLE: tuple[tuple[str, Level, str], ...] = (
     ("address-missing", "warning", "a walk-in center or peer respite without a structured `address`"),
     ("area-unknown", "error", "a county or city in `serves` (or `address`) not in the gazetteer (with did-you-mean)"),
     ("area-unchecked", "warning", "the gazetteer could not be loaded, so areas were not checked"),
+    ("translation-numbers", "error", "a translation (`es:`) whose numbers differ from the English text of that field: every digit sequence (phone, code, hour, date, count) must appear in both"),
+    ("translation-shape", "error", "`es: caveats` / `es: labels` not one for each English caveat / contact, or a translated field the English entry does not have"),
+    ("translation-partial", "warning", "an `es:` block that leaves out a text field the entry has (that field is shown in English, marked as English)"),
 )  # fmt: skip
 
 RULES: dict[str, Rule] = {code: Rule(code, level, meaning) for code, level, meaning in _TABLE}

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from crisisnav import errors
-from crisisnav.models import AUDIENCES, Problem
+from crisisnav.models import AUDIENCES, TEXT_LANGS, Problem
 from crisisnav.rules import FATAL_CODES
 from crisisnav.schema import SUPPORTED_KEYWORDS as SUPPORTED_KEYWORDS
 from crisisnav.schema import SchemaError as SchemaError
@@ -338,6 +338,7 @@ class _Checker:
             self._time(r, at, rid)
             self._audiences(r, at, rid)
             self._areas(r, at, rid)
+            self._translations(r, at, rid)
 
     def _contacts(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
         contacts = r.get("contacts")
@@ -528,6 +529,54 @@ class _Checker:
                          + (f" (did you mean '{guess}'?)" if guess else ""),
                          fix=f"use one of: {', '.join(AUDIENCES)}", rid=rid)  # fmt: skip
 
+    def _translations(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+        """An `es:` block says what the English says: the same numbers, one caveat per caveat,
+        one label per contact, no field the English lacks; a field it leaves out is a warning."""
+        for lang in TEXT_LANGS:
+            block = r.get(lang)
+            if not isinstance(block, dict):
+                continue
+            pairs: list[tuple[tuple[Any, ...], Any, Any]] = []  # (path in the block, English, translation)
+            for fld in ("name", "how_to_ask", "police_note"):
+                if fld in block:
+                    pairs.append(((fld,), r.get(fld), block[fld]))
+            for fld, english in (("caveats", r.get("caveats")), ("labels", _labels(r))):
+                got = block.get(fld)
+                if not isinstance(got, list) or not isinstance(english, list):
+                    continue
+                if len(got) != len(english):
+                    what = "caveat" if fld == "caveats" else "contact"
+                    self.add(at(lang, fld), "translation-shape",
+                             f"{lang}: {fld} has {len(got)} item(s), the entry has {len(english)} {what}(s)",
+                             fix=f"give one {lang} {fld[:-1]} for each {what}, in the same order"
+                             + (" (null where a contact has no label)" if fld == "labels" else ""),
+                             rid=rid)  # fmt: skip
+                    continue
+                pairs += [((fld, j), e, t) for j, (e, t) in enumerate(zip(english, got, strict=True))]
+            for path, english, text in pairs:
+                if not isinstance(text, str):
+                    continue
+                if not isinstance(english, str) or not english:
+                    self.add(at(lang, *path), "translation-shape",
+                             f"{lang}: {'.'.join(map(str, path))} translates a text the entry does not have",
+                             fix=f"add the English {path[0]} first, or remove this one", rid=rid)  # fmt: skip
+                    continue
+                ours, theirs = _numbers(english), _numbers(text)
+                if ours != theirs:
+                    diff = sorted(theirs - ours) + sorted(ours - theirs)
+                    self.add(at(lang, *path), "translation-numbers",
+                             f"{lang}: {'.'.join(map(str, path))} has numbers that differ from the English "
+                             f"({', '.join(diff)})",
+                             fix="keep every number, code, time and date exactly as the English writes it",
+                             rid=rid)  # fmt: skip
+            missing = [f for f in ("how_to_ask", "police_note") if r.get(f) and f not in block]
+            if r.get("caveats") and "caveats" not in block:
+                missing.append("caveats")
+            if missing:
+                self.add(at(lang), "translation-partial",
+                         f"{lang}: no translation of {', '.join(missing)} (shown in English, marked as English)",
+                         fix=f"translate {', '.join(missing)} too", rid=rid)  # fmt: skip
+
     def _areas(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
         serves = r.get("serves")
         if not isinstance(serves, list):
@@ -605,6 +654,22 @@ JUNK_HOSTS = frozenset({
     "ifitnessmag.com", "communityspiritevent.com", "durhamreporter.com", "wikimili.com",
     "visualfoodie.com", "winenfood.com",
 })  # fmt: skip
+
+
+_DIGITS_RE = re.compile(r"[0-9]+")
+
+
+def _numbers(text: str) -> set[str]:
+    """The digit sequences of a text: phone numbers, codes, hours, dates, counts."""
+    return set(_DIGITS_RE.findall(text))
+
+
+def _labels(r: dict[str, Any]) -> list[Any] | None:
+    """The English label of each contact (None where a contact has none), for es: labels."""
+    contacts = r.get("contacts")
+    if not isinstance(contacts, list):
+        return None
+    return [c.get("label") if isinstance(c, dict) else None for c in contacts]
 
 
 def junk_source(url: str) -> str | None:
