@@ -9,7 +9,13 @@ Scoring per case: correct when the status is the expected one (or one of them) a
 the place is the expected one; for `ambiguous`, the expected places are among the candidates.
 Confident wrong: the answer was `ok` but the expected status was not `ok` or the place differs.
 
-    python bench/places_accuracy.py [--cutoff 80]
+    python bench/places_accuracy.py [--cutoff 80] [--set queries|named]
+
+--set named scores tests/data/places_named.yaml (issue 11: neighborhoods, boroughs, census-
+designated places and proper names, from published lists): a case is right when the answer is
+`ok` in the named state and the place lies in the expected county (or has the expected name;
+with exact_name the name shown must be exactly it); confident wrong when the answer is `ok`
+somewhere else. A question (ambiguous) or not_found is neither.
 """
 
 from __future__ import annotations
@@ -25,9 +31,11 @@ import yaml
 
 from crisisnav.gazetteer import load
 from crisisnav.models import Place, Resolution
+from crisisnav.normalize import compact, normalize
 from crisisnav.resolve import resolve, resolve_many
 
 QUERIES = Path(__file__).resolve().parent.parent / "tests" / "data" / "places_queries.yaml"
+NAMED = QUERIES.with_name("places_named.yaml")
 
 
 def place_id(p: Place) -> str:
@@ -40,6 +48,8 @@ def place_id(p: Place) -> str:
 
 def judge(case: dict[str, Any], r: Resolution) -> tuple[bool, bool]:
     """(correct, confident_wrong)."""
+    if "county" in case or "name" in case:
+        return judge_named(case, r)
     want = case["status"] if isinstance(case["status"], list) else [case["status"]]
     correct = r.status in want
     if correct and r.status == "ok":
@@ -48,6 +58,22 @@ def judge(case: dict[str, Any], r: Resolution) -> tuple[bool, bool]:
         correct = set(case["includes"]) <= {place_id(c) for c in r.candidates}
     wrong = r.status == "ok" and not correct
     return correct, wrong
+
+
+def judge_named(case: dict[str, Any], r: Resolution) -> tuple[bool, bool]:
+    """A places_named.yaml case: (right, confident_wrong)."""
+    if r.status != "ok" or r.place is None:
+        return False, False
+    p = r.place
+    right = p.state == case["state"]
+    if right and "county" in case:
+        right = case["county"] in p.counties or p.name == case["county"]
+    if right and "name" in case:
+        if case.get("exact_name"):
+            right = p.name == case["name"]
+        else:
+            right = compact(normalize(p.name)) == compact(normalize(case["name"]))
+    return right, not right
 
 
 class Naive:
@@ -79,8 +105,10 @@ class Naive:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cutoff", type=float, default=80.0, help="baseline's score cutoff")
+    ap.add_argument("--set", choices=("queries", "named"), default="queries", help="which query set")
     args = ap.parse_args()
-    cases: list[dict[str, Any]] = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    source = NAMED if args.set == "named" else QUERIES
+    cases: list[dict[str, Any]] = yaml.safe_load(source.read_text(encoding="utf-8"))
     queries = [c["q"] for c in cases]
     t0 = time.perf_counter()
     load()
@@ -95,6 +123,7 @@ def main() -> None:
     theirs = [naive(q) for q in queries]
     t_naive = time.perf_counter() - t0
 
+    namesakes = via_city = 0  # confident wrong to a place named exactly as asked; right via the city
     stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # n, ours ok, ours wrong, naive ok, naive wrong
     failures = []
     for case, r, b in zip(cases, ours, theirs, strict=True):
@@ -110,11 +139,18 @@ def main() -> None:
             s[4] += w2
         if not c1:
             failures.append((case, r))
-    print(f"{len(cases)} queries from {QUERIES.name}; index load {t_load * 1000:.0f} ms")
+        if w1 and r.place is not None and normalize(r.place.name) == normalize(case["q"].rsplit(",", 1)[0]):
+            namesakes += 1
+        if c1 and r.message and r.message.startswith("no place named"):
+            via_city += 1
+    print(f"{len(cases)} queries from {source.name}; index load {t_load * 1000:.0f} ms")
     print(f"{'form':28} {'n':>4} {'ours ok%':>9} {'ours wrong':>10} {'naive ok%':>10} {'naive wrong':>11}")
     for form in sorted(stats, key=lambda f: (f == "ALL", f)):
         n, a, w, na, nw = stats[form]
         print(f"{form:28} {n:4d} {100 * a / n:9.1f} {w:10d} {100 * na / n:10.1f} {nw:11d}")
+    if args.set == "named":
+        print(f"of the confident-wrong answers, {namesakes} are a real place named exactly as asked in the state asked")
+        print(f"of the right answers, {via_city} are the city or borough named after the comma (the neighborhood itself is not held)")
     print(
         f"time per query: ours {1000 * t_ours / len(cases):.3f} ms (batch path), "
         f"naive {1000 * t_naive / len(cases):.3f} ms; ratio naive/ours {t_naive / max(t_ours, 1e-9):.1f}x"
@@ -123,7 +159,8 @@ def main() -> None:
         print("\nours, not as expected:")
         for case, r in failures:
             got = place_id(r.place) if r.place else ", ".join(place_id(c) for c in r.candidates[:3])
-            print(f"  [{case['form']}] {case['q'][:50]!r}: want {case['status']} {case.get('place') or ''} -> {r.status} {got}")
+            want = case.get("place") or case.get("county") or case.get("name") or ""
+            print(f"  [{case['form']}] {case['q'][:50]!r}: want {case['status']} {want} -> {r.status} {got}")
 
 
 if __name__ == "__main__":

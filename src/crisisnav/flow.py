@@ -142,6 +142,11 @@ def closest_places(query: str, limit: int = 5) -> tuple[Place, ...]:
     name, _, rest = query.partition(",")
     name = " ".join(name.split())
     state = rest.strip().upper()
+    from crisisnav.normalize import normalize, parse
+
+    parsed = parse(normalize(query))
+    if parsed.state:  # "Eugene WA" too: the state typed holds (issue 11)
+        name, state = parsed.name, parsed.state
     if len(name) < 3 or not name[:3].isalpha():
         return ()
     try:

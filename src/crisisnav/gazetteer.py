@@ -110,6 +110,20 @@ class Gazetteer:
             self._population = _u32_view(self._population_b)
         return self._population[pid]
 
+    def containers(self) -> frozenset[int]:
+        """Cities whose neighborhoods the index holds, and boroughs ("Brooklyn"): the places a
+        "Neighborhood, City" query may name as its second part."""
+        got: frozenset[int] | None = self.__dict__.get("_containers")
+        if got is None:
+            wanted = {(self.state(p), normalize(c)) for p, c in self._parents.items()}
+            got = frozenset(
+                p for p in range(len(self))
+                if (self._kinds[p] == "c" and (self.state(p), normalize(self.name(p))) in wanted)
+                or self._kinds[p] == "b"
+            )  # fmt: skip
+            self.__dict__["_containers"] = got
+        return got
+
     def parent(self, pid: int) -> str | None:
         """The city a neighborhood or borough lies in ("New York" for Harlem); else None."""
         return self._parents.get(pid)

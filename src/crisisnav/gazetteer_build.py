@@ -79,7 +79,10 @@ _COUNTIES_NAMED_CITY = {"James City", "Charles City", "Carson City"}  # real nam
 
 def _county_key(name: str, state: str) -> str:
     key = normalize(name)
-    for prefix, suffix in (("municipality of ", " municipality"), ("city and borough of ", " city and borough")):
+    for prefix, suffix in (
+        ("municipality of ", " municipality"),
+        ("city and borough of ", " city and borough"),
+    ):
         if key.startswith(prefix):
             key = key[len(prefix) :] + suffix
     if state == "PR" and not key.endswith(" municipio"):
@@ -91,11 +94,7 @@ def _county_spelling(variants: Counter[str], key: str, state: str) -> str:
     best = sorted(variants, key=lambda v: (normalize(v) != key, -variants[v], v))[0]
     if state == "PR" and not best.endswith("Municipio"):
         best += " Municipio"
-    if (
-        state in _LOWER_CITY_STATES
-        and best.endswith(" City")
-        and best not in _COUNTIES_NAMED_CITY
-    ):
+    if state in _LOWER_CITY_STATES and best.endswith(" City") and best not in _COUNTIES_NAMED_CITY:
         best = best[: -len(" City")] + " city"
     return best
 
@@ -154,6 +153,7 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         if got is None:
             got = county_keys[(raw, state)] = _county_key(raw, state)
         return got
+
     # --- counties: merge the package's variant spellings -------------------------------
     county_variants: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for r in rows:
@@ -170,7 +170,9 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         return county_name[(state, county_key(raw, state))] if raw else ""
 
     zips: dict[str, tuple[str, str, str, str, int]] = {}
-    city_zips: dict[tuple[str, str], list[str]] = defaultdict(list)  # (state, key) -> zips (primary)
+    city_zips: dict[tuple[str, str], list[str]] = defaultdict(
+        list
+    )  # (state, key) -> zips (primary)
     primary_spell: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     spaced: dict[tuple[str, str], set[str]] = defaultdict(set)  # (state, compact key) -> keys seen
     city_spell: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
@@ -263,7 +265,9 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         if not ckey_compact:
             continue
         spell = primary_spell.get(ck) or city_spell[ck]
-        spelling = next(iter(spell)) if len(spell) == 1 else min(spell, key=lambda s: (-spell[s], s))
+        spelling = (
+            next(iter(spell)) if len(spell) == 1 else min(spell, key=lambda s: (-spell[s], s))
+        )
         ckey = keyed[spelling][0]
         counties: tuple[str, ...]
         if len(zs) == 1:
@@ -359,7 +363,9 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
     primary = {
         pid
         for pid, k in enumerate(place_keys)
-        if places[pid][0] != "county" and places[pid][0] != "state" and (places[pid][2], compact(k)) in city_zips
+        if places[pid][0] != "county"
+        and places[pid][0] != "state"
+        and (places[pid][2], compact(k)) in city_zips
     }
     # --- lookalikes: a big city one edit from an exact tiny namesake (Phenix -> Phoenix) --
     big_deletes: dict[str, set[int]] = defaultdict(set)
@@ -408,7 +414,9 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         for target in targets:
             pid_ = by_label.get(normalize(target))
             if pid_ is None:
-                raise ValueError(f"aliases.yaml: {alias!r} -> {target!r} is not a place in the gazetteer")
+                raise ValueError(
+                    f"aliases.yaml: {alias!r} -> {target!r} is not a place in the gazetteer"
+                )
             ids.append(pid_)
         aliases[alias] = ids
 
@@ -427,7 +435,10 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         pc_starts.append(len(pc_ids))
     zip_codes = sorted(zips)
     # ZIPs show the proper name of their city ("McLean" for 22101, not "Mc Lean")
-    zip_city = {z: proper.get((v[1], compact(keyed[v[0]][0])), v[0]) if v[0] in keyed else v[0] for z, v in zips.items()}
+    zip_city = {
+        z: proper.get((v[1], compact(keyed[v[0]][0])), v[0]) if v[0] in keyed else v[0]
+        for z, v in zips.items()
+    }
     zip_city_list = sorted(set(zip_city.values()))
     zip_city_ix = {c: i for i, c in enumerate(zip_city_list)}
     core: dict[str, Any] = {
@@ -459,9 +470,16 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
                 (
                     pid
                     for pid, rec in enumerate(places)
-                    if rec[0] == "city" and rec[2] in STATES and (population.get(pid) or delivery.get(pid))
+                    if rec[0] == "city"
+                    and rec[2] in STATES
+                    and (population.get(pid) or delivery.get(pid))
                 ),
-                key=lambda pid: (-population.get(pid, 0), -delivery.get(pid, 0), places[pid][1], places[pid][2]),
+                key=lambda pid: (
+                    -population.get(pid, 0),
+                    -delivery.get(pid, 0),
+                    places[pid][1],
+                    places[pid][2],
+                ),
             )[:500]
         ),
         "zip_table": {
@@ -475,5 +493,3 @@ def _build(key: str) -> tuple[dict[str, Any], tuple[str, str]]:
         },
     }
     return core, complete
-
-

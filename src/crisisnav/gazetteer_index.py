@@ -79,7 +79,6 @@ class _Table:
             yield k, tuple(ids[starts[i] : starts[i + 1]])
 
 
-
 _CORE_KEYS = frozenset(
     {
         "kinds", "names", "name_starts", "states", "county_names", "place_counties", "tz_names",

@@ -195,7 +195,9 @@ def write_shipped_index(path: Path = SHIPPED_INDEX) -> int:
 
     core, complete = build("")
     core.pop("source_key", None)
-    blob = zlib.compress(marshal.dumps({"key": shipped_key(), "core": core, "complete": complete}), 9)
+    blob = zlib.compress(
+        marshal.dumps({"key": shipped_key(), "core": core, "complete": complete}), 9
+    )
     from crisisnav.fileio import write_atomic
 
     write_atomic(path, blob)
@@ -215,7 +217,9 @@ def read_shipped_index() -> tuple[dict[str, Any], tuple[str, str]] | None:
     if not isinstance(data, dict) or data.get("key") != shipped_key():
         return None
     core, complete = data.get("core"), data.get("complete")
-    if not (isinstance(core, dict) and _valid_core(core) and isinstance(core.get("zip_table"), dict)):
+    if not (
+        isinstance(core, dict) and _valid_core(core) and isinstance(core.get("zip_table"), dict)
+    ):
         return None
     if not (isinstance(complete, tuple) and len(complete) == 2):
         return None

@@ -31,7 +31,7 @@ much bigger one (Pittsburg -> Pittsburgh, PA; Phenix -> Phoenix, AZ) is `ambiguo
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crisisnav.gazetteer import Gazetteer, load
 from crisisnav.models import Place, Resolution
@@ -52,6 +52,17 @@ DOMINANCE_SHARE = 3  # ... and at least this many times the ZIPs of all the othe
 BIG_CITY_ZIPS = 20  # a bare state name that is also a city this big is ambiguous (New York)
 MAX_CANDIDATES = 12
 FUZZY_MIN_ZIPS = 5  # without a state, a misspelling is resolved only to a place this big
+# Two edits from a small place is as likely another real place we do not hold (Aldine, Alpine):
+# such a match is a question. A place this big (ZIPs or people) may still take two edits.
+FUZZY_FAR_MIN_ZIPS = 10
+FUZZY_FAR_MIN_POPULATION = 50_000
+# The name typed is a place elsewhere, one letter from a city this big in the state typed:
+# a typo of that city ("Pittsburg PA"), not a question.
+FUZZY_BIG_ZIPS = 20
+FUZZY_BIG_POPULATION = 100_000
+# Words before a place that are not part of it: "I'm in Harlem", "near Tacoma".
+_LEADING = ("i am in ", "im in ", "i m in ", "we are in ", "were in ", "in ", "near ", "around ",
+            "close to ", "outside of ", "outside ", "at ", "by ")  # fmt: skip
 _STATE_NAME_KEYS = {normalize(n): c for c, n in {**STATES, **TERRITORIES}.items()}
 
 
@@ -83,12 +94,34 @@ def _order(gaz: Gazetteer, ids: Iterable[int]) -> list[int]:
     return sorted(set(ids), key=lambda p: (-gaz.zips(p), gaz.name(p), gaz.state(p), p))
 
 
+UNLISTED_PEOPLE = 499  # GeoNames' cities500 lists every place of 500+ people: one it lacks is smaller
+UNLISTED_MAX_ZIPS = 5  # ... when it is a small USPS town; a bigger mailing area is no such town
+
+
+def _people(gaz: Gazetteer, pid: int) -> int | None:
+    """People in a city or place (GeoNames), an upper bound for a small USPS town GeoNames does
+    not list, or None when unknown (counties, states, big mailing areas)."""
+    n = gaz.population(pid)
+    if n > 0:
+        return n
+    if gaz.kind(pid) == "city" and gaz.zips(pid) < UNLISTED_MAX_ZIPS:
+        return UNLISTED_PEOPLE
+    return None
+
+
 def _dominant(gaz: Gazetteer, ordered: Sequence[int]) -> bool:
+    """The first place is clearly bigger than the others. Sizes are people when every place has
+    a known or bounded population (_people), else ZIP codes, where a place with no ZIP of its own
+    (a census-designated place, a neighborhood) counts as one: never outweighed by nothing."""
     if len(ordered) == 1:
         return True
-    top = gaz.zips(ordered[0])
-    rest = [gaz.zips(p) for p in ordered[1:]]
-    return top >= DOMINANCE_RATIO * rest[0] and top >= DOMINANCE_SHARE * sum(rest)
+    people = [_people(gaz, p) for p in ordered]
+    if all(n is not None for n in people):
+        sizes = [n or 0 for n in people]
+    else:
+        sizes = [max(1, gaz.zips(p)) for p in ordered]
+    top, rest = sizes[0], sizes[1:]
+    return top >= DOMINANCE_RATIO * max(rest) and top >= DOMINANCE_SHARE * sum(rest)
 
 
 def _decide(
@@ -184,6 +217,40 @@ def _first_pass(gaz: Gazetteer, query: str) -> Resolution | _Pending:
     """Everything but fuzzy matching: a final Resolution, or what fuzzy matching must do."""
     if not isinstance(query, str):
         query = str(query)
+    first = _first_pass_text(gaz, query)
+    if isinstance(first, _Pending) or first.status == "not_found":
+        key = normalize(query[: 4 * MAX_QUERY_CHARS]) if len(query) <= MAX_QUERY_CHARS else ""
+        for lead in _LEADING:
+            if key.startswith(lead) and len(key) > len(lead):
+                again = _first_pass_text(gaz, key[len(lead) :])
+                if isinstance(again, Resolution) and again.status != "not_found":
+                    return replace(again, query=query)
+                break
+    return first
+
+
+def _within_city(gaz: Gazetteer, query: str, name: str, state: str | None) -> Resolution | None:
+    """ "Bedford, Brooklyn", "Hegewisch, Chicago": a neighborhood we do not hold, in a city or
+    borough whose neighborhoods we do. The answer is that city (its county is right), saying so."""
+    words = name.split()
+    for n in (1, 2, 3):
+        if len(words) <= n:
+            break
+        head, tail = " ".join(words[:-n]), " ".join(words[-n:])
+        ids = [p for p in (*gaz.city_keys.get(tail), *gaz.aliases.get(tail)) if p in gaz.containers()]
+        ids = list(dict.fromkeys(_in_state(gaz, ids, state)))
+        if len(ids) > 1:  # "Manhattan": the borough, not also New York through the alias
+            ids = [p for p in ids if gaz.kind(p) == "borough"] or ids
+        if len(ids) == 1:
+            place = gaz.place(ids[0], 80.0)
+            return Resolution(
+                query=query, status="ok", place=place,
+                message=f"no place named {head!r} is known in {place.name}; showing {place.name}",
+            )  # fmt: skip
+    return None
+
+
+def _first_pass_text(gaz: Gazetteer, query: str) -> Resolution | _Pending:
     if len(query) > 4 * MAX_QUERY_CHARS or len(query.strip()) > MAX_QUERY_CHARS:
         return _not_found(query[:MAX_QUERY_CHARS], f"query too long (over {MAX_QUERY_CHARS} characters)")
     key = normalize(query)
@@ -262,6 +329,10 @@ def _first_pass(gaz: Gazetteer, query: str) -> Resolution | _Pending:
             return _decide(gaz, query, cities, extra)
         if counties:
             return _decide(gaz, query, counties, ())
+    if not county:
+        inside = _within_city(gaz, query, name, state)
+        if inside is not None:
+            return inside
     scope = state or ""
     fallback: list[int] = []
     if state:
@@ -353,18 +424,28 @@ def _finish(gaz: Gazetteer, item: _Pending, matches: list[tuple[int, int]]) -> R
             if item.county_only and gaz.kind(p) != "county":
                 continue
             by_dist.setdefault(d, []).append((p, sim))
-    if item.fallback and (not by_dist or min(by_dist) > 1):
-        # the name exists, but not in the named state, and nothing there is one typo away: ask
+    big_typo = False
+    if item.fallback and by_dist and min(by_dist) == 1:  # "Pittsburg PA": one letter from a big city
+        big_typo = any(
+            gaz.zips(p) >= FUZZY_BIG_ZIPS or gaz.population(p) >= FUZZY_BIG_POPULATION for p, _ in by_dist[1]
+        )
+    if item.fallback and not big_typo:
+        # The name is a place elsewhere but not in the state typed (Aldine, OK; Koreatown, TX).
+        # The state holds: not found, with the nearest names in that state, and where the name
+        # does exist. A near spelling here is another real place (Aline, OK), never an answer.
         near = sorted(by_dist.items())
-        fuzzy = [p for _, ps in near for p, _ in ps]
-        every = list(dict.fromkeys(_order(gaz, item.fallback) + fuzzy))
+        here = list(dict.fromkeys(_order(gaz, [p for _, ps in near for p, _ in ps])))
         where = STATES.get(item.scope, TERRITORIES.get(item.scope, item.scope))
+        elsewhere = [gaz.place(p).label() for p in _order(gaz, item.fallback)[:3]]
+        more = len(item.fallback) - len(elsewhere)
         return Resolution(
             query=item.query,
-            status="ambiguous",
-            candidates=tuple(gaz.place(p) for p in every[:MAX_CANDIDATES]),
-            message=f"no place of this name in {where}; it exists elsewhere",
-            omitted=max(0, len(every) - MAX_CANDIDATES),
+            status="not_found",
+            candidates=tuple(gaz.place(p) for p in here[:MAX_CANDIDATES]),
+            message=f"no place of this name in {where}; it exists elsewhere: "
+            + "; ".join(elsewhere)
+            + (f" and {more} more" if more > 0 else ""),
+            omitted=max(0, len(here) - MAX_CANDIDATES),
         )
     if not by_dist:
         return _not_found(item.query, "no US place matches this name")
@@ -380,6 +461,16 @@ def _finish(gaz: Gazetteer, item: _Pending, matches: list[tuple[int, int]]) -> R
     primary = cities or counties
     extra = (counties if cities else []) + rest
     res = _decide(gaz, item.query, primary, extra, scores, message="nearest spelling")
+    if res.place is not None and item.scope and dists[0] >= 2:
+        top = _order(gaz, primary)[0]
+        if gaz.zips(top) < FUZZY_FAR_MIN_ZIPS and gaz.population(top) < FUZZY_FAR_MIN_POPULATION:
+            # two edits from a small place: maybe a typo, maybe a place we do not hold (a question)
+            return Resolution(
+                query=item.query,
+                status="ambiguous",
+                candidates=(res.place,) + res.candidates,
+                message="did you mean this place? it is two letters from what you typed",
+            )
     if res.place is not None and not item.scope and gaz.zips(_order(gaz, primary)[0]) < FUZZY_MIN_ZIPS:
         # a misspelling matched, with no state, to a small place: a question, not an answer
         return Resolution(
