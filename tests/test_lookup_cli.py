@@ -227,7 +227,7 @@ def test_subprocess_piped_output_is_plain() -> None:
     p = run_cli("lookup", "Eugene, OR", *BASE)
     assert p.returncode == 0, p.stderr
     out = p.stdout.decode("utf-8")
-    assert out.startswith("Eugene, Lane County, OR\n")
+    assert out.startswith("Eugene, Lane County, OR · hours as of ")
     assert "\x1b" not in out
     assert not any(0x2500 <= ord(ch) <= 0x257F for ch in out)  # no box drawing
     assert p.stderr == b"", p.stderr

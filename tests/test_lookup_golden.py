@@ -66,6 +66,14 @@ def test_format_matches_golden(key: str, fmt: str) -> None:
 
 
 @pytest.mark.parametrize("key", sorted(QUERIES))
+def test_details_matches_golden(key: str) -> None:
+    """--details: everything about each entry (the compact answer is the .txt file)."""
+    code, out = run(QUERIES[key], "--format", "plain", "--details")
+    assert code == EXIT.get(key, 0)
+    check_golden(f"lookup_{key}.details.txt", out)
+
+
+@pytest.mark.parametrize("key", sorted(QUERIES))
 def test_explain_matches_golden(key: str) -> None:
     code, out = run(QUERIES[key], "--format", "plain", "--explain")
     assert code == EXIT.get(key, 0)
@@ -96,12 +104,21 @@ def test_plain_json_and_terminal_agree(key: str) -> None:
     from crisisnav.resolve import resolve
 
     code_j, out_j = run(QUERIES[key], "--format", "json")
-    code_p, out_p = run(QUERIES[key], "--format", "plain")
-    assert code_j == code_p
+    code_p, out_p = run(QUERIES[key], "--format", "plain", "--details")
+    code_c, out_c = run(QUERIES[key], "--format", "plain")
+    assert code_j == code_p == code_c
     data = json.loads(out_j)
     term = terminal.render(
-        rank.lookup(dataset.load(SMALL), resolve(QUERIES[key]), at=parse_at(AT)), color=False, width=200
+        rank.lookup(dataset.load(SMALL), resolve(QUERIES[key]), at=parse_at(AT)),
+        color=False,
+        width=200,
+        details=True,
     )
+    pos = -1
+    for r in data["resources"]:  # the compact answer lists the same entries in the same order
+        nxt = out_c.find(f"{r['rank']}. {r['name']}", pos + 1)
+        assert nxt > pos, (key, r["name"])
+        pos = nxt
     for view in (out_p, term):
         pos = -1
         for r in data["resources"]:
@@ -120,6 +137,7 @@ def test_plain_json_and_terminal_agree(key: str) -> None:
 def test_golden_directory_has_no_strays() -> None:
     expected = {f"lookup_{k}.{ext}" for k in QUERIES for ext in FORMATS.values()}
     expected |= {f"lookup_{k}.explain.txt" for k in QUERIES}
+    expected |= {f"lookup_{k}.details.txt" for k in QUERIES}
     expected |= {
         f"lookup_{k}.terminal{c}.txt"
         for k in ("eugene", "springfield", "gibberish", "zip97401", "denver")

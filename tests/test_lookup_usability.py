@@ -102,15 +102,18 @@ def test_sheet_counts_every_candidate_not_listed() -> None:
 
 @pytest.mark.parametrize("fmt", ["plain", "terminal"])
 def test_ended_programs_get_one_short_line_on_top_and_details_after_the_list(fmt: str) -> None:
+    """--details: a short line on top, the full notice after the list."""
     if fmt == "terminal":
         result = flow.rank_one(
             flow.load_dataset(flow.Options(data=SMALL)),
             resolve("Eugene, OR"),
             flow.Options(data=SMALL, at=flow.parse_at(AT)),
         )
-        text = formats.render_lookup(result, flow.Options(color="never"), "terminal", io.StringIO())
+        text = formats.render_lookup(
+            result, flow.Options(color="never", details=True), "terminal", io.StringIO()
+        )
     else:
-        text = lookup_text("Eugene, OR", "plain")
+        text = lookup_text("Eugene, OR", "plain", "--details")
     if fmt == "terminal":  # join the wrapped continuation lines of each notice
         text = re.sub(r"\n {4,}", " ", text)
     lines = text.splitlines()
@@ -127,6 +130,21 @@ def test_ended_programs_get_one_short_line_on_top_and_details_after_the_list(fmt
     assert len(suspended) == 1 and "details below" in suspended[0]
 
 
+def test_compact_answer_puts_a_local_ended_program_in_one_line_on_top() -> None:
+    """Compact (the default): a local ended program in one line near the top with what to use
+    instead (from its own caveats); no full notice text anywhere."""
+    text = lookup_text("Eugene, OR", "plain")
+    lines = text.splitlines()
+    first_entry = next(i for i, line in enumerate(lines) if line.startswith("1. "))
+    short = [line for line in lines[:first_entry] if line.startswith("! ENDED 2025-04-07: ")]
+    assert len(short) == 1 and short[0].endswith("do not use old numbers.")
+    assert "ended service" not in text and "details below" not in text
+    # With the shipped data: CAHOOTS's own caveat says what to use instead, on the same line.
+    shipped = invoke("lookup", "Eugene, OR", "--format", "plain", "--at", AT).stdout
+    (cahoots,) = [line for line in shipped.splitlines() if line.startswith("! ENDED") and "CAHOOTS" in line]
+    assert "Mobile Crisis Services of Lane County instead" in cahoots
+
+
 def test_json_notices_keep_their_full_text() -> None:
     data = json.loads(lookup_text("Eugene, OR", "json"))
     ended = [n for n in data["notices"] if n["kind"] == "ended"]
@@ -138,7 +156,7 @@ def test_json_notices_keep_their_full_text() -> None:
 
 @pytest.mark.parametrize("fmt", ["plain", "markdown"])
 def test_uncertain_entries_are_marked_unconfirmed(fmt: str) -> None:
-    text = lookup_text("Eugene, OR", fmt)
+    text = lookup_text("Eugene, OR", fmt, "--details")
     assert text.count("UNCONFIRMED") == 1
     if fmt == "plain":
         lines = text.splitlines()
@@ -154,7 +172,7 @@ def test_uncertain_entries_are_marked_in_csv_without_moving_them() -> None:
     by_id = {r["id"]: r for r in rows}
     assert by_id["fixture-national-directory"]["caveats"].startswith(UNCONFIRMED)
     assert not any(UNCONFIRMED in r["caveats"] for r in rows if r["status"] != "uncertain")
-    plain_order = [r["id"] for r in rows]
+    plain_order = [r["id"] for r in rows if r["section"] != "notice"]
     data = json.loads(lookup_text("Eugene, OR", "json"))
     assert [r["id"] for r in data["resources"]] == plain_order  # ranking order unchanged
 
@@ -163,7 +181,11 @@ def test_terminal_marks_uncertain_entries() -> None:
     ds = flow.load_dataset(flow.Options(data=SMALL))
     result = flow.rank_one(ds, resolve("Eugene, OR"), flow.Options(at=flow.parse_at(AT)))
     text = formats.render_lookup(result, flow.Options(color="never"), "terminal", io.StringIO())
-    assert UNCONFIRMED in text
+    assert "UNCONFIRMED" in text  # compact: the marker
+    text = formats.render_lookup(
+        result, flow.Options(color="never", details=True), "terminal", io.StringIO()
+    )
+    assert UNCONFIRMED in text  # details: the whole sentence
 
 
 # ---------------------------------------------------------------- 4. --for

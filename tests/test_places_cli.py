@@ -157,7 +157,7 @@ def test_terminal_asks_which_one(_isolated_cache: Path, cache_files: Path) -> No
         shutil.copy(f, _isolated_cache / f.name)
     env = dict(os.environ, CRISISNAV_CACHE_DIR=str(_isolated_cache), NO_COLOR="1", COLUMNS="120")
     child = pexpect.spawn(sys.executable, ["-m", "crisisnav", "places", "Kansas City"], env=env, timeout=60)
-    child.expect(r"Pick 1-2 or a state")
+    child.expect(r"Pick 1-2, a state")
     child.sendline("2")
     child.expect("status: ok")
     child.expect(pexpect.EOF)

@@ -110,7 +110,7 @@ def test_sections_follow_design_order() -> None:
 def test_order_within_a_section_police_then_dispatch_then_scope_then_open_then_name() -> None:
     data = ds(
         res("b-possible", police="possible"),
-        res("a-none-911", police="none", dispatch="via-911"),
+        res("a-none-988", police="none", dispatch="via-988"),
         res("z-none-direct-national"),
         res("y-none-direct-state", serves=(OR_STATE,)),
         res(
@@ -129,9 +129,34 @@ def test_order_within_a_section_police_then_dispatch_then_scope_then_open_then_n
         "x-none-direct-city-closed",
         "y-none-direct-state",
         "z-none-direct-national",
-        "a-none-911",
+        "a-none-988",
         "b-possible",
     ]
+
+
+def test_entries_reached_only_through_911_get_their_own_section_after_the_direct_ones() -> None:
+    """DESIGN, Ranking: `through-911` after respond/call/talk/go and before communities, whatever
+    the entry's kind or audiences; police-involved kinds stay in last-resort."""
+    data = ds(
+        res("team-911", kind="mobile-team", police="none", dispatch="via-911", serves=(EUGENE_AREA,)),
+        res("line", kind="crisis-line", police="possible"),
+        res("walk", kind="walk-in", police="possible", serves=(OR_STATE,)),
+        res("youth-911", kind="mobile-team", dispatch="via-911", audiences=("youth",)),
+        res("youth-line", kind="warmline", audiences=("youth",)),
+        res("cit", kind="police-cit", police="police", dispatch="via-911"),
+    )
+    out = rank.lookup(data, ok(EUGENE), at=AT, audiences=("youth",))
+    assert [(i.resource.id, i.section) for i in out.resources] == [
+        ("youth-line", "youth"),
+        ("line", "call"),
+        ("walk", "go"),
+        ("team-911", "through-911"),
+        ("youth-911", "through-911"),
+        ("cit", "last-resort"),
+    ]
+    assert out.resources[0].resource.dispatch != "via-911"
+    why = why_texts(out.resources[3].why)
+    assert why[0].startswith("section through-911:")
 
 
 def test_what_applies_to_a_city_county_and_state() -> None:

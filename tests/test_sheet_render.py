@@ -77,9 +77,9 @@ def test_pdf_one_page_with_every_name_number_and_footer_date() -> None:
     assert "FixtureOregonPeerRespiteissuspended" in flat
     # title and plain-words police lines
     assert _squash("Crisis help without police — Eugene, Lane County, OR") in flat
-    assert "Nopoliceunlessyouaskforthem" in flat
-    assert "Policemaybeinvolvedinsomesituations" in flat
-    assert "Onlyreachedthrough911—askforaCIT-trainedofficer" in flat
+    assert "Nopoliceunlessyouask" in flat
+    assert "Policepossibleinanemergency" in flat
+    assert "Onlythrough911.AskforaCIT-trainedofficer" in flat
     # clickable contacts
     assert "tel:+15415550102" in uris
     assert "tel:988" in uris
@@ -224,17 +224,18 @@ def test_html_overflow_says_how_many_were_left_out() -> None:
 @pytest.mark.parametrize(
     ("rid", "expected"),
     [
-        ("fixture-oregon-warmline", "No police unless you ask for them"),
-        ("fixture-national-crisis-line", "Police may be involved in some situations"),
-        ("fixture-lane-mobile-team", "Police may be involved in some situations"),
+        ("fixture-oregon-warmline", "No police unless you ask"),
+        ("fixture-national-crisis-line", "Police possible in an emergency"),
+        ("fixture-lane-mobile-team", "Police possible in an emergency"),
         (
             "fixture-lane-co-responder",
-            "Police come with this team. Only reached through 911 — ask for the fixture co-responder team by name",
+            "An officer comes with the team. Only through 911. Ask for the fixture co-responder team by name",
         ),
-        ("fixture-eugene-police-cit", "Police respond. Only reached through 911 — ask for a CIT-trained officer"),
+        ("fixture-eugene-police-cit", "A police response. Only through 911. Ask for a CIT-trained officer"),
         (
             "fixture-eugene-community-responder",
-            "No police unless you ask for them. Reached through the police non-emergency line",
+            "No police unless you ask (reached through the police non-emergency line). "
+            "Ask for Fixture Eugene Community Responders by name",
         ),
     ],
 )
@@ -245,9 +246,10 @@ def test_police_line_in_plain_words(rid: str, expected: str) -> None:
 
 def test_police_line_for_911_without_a_named_team() -> None:
     r = dataclasses.replace(fixture_resources()[0], dispatch="via-911", how_to_ask=None)
-    assert sw.police_line(r) == "Only reached through 911 — a dispatcher decides who comes"
+    name = r.name.split(" (", 1)[0]
+    assert sw.police_line(r) == f"Via 911: police may be sent. Ask for {name} by name"
     star = dataclasses.replace(r, how_to_ask="Call 911 and ask for STAR.")
-    assert sw.police_line(star) == "Only reached through 911 — ask for STAR"
+    assert sw.police_line(star) == "Via 911: police may be sent. Ask for STAR"  # its own words
 
 
 def test_hours_are_weekly_rules_not_open_now() -> None:

@@ -44,6 +44,7 @@ class Options:
         limit: int | None = None,
         color: str = "auto",
         data: Path | None = None,
+        details: bool = False,
     ) -> None:
         self.fmt = fmt
         self.explain = explain
@@ -56,6 +57,7 @@ class Options:
         self.limit = limit
         self.color = color
         self.data = data
+        self.details = details
 
     def with_at(self, at: datetime | None) -> Options:
         import copy

@@ -316,9 +316,19 @@ def _day_word(target: int, now: int) -> str:
     return DAYS[(target // (24 * 60)) % 7].capitalize() + " "
 
 
-def hours_text(schedule: Schedule, tz: str | None, at: datetime) -> str:
+def hours_text(
+    schedule: Schedule,
+    tz: str | None,
+    at: datetime,
+    *,
+    team: bool = False,
+    local_tz: str | None = None,
+) -> str:
     """One line for people: "Open 24/7", "Open now until 23:00 PT", "Closed — opens 14:00 PT".
 
+    team=True (a team that comes to you, whose line may answer around the clock): "Team out now
+    until 23:00 PT", "Team not out now — goes out 14:00 PT". local_tz: the place's zone; hours
+    kept in another zone say so ("... ET, not local").
     When the time zone is unknown: "Hours: mon-fri 08:00-17:00 (time zone unknown)"."""
     if schedule.always:
         return "Open 24/7"
@@ -326,6 +336,8 @@ def hours_text(schedule: Schedule, tz: str | None, at: datetime) -> str:
     if local is None:
         return f"Hours: {'; '.join(schedule.rules)} (time zone unknown)"
     abbr = zone_abbr(tz, local)
+    if local_tz and tz and local_tz != tz and zone_abbr(local_tz, at) != abbr:
+        abbr += ", not local"
     t = _minute_of_week(local)
     for s, e in schedule.intervals:
         if s <= t < e:
@@ -337,17 +349,29 @@ def hours_text(schedule: Schedule, tz: str | None, at: datetime) -> str:
                 day = DAYS[(end // (24 * 60)) % 7].capitalize() + " "
             else:
                 day = ""
+            if team:
+                return f"Team out now until {day}{_clock(end)} {abbr}"
             return f"Open now until {day}{_clock(end)} {abbr}"
     starts = [s for s, _ in schedule.intervals]
     later = [s for s in starts if s > t]
     nxt = min(later) if later else min(starts)
+    if team:
+        return f"Team not out now — goes out {_day_word(nxt, t)}{_clock(nxt)} {abbr}"
     return f"Closed — opens {_day_word(nxt, t)}{_clock(nxt)} {abbr}"
 
 
-def evaluate(rules: Sequence[str], tz: str | None, at: datetime) -> tuple[bool | None, str]:
+def evaluate(
+    rules: Sequence[str],
+    tz: str | None,
+    at: datetime,
+    *,
+    team: bool = False,
+    local_tz: str | None = None,
+) -> tuple[bool | None, str]:
     """(open_now, text) for an entry's raw hours; unreadable hours give (None, the raw rules)."""
     try:
         schedule = parse_hours(rules)
     except ValueError:
         return None, "Hours: " + "; ".join(str(r) for r in rules)
-    return is_open(schedule, tz, at), hours_text(schedule, tz, at)
+    text = hours_text(schedule, tz, at, team=team, local_tz=local_tz)
+    return is_open(schedule, tz, at), text

@@ -8,6 +8,7 @@ exit, so no query reaches the disk.
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from crisisnav.render.echo import eprint, shorten
 
 if TYPE_CHECKING:
     from crisisnav.flow import Options
-    from crisisnav.models import Dataset, Place, Resolution
+    from crisisnav.models import Dataset, LookupResult, Place, Resolution
 
 BANNER = (
     "crisisnav: alternatives to calling the police, by place.\n"
@@ -27,10 +28,12 @@ BANNER = (
 HELP = (
     'Examples: "Eugene, OR", 97401, "Lane County, OR", Oregon, Denver.\n'
     "When a name fits several places you get a numbered list: type the number,\n"
-    "or a state code (TN) or state name to pick the one in that state.\n"
+    "or a state code (TN) or state name to pick the one in that state, or a fuller place.\n"
+    "After a lookup, type an entry's number to see everything about it.\n"
     "Nothing you type is saved anywhere."
 )
 PROMPT = "place> "
+EXPAND_HINT = "Type an entry's number for everything about it, or another place."
 
 
 def _setup_readline() -> Callable[[], None]:
@@ -82,6 +85,7 @@ def run(
         fmt = "plain" if fmt != "terminal" else fmt
     try:
         ds = dataset or flow.load_dataset(options)
+        last: LookupResult | None = None  # the result shown last, for "type a number"
         say(BANNER + "\n")
         while True:
             try:
@@ -99,15 +103,26 @@ def run(
             if len(query) > flow.MAX_QUERY:
                 say(f"That is too long for a place name (over {flow.MAX_QUERY} characters).\n")
                 continue
+            if last is not None and query.isascii() and query.isdigit() and len(query) <= 3:
+                # An entry's number after a lookup: everything about that one entry.
+                say(_expand(last, int(query), options, fmt))
+                continue
             resolution = flow.with_suggestions(resolve(query))
             if resolution.status == "ambiguous" and resolution.candidates:
-                choice = _pick(resolution, reader, say)
+                try:
+                    choice = _pick(resolution, reader, say)
+                except EOFError:  # one Ctrl-D at the pick list leaves, as at the prompt
+                    say("\n")
+                    return errors.EXIT_OK
                 if choice is None:
                     say("No place picked. Type another place.\n")
                     continue
                 resolution = flow.picked(resolution, choice)
             result = flow.rank_one(ds, resolution, options)
             say(formats.render_lookup(result, options, fmt))
+            if result.resources and not options.details and fmt != "markdown":
+                say(EXPAND_HINT + "\n")
+                last = result
             say("\n")
     except KeyboardInterrupt:
         say("\n")
@@ -116,10 +131,27 @@ def run(
         clear()
 
 
+def _expand(result: LookupResult, n: int, options: Options, fmt: str) -> str:
+    """Everything about entry n of the last result (the --details view of that one entry)."""
+    from dataclasses import replace
+
+    from crisisnav.render import formats
+
+    item = next((i for i in result.resources if i.rank == n), None)
+    if item is None:
+        return f"No entry {n} above: type a number from 1 to {len(result.resources)}, or a place.\n"
+    one = replace(result, resources=(item,), notices=())
+    detailed = copy.copy(options)
+    detailed.details = True
+    return formats.render_lookup(one, detailed, fmt)
+
+
 def _pick(
     resolution: Resolution, reader: Callable[[str], str], say: Callable[[str], None]
 ) -> Place | None:
-    return ask_pick(resolution, read=reader, say=lambda line: say(line + "\n"), enter="skip")
+    return ask_pick(
+        resolution, read=reader, say=lambda line: say(line + "\n"), enter="skip", eof="raise"
+    )
 
 
 # ----- the pick list (lookup, places and this loop ask through it) --------------------------
@@ -166,7 +198,7 @@ def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str
 
     code = state_code(answer) if len(answer) <= 40 else None
     if code is None:
-        return f"Please type a number from 1 to {n}, a state code like TN, or press Enter."
+        return _fuller_place(answer, n)
     for p in resolution.candidates:
         if p.state == code:
             return p
@@ -182,6 +214,27 @@ def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str
     return f'No place called "{echo_query(name)}" in {where}. Pick a number or another state.'
 
 
+def _fuller_place(answer: str, n: int) -> Place | Resolution | str:
+    """An answer that is not a number or a state: a fuller place ("springfield, oregon"), looked
+    up as a new query. One place -> it; several -> a new list to pick from; else the question."""
+    again_msg = f"Please type a number from 1 to {n}, a state code like TN, or press Enter."
+    from crisisnav.flow import MAX_QUERY
+
+    if len(answer) > MAX_QUERY or not any(ch.isalpha() for ch in answer):
+        return again_msg
+    from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
+
+    got: Resolution = resolve(answer)
+    if got.status == "ok" and got.place is not None:
+        return got.place
+    if got.status == "ambiguous" and got.candidates:
+        return got
+    return f'No US place found for "{echo_query(answer)}". ' + again_msg
+
+
+QUIT_WORDS = ("q", "quit", "exit", ":q")
+
+
 def echo_query(query: str) -> str:
     from crisisnav.render.safe import inert
 
@@ -195,11 +248,13 @@ def ask_pick(
     say: Callable[[str], None] | None = None,
     listed: bool = False,
     enter: str = "cancel",
+    eof: str = "cancel",
 ) -> Place | None:
     """Numbered pick list (say: one line at a time, default stderr); the chosen place, or None
     when cancelled (Enter/EOF, or eight answers that were not a pick). A state code or name
     re-resolves the query in that state. listed=True: the caller has already printed these
-    candidates. enter: what Enter does, for the prompt ("cancel", "skip")."""
+    candidates. enter: what Enter (or q) does, for the prompt ("cancel", "skip"). eof="raise":
+    Ctrl-D is passed on (the interactive loop leaves on one Ctrl-D)."""
     from crisisnav.models import Resolution as ResolutionType
 
     reader = read if callable(read) else input
@@ -213,10 +268,12 @@ def ask_pick(
                 tell(line)
             shown_for = resolution
         try:
-            answer = str(reader(f"Pick 1-{n} or a state (Enter to {enter}): ")).strip()
+            answer = str(reader(f"Pick 1-{n}, a state or a fuller place (Enter or q to {enter}): ")).strip()
         except EOFError:
+            if eof == "raise":
+                raise
             return None
-        if not answer:
+        if not answer or answer.lower() in QUIT_WORDS:
             return None
         got = pick_answer(resolution, answer)
         if isinstance(got, str):

@@ -26,7 +26,9 @@ DISPATCH_PATHS = ("direct", "via-988", "via-non-emergency", "via-911")  # most d
 STATUSES = ("active", "limited", "suspended", "ended", "uncertain")
 CONTACT_TYPES = ("phone", "text", "chat", "web", "tty", "videophone")
 SCOPES = ("city", "county", "state", "national")  # narrowest first
-SECTIONS = ("respond", "call", "talk", "go", "communities", "last-resort", "directories")
+SECTIONS = (
+    "respond", "call", "talk", "go", "through-911", "communities", "last-resort", "directories",
+)  # fmt: skip
 
 # Known audience words (data may use others; validate warns on unknown ones).
 AUDIENCES = (
@@ -360,6 +362,22 @@ class RankedResource:
     stale: bool  # verified more than 12 months before the evaluation date
     why: tuple[Reason, ...]
     hours_text: str = ""  # "Open 24/7", "Open now until 23:00 PT", "Closed — opens 14:00 PT"
+    # Entries shown inside this one: the national 988 line folded into the state's 988 center,
+    # so 988 appears once per place with the national options (press 1, press 2, text, chat) in it.
+    includes: tuple[Resource, ...] = ()
+
+    @property
+    def contacts(self) -> tuple[Contact, ...]:
+        """This entry's contacts, then those of the entries it includes that add something."""
+        out = list(self.resource.contacts)
+        for inner in self.includes:
+            for c in inner.contacts:
+                same = [i for i, x in enumerate(out) if (x.type, x.value, x.keyword) == (c.type, c.value, c.keyword)]
+                if not same:
+                    out.append(c)
+                elif c.label and not out[same[0]].label:
+                    out[same[0]] = c
+        return tuple(out)
 
 
 @dataclass(frozen=True)

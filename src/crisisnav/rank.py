@@ -9,10 +9,13 @@ Decisions this module makes where DESIGN.md is silent (tests lock each one):
   but a `city-only` notice names them and says to look the city up. A **state** place
   gets state and national entries only, with a `state-only` notice asking for a city,
   county or ZIP.
-- **Sections.** `respond`, `call`, `talk`, `go`, `communities`, `last-resort`,
-  `directories`, by kind. An entry with audiences goes to `communities`, unless it is a
-  directory or a police-involved kind (co-responder, police-cit), which stay where their
-  kind puts them: naming an audience never lifts police above other help. With
+- **Sections.** `respond`, `call`, `talk`, `go`, `through-911`, `communities`, `last-resort`,
+  `directories`, by kind. An entry reached only through 911 (dispatch `via-911`) goes to
+  `through-911`, after every direct section, whatever its kind or audiences (a co-responder or
+  police-cit entry stays in `last-resort`, a directory in `directories`). An entry with
+  audiences goes to `communities`, unless it is a directory or a police-involved kind
+  (co-responder, police-cit), which stay where their kind puts them: naming an audience never
+  lifts police above other help. With
   `audiences` (``--for``) set, an entry whose audiences include one of them moves into a
   section named after that audience (the first named one it matches); those sections
   come FIRST, in the order the audiences were given, because the person asked for them.
@@ -42,6 +45,7 @@ from crisisnav.models import (
     DISPATCH_PATHS,
     POLICE_LEVELS,
     SCOPES,
+    SECTIONS,
     Area,
     Dataset,
     LookupResult,
@@ -53,7 +57,7 @@ from crisisnav.models import (
     Resource,
 )
 
-BASE_SECTIONS = ("respond", "call", "talk", "go", "communities", "last-resort", "directories")
+BASE_SECTIONS = SECTIONS
 
 SECTION_OF_KIND = {
     "mobile-team": "respond",
@@ -190,7 +194,13 @@ class _Candidate:
 
 def _section_for(resource: Resource, audiences: Sequence[str]) -> tuple[str, str | None]:
     base = SECTION_OF_KIND.get(resource.kind, "directories")
-    if not resource.audiences or base in _PINNED_SECTIONS:
+    if base in _PINNED_SECTIONS:
+        return base, None
+    if resource.dispatch == "via-911":
+        # Reached only through 911: after every direct option, whatever its kind or audience,
+        # so a 911-only number is never the first thing a person reads.
+        return "through-911", None
+    if not resource.audiences:
         return base, None
     for a in audiences:
         if a not in BASE_SECTIONS and serves_audience(resource.audiences, a):
@@ -219,7 +229,9 @@ def _why(c: _Candidate, place: Place, at: datetime) -> tuple[Reason, ...]:
     if not c.moved_for and c.section == "communities":
         reasons.append(Reason("audiences", {"audiences": tuple(r.audiences)}))
     reasons.append(Reason("police", {"police": r.police}))
-    reasons.append(Reason("dispatch", {"dispatch": r.dispatch, "name": r.name}))
+    reasons.append(
+        Reason("dispatch", {"dispatch": r.dispatch, "name": r.name, "how_to_ask": r.how_to_ask})
+    )
     areas = tuple(a.label() for a in r.serves if area_scope_for(a, place) == c.scope)
     reasons.append(Reason("scope", {"scope": c.scope, "areas": areas}))
     reasons.append(Reason("open", {"open": c.open_now, "at": at.strftime("%Y-%m-%d %H:%M")}))
@@ -254,6 +266,7 @@ def _status_notice(resource: Resource, place: Place) -> Notice:
             "where": where if show_where else None,
             "since": resource.status_since.isoformat() if resource.status_since else None,
             "caveats": tuple(resource.caveats),
+            "scope": scope_for(resource, place),
         },
         resource_id=resource.id,
     )
@@ -299,9 +312,20 @@ def lookup(
             notices.append(_status_notice(r, place))
             continue
         section, moved_for = _section_for(r, audiences)
-        open_now, text = hours_mod.evaluate(r.hours, r.timezone, when)
+        open_now, text = hours_mod.evaluate(
+            r.hours,
+            r.timezone,
+            when,
+            team=r.kind in ("mobile-team", "community-responder"),
+            local_tz=place.timezone,
+        )
         stale = is_stale(r.verified, when.date())
         candidates.append(_Candidate(r, section, scope, open_now, text, stale, moved_for))
+
+    includes = _fold_988(candidates)
+    if includes:
+        folded = {r.id for rs in includes.values() for r in rs}
+        candidates = [c for c in candidates if c.resource.id not in folded]
 
     # Facts about the place, before any filter hides entries.
     if place.kind in ("zip", "city", "county"):
@@ -323,7 +347,11 @@ def lookup(
     if not any(c.scope == "state" for c in candidates):
         notices.append(Notice(kind="coverage-gap", fields={"state": place.state}))
 
-    shown = [c for c in candidates if _passes(c, contact, language, no_911, open_now_only)]
+    shown = [
+        c
+        for c in candidates
+        if _passes(c, contact, language, no_911, open_now_only, includes.get(c.resource.id, ()))
+    ]
     if candidates and not shown:
         notices.append(
             Notice(
@@ -331,7 +359,17 @@ def lookup(
             )
         )
     if candidates:
-        notices.extend(_audience_notices(audiences, candidates, shown, place))
+        used = tuple(
+            flag
+            for flag, on in (
+                ("--contact", contact),
+                ("--language", language),
+                ("--no-911", no_911),
+                ("--open-now", open_now_only),
+            )
+            if on
+        )
+        notices.extend(_audience_notices(audiences, candidates, shown, place, used))
     shown.sort(key=lambda c: _sort_key(c, order))
     if limit is not None and limit >= 0:
         shown = shown[:limit]
@@ -345,6 +383,7 @@ def lookup(
             stale=c.stale,
             why=_why(c, place, when),
             hours_text=c.hours_text,
+            includes=includes.get(c.resource.id, ()),
         )
         for i, c in enumerate(shown, start=1)
     )
@@ -361,7 +400,11 @@ def lookup(
 
 
 def _audience_notices(
-    audiences: Sequence[str], candidates: list[_Candidate], shown: list[_Candidate], place: Place
+    audiences: Sequence[str],
+    candidates: list[_Candidate],
+    shown: list[_Candidate],
+    place: Place,
+    used: tuple[str, ...] = (),
 ) -> list[Notice]:
     """A requested audience section that stays empty is said, never silently dropped."""
     out: list[Notice] = []
@@ -373,23 +416,54 @@ def _audience_notices(
             continue
         fields = {"audience": a, "place": place.label()}
         if listed:
-            out.append(Notice(kind="filtered-out", fields={**fields, "count": listed}))
+            out.append(
+                Notice(kind="filtered-out", fields={**fields, "count": listed, "filters": used})
+            )
         else:
             out.append(Notice(kind="audience-gap", fields=fields))
     return out
 
 
 def _passes(
-    c: _Candidate, contact: str | None, language: str | None, no_911: bool, open_now_only: bool
+    c: _Candidate,
+    contact: str | None,
+    language: str | None,
+    no_911: bool,
+    open_now_only: bool,
+    includes: Sequence[Resource] = (),
 ) -> bool:
     r = c.resource
-    if contact and not any(x.type == contact for x in r.contacts):
+    contacts = [*r.contacts, *(x for inner in includes for x in inner.contacts)]
+    if contact and not any(x.type == contact for x in contacts):
         return False
     if language and _fold(language) not in {_fold(x) for x in r.languages}:
         return False
     if no_911 and r.dispatch == "via-911":
         return False
     return not (open_now_only and c.open_now is False)
+
+
+def _is_988(resource: Resource) -> bool:
+    """A general 988 line (not one for a community, such as the Veterans Crisis Line)."""
+    return resource.kind == "crisis-line" and not resource.audiences and any(
+        c.type == "phone" and "".join(ch for ch in c.value if ch.isdigit()) == "988"
+        for c in resource.contacts
+    )
+
+
+def _fold_988(candidates: Sequence[_Candidate]) -> dict[str, tuple[Resource, ...]]:
+    """988 once per place: the narrowest active 988 center listed (a city's, else the state's) is its
+    local face, and the broader 988 entries (the state's, the national Lifeline with its press 1 /
+    press 2 / text / chat options) are shown inside it instead of as more entries.
+    Returns host id -> the entries folded into it ({} when there is no single local 988 center)."""
+    lines = [c for c in candidates if _is_988(c.resource) and c.resource.status == "active"]
+    if len(lines) < 2:
+        return {}
+    narrowest = min(SCOPES.index(c.scope) for c in lines)
+    hosts = [c for c in lines if SCOPES.index(c.scope) == narrowest]
+    if len(hosts) != 1 or hosts[0].scope == "national":
+        return {}  # no single local face: leave every entry as it is
+    return {hosts[0].resource.id: tuple(c.resource for c in lines if c is not hosts[0])}
 
 
 def _city_only_notices(

@@ -74,6 +74,14 @@ def lookup_cmd(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show why each entry sits where it does.")
     ] = False,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details",
+            help="Show everything about each entry (how to ask, notes, sources, dates); "
+            "by default a compact answer that fits one screen.",
+        ),
+    ] = False,
     audiences: Annotated[
         list[str] | None,
         typer.Option(
@@ -143,6 +151,7 @@ def lookup_cmd(
     options = Options(
         fmt=fmt,
         explain=explain,
+        details=details,
         audiences=parse_audiences(audiences),
         contact=contact,
         language=language.strip().lower() if language else None,
@@ -224,8 +233,8 @@ def run_batch(source: str, options: Options) -> None:
         return replace(hit, resolution=res)
 
     def json_line(result: LookupResult) -> str:
-        """Exactly jsonfmt.dumps(result_to_json(result), pretty=False), reusing the resources
-        and notices text of an earlier line for the same place (most of the bytes)."""
+        """Exactly jsonfmt.dumps(result_to_json(result), pretty=False), reusing the resources,
+        notices and evaluated_at text of an earlier line for the same place (most of the bytes)."""
         from crisisnav.render import jsonfmt
 
         place = result.resolution.place
@@ -235,7 +244,7 @@ def run_batch(source: str, options: Options) -> None:
         if tail is None:
             full = jsonfmt.result_to_json(result)
             tail = tails[place] = jsonfmt.dumps(
-                {"resources": full["resources"], "notices": full["notices"]}, pretty=False
+                {k: full[k] for k in ("resources", "notices", "evaluated_at")}, pretty=False
             )[1:-1]
         head = jsonfmt.resolution_to_json(result.resolution)
         del head["resources"], head["notices"]

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from crisisnav import phone
 from crisisnav.models import Contact, LookupResult, Notice, Place, RankedResource
 from crisisnav.render.echo import shorten
 from crisisnav.render.safe import inert
 from crisisnav.render.words import (
     ENDED_SECTION,
+    MORE_WITH_DETAILS,
     POLICE_GENERIC,
     STOPPED_KINDS,
     UNCONFIRMED,
+    ask_line,
     dispatch_text,
     notice_label,
     notice_text,
     police_badge,
+    police_plain,
+    replacement_hint,
     section_title,
     short_notice,
     why_text,
@@ -44,9 +49,14 @@ class Line:
         self.kind = kind
 
 
-def contact_text(c: Contact) -> str:
-    value = inert(c.value)
-    label = f" ({inert(c.label)})" if c.label else ""
+def contact_text(c: Contact, *, labels: bool = True, short_urls: bool = False) -> str:
+    if c.type in ("phone", "text", "tty", "videophone"):
+        value = inert(phone.display(c.value))
+    elif short_urls:  # "https://988lifeline.org/chat" -> "988lifeline.org/chat"
+        value = inert(c.value.removeprefix("https://").removeprefix("http://").rstrip("/"))
+    else:
+        value = inert(c.value)
+    label = f" ({inert(c.label)})" if c.label and labels else ""
     if c.type == "phone":
         return f"call {value}{label}"
     if c.type == "text":
@@ -84,11 +94,19 @@ def place_query(place: Place) -> str:
     return f"{inert(place.name)}, {inert(place.state)}"
 
 
-def evaluated_text(iso: str) -> str:
+def evaluated_text(iso: str, tz: str | None = None) -> str:
+    """ "2026-12-01 03:00 PT": the evaluation time with the place's zone abbreviation (ET, PT),
+    or its UTC offset when the place has no zone."""
     try:
         at = datetime.fromisoformat(iso)
     except ValueError:
         return inert(iso)
+    if tz:
+        from crisisnav.hours import zone_abbr
+
+        abbr = zone_abbr(tz, at)
+        if abbr:
+            return at.strftime("%Y-%m-%d %H:%M") + f" {inert(abbr)}"
     offset = at.strftime("%z")
     if offset:
         offset = f" UTC{offset[:3]}:{offset[3:]}"
@@ -100,10 +118,12 @@ def echo(query: str) -> str:
     return inert(shorten(query))
 
 
-def short_notice_spans(n: Notice) -> list[Span]:
-    """One line for an ended or suspended program, shown above the list (details below it)."""
-    label, text = short_notice(n)
-    return [(inert(label), "warn"), (inert(text), None)]
+def short_notice_spans(n: Notice, *, details: bool = True) -> list[Span]:
+    """One line for an ended or suspended program: above the list with details below it, or
+    (compact) with what to use instead, from the entry's own caveats."""
+    label, text = short_notice(n, details=details)
+    hint = "" if details else replacement_hint(n.fields.get("caveats") or ())
+    return [(inert(label), "warn"), (inert(text + (f" {hint}" if hint else "")), None)]
 
 
 def notice_spans(n: Notice) -> list[Span]:
@@ -112,7 +132,93 @@ def notice_spans(n: Notice) -> list[Span]:
     return [(f"! {word}: ", role), (inert(notice_text(n)), None)]
 
 
-def resource_lines(item: RankedResource, *, explain: bool) -> list[Line]:
+def shown_contacts(item: RankedResource, only: str | None = None) -> list[Contact]:
+    """The entry's contacts (with those of the entries folded into it); with --contact, only that
+    kind, so someone who cannot speak is not shown phone-only numbers."""
+    contacts = list(item.contacts)
+    if only:
+        contacts = [c for c in contacts if c.type == only]
+    return contacts
+
+
+COMPACT_WIDTH = 76  # characters of a compact line after its indent (80 columns)
+TRIVIAL_LABELS = ("call", "text", "chat", "web", "website", "phone", "tty", "videophone")
+COMPACT_LABEL = 60  # a longer label (a sentence) waits for --details
+
+
+def compact_lines(item: RankedResource, *, only: str | None = None) -> list[Line]:
+    """The compact answer for one option, about three lines: its name; how to reach it; open now
+    or its hours and police in plain words (on the reach line when both fit in COMPACT_WIDTH)."""
+    r = item.resource
+    out = [Line([(f"{item.rank}. ", "rank"), (inert(r.name), "name")], kind="entry")]
+    contacts = shown_contacts(item, only)
+    reachable = [c for c in contacts if c.type != "web"] or contacts
+    # One of each way first (call, text, chat ...), then the rest, so the compact line shows
+    # every way to reach the entry before a second number of the same kind.
+    firsts = [c for i, c in enumerate(reachable) if c.type not in {x.type for x in reachable[:i]}]
+    reachable = firsts + [c for c in reachable if c not in firsts]
+    spans: list[Span] = []
+    ask = ""
+    if r.dispatch in ("via-911", "via-non-emergency"):
+        ask = inert(ask_line(r))
+    budget = COMPACT_WIDTH - (len(ask) + 3 if ask else 0)
+    used = 0
+    shown = 0
+    for i, c in enumerate(reachable):
+        # One label at most (the first contact's: "press 1 Veterans Crisis Line, press 2
+        # Spanish", "Lane County Crisis Line"); codes such as "US" say nothing.
+        text = c.label or ""
+        label = (
+            i == 0
+            and c.type in ("phone", "text", "tty")
+            and len(text) <= COMPACT_LABEL
+            and not (len(text) <= 3 and text.isupper())
+            and text.casefold() not in TRIVIAL_LABELS
+            and len(reachable) * 16 + len(text) <= COMPACT_WIDTH  # the other ways fit too
+        )
+        piece = contact_text(c, labels=label, short_urls=True)
+        if i and used + 3 + len(piece) > budget - 8:  # room for " · +N more"
+            break
+        if i:
+            spans.append((" · ", "dim"))
+            used += 3
+        spans.append((piece, "contact"))
+        used += len(piece)
+        shown += 1
+    if shown < len(reachable):
+        spans.append((f" · +{len(reachable) - shown} more", "dim"))
+        used += 10
+    if ask:
+        spans.append(((" — " + ask[0].lower() + ask[1:]) if spans else ask, "dispatch-911"))
+        used += len(ask) + 3
+    hours_role = {True: "open", False: "closed", None: None}[item.open_now]
+    hours = inert(item.hours_text) if item.hours_text else "Hours: " + "; ".join(
+        inert(h) for h in r.hours
+    )
+    status: list[Span] = []
+    if item.stale:
+        status.append(("STALE", "stale"))
+    if r.status == "uncertain":
+        status.append(("UNCONFIRMED", "warn"))
+    elif r.status == "limited":
+        status.append(("limited service", "warn"))
+    last: list[Span] = []
+    for span in status:
+        last += [span, (" · ", "dim")]
+    last += [(hours, hours_role), (" · ", "dim"), (inert(police_plain(r)), f"police-{r.police}")]
+    last_len = sum(len(t) for t, _ in last)
+    if spans and used + 3 + last_len <= COMPACT_WIDTH:
+        out.append(Line([*spans, (" · ", "dim"), *last], indent=3))
+    else:
+        if spans:
+            out.append(Line(spans, indent=3))
+        out.append(Line(last, indent=3))
+    return out
+
+
+def resource_lines(
+    item: RankedResource, *, explain: bool, only: str | None = None
+) -> list[Line]:
     r = item.resource
     out: list[Line] = []
     head: list[Span] = [
@@ -130,9 +236,10 @@ def resource_lines(item: RankedResource, *, explain: bool) -> list[Line]:
     out.append(Line([(police_text(item), f"police-{r.police}")], indent=3))
     reach_role = "dispatch-911" if r.dispatch == "via-911" else None
     out.append(Line([(dispatch_text_inert(item), reach_role)], indent=3))
-    if r.contacts:
+    contacts = shown_contacts(item, only)
+    if contacts:
         spans: list[Span] = []
-        for i, c in enumerate(r.contacts):
+        for i, c in enumerate(contacts):
             if i:
                 spans.append((" · ", "dim"))
             spans.append((contact_text(c), "contact"))
@@ -164,6 +271,16 @@ def resource_lines(item: RankedResource, *, explain: bool) -> list[Line]:
     out.append(Line(verified, indent=3))
     if r.sources:
         out.append(Line([("source: " + " ".join(inert(s) for s in r.sources), "dim")], indent=3))
+    for inner in item.includes:
+        out.append(Line([("includes: ", "label"), (inert(inner.name), None)], indent=3))
+        if inner.how_to_ask:
+            out.append(Line([("how to ask: ", "label"), (inert(inner.how_to_ask), None)], indent=5))
+        for cav in inner.caveats:
+            out.append(Line([("note: ", "label"), (inert(cav), None)], indent=5))
+        note = f"police: {inert(inner.police)} — " + inert(inner.police_note or "")
+        out.append(Line([(note, "dim")], indent=5))
+        checked = f"verified {inner.verified.isoformat()} · source: "
+        out.append(Line([(checked + " ".join(inert(s) for s in inner.sources), "dim")], indent=5))
     if explain:
         for reason in item.why:
             out.append(Line([("why: ", "label"), (inert(why_text(reason)), "dim")], indent=3))
@@ -174,8 +291,9 @@ def dispatch_text_inert(item: RankedResource) -> str:
     return inert(dispatch_text(item.resource))
 
 
-def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
-    """The whole result as lines; both plain and terminal render exactly these."""
+def layout(result: LookupResult, *, explain: bool = False, details: bool = False) -> list[Line]:
+    """The whole result as lines; both plain and terminal render exactly these. By default the
+    compact answer (about three lines an option); details=True (or explain) shows everything."""
     res = result.resolution
     lines: list[Line] = []
     if res.status == "not_found" or res.place is None and res.status != "ambiguous":
@@ -211,7 +329,11 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
         return lines
     place = res.place
     assert place is not None
-    lines.append(Line([(place_label(place), "place")]))
+    when = evaluated_text(result.evaluated_at, place.timezone)
+    if details or explain:
+        lines.append(Line([(place_label(place), "place")]))
+    else:  # compact: one line for the place and the time the hours are for
+        lines.append(Line([(place_label(place), "place"), (f" · hours as of {when}", "dim")]))
     if res.message:
         lines.append(Line([(f'{inert(res.message)} (you typed "{echo(res.query)}")', "dim")]))
     if res.candidates:
@@ -225,35 +347,54 @@ def layout(result: LookupResult, *, explain: bool = False) -> list[Line]:
                 ]
             )
         )
-    lines.append(Line([(f"hours as of {evaluated_text(result.evaluated_at)}", "dim")]))
+    if details or explain:
+        lines.append(Line([(f"hours as of {when}", "dim")]))
     filt = _filters_text(result)
     if filt:
         lines.append(Line([(f"filters: {filt}", "dim")]))
+    only = (result.filters or {}).get("contact")
     stopped = [n for n in result.notices if n.kind in STOPPED_KINDS]
-    if result.notices:
+    nationwide = [n for n in stopped if n.fields.get("scope") == "national"]
+    top = [n for n in result.notices if n not in nationwide]
+    if top:
         lines.append(Line(kind="blank"))
-        for n in result.notices:
+        for n in top:
             if n.kind in STOPPED_KINDS:
-                lines.append(Line(short_notice_spans(n), kind="notice"))
+                # compact: one wrapped line (no hanging column), so it takes fewer rows
+                kind = "notice" if details or explain else "notice-line"
+                lines.append(Line(short_notice_spans(n, details=details or explain), kind=kind))
             else:
                 lines.append(Line(notice_spans(n), kind="notice"))
     section: str | None = None
     for item in result.resources:
         if item.section != section:
+            # Compact: the section heading alone separates sections (one screen for one place).
+            if details or explain or section is None:
+                lines.append(Line(kind="blank"))
             section = item.section
-            lines.append(Line(kind="blank"))
             lines.append(Line([(section_title(item.section), "section")], kind="section"))
-        else:
+        elif details or explain:
             lines.append(Line(kind="blank"))
-        lines.extend(resource_lines(item, explain=explain))
+        if details or explain:
+            lines.extend(resource_lines(item, explain=explain, only=only))
+        else:
+            lines.extend(compact_lines(item, only=only))
     if not result.resources:
         lines.append(Line(kind="blank"))
         lines.append(Line([("No options to list here (see the notices).", "warn")]))
-    if stopped:
-        lines.append(Line(kind="blank"))
-        lines.append(Line([(ENDED_SECTION, "section")], kind="section"))
-        for n in stopped:
-            lines.append(Line(notice_spans(n), kind="notice"))
+    if details or explain:
+        if stopped:
+            lines.append(Line(kind="blank"))
+            lines.append(Line([(ENDED_SECTION, "section")], kind="section"))
+            for n in stopped:
+                lines.append(Line(notice_spans(n), kind="notice"))
+    else:
+        if nationwide:
+            lines.append(Line(kind="blank"))
+            for n in nationwide:
+                lines.append(Line(short_notice_spans(n, details=False), kind="notice-line"))
+        if result.resources:
+            lines.append(Line([(MORE_WITH_DETAILS, "dim")]))
     return lines
 
 

@@ -1,8 +1,10 @@
-"""CSV: a header row and fixed columns, one row per listed resource.
+"""CSV: a header row and fixed columns, one row per listed resource, then one row per notice.
 
-A result with no resources (ambiguous, not found, or nothing to list) still gets one row
-carrying `query`, `result` and `place`, so a batch never loses a line. Notices are not in
-CSV (use json/jsonl for them).
+A notice row has `section` "notice", the notice's kind in `kind`, its text in `name` and the
+entry it is about in `id`. A result with no resources and no notices (ambiguous, not found)
+still gets one row carrying `query`, `result` and `place`, so a batch never loses a line.
+List cells join their items with " | " (the separator of `export csv` too); phone numbers are
+written one way (541-682-1001, 1-800-273-8255, short codes as digits).
 
 Cell safety, one rule for every cell:
 1. text passes through the shared sanitiser (render.safe.inert): no control characters,
@@ -10,7 +12,7 @@ Cell safety, one rule for every cell:
 2. a cell that starts with = + - @ (or, before step 1, tab / CR) is prefixed with a single
    quote so spreadsheets do not run it as a formula — EXCEPT a cell made only of phone
    numbers: a leading "+" and a digit, then digits, spaces and ( ) . - characters, with
-   further numbers after "; " (each may start with "+"): "+1 541 555 0100",
+   further numbers after " | " (each may start with "+"): "+1 541 555 0100",
    "+1-541-555-0100; 988", "+1 541 555 0100; +1-541-555-0101". Such a cell has no letters
    and no = or @, so it can hold no function call or reference and cannot do harm; it
    stays usable as phone numbers.
@@ -22,9 +24,10 @@ import csv
 import io
 from collections.abc import Iterable
 
-from crisisnav.models import LookupResult, RankedResource
+from crisisnav import phone
+from crisisnav.models import LookupResult, Notice, RankedResource
 from crisisnav.render.safe import inert, spreadsheet_cell
-from crisisnav.render.words import UNCONFIRMED, dispatch_text, why_texts
+from crisisnav.render.words import UNCONFIRMED, dispatch_text, notice_text, why_texts
 
 COLUMNS = (
     "query",
@@ -50,6 +53,7 @@ COLUMNS = (
     "videophone",
     "hours",
     "hours_text",
+    "timezone",
     "open_now",
     "audiences",
     "languages",
@@ -62,7 +66,10 @@ COLUMNS = (
     "stale",
     "sources",
     "why",
+    "includes",
+    "evaluated_at",
 )
+SEP = " | "  # between the items of a list cell
 
 def safe_cell(value: object) -> str:
     """One cell: sanitised, then formula-neutralised (render.safe.spreadsheet_cell)."""
@@ -75,14 +82,15 @@ def safe_cell(value: object) -> str:
 
 def _contacts(item: RankedResource, kind: str) -> str:
     out = []
-    for c in item.resource.contacts:
+    for c in item.contacts:
         if c.type != kind:
             continue
-        v = c.value
+        v = phone.display(c.value) if kind in ("phone", "text", "tty", "videophone") else c.value
         if kind == "text" and c.keyword:
-            v = f"{c.keyword} to {c.value}"
-        out.append(v)
-    return "; ".join(out)
+            v = f"{c.keyword} to {v}"
+        if v not in out:
+            out.append(v)
+    return SEP.join(out)
 
 
 def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
@@ -96,7 +104,9 @@ def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
         place.state if place else "",
     ]
     if item is None:
-        return base + [""] * (len(COLUMNS) - len(base))
+        row = base + [""] * (len(COLUMNS) - len(base))
+        row[-1] = result.evaluated_at
+        return row
     r = item.resource
     return base + [
         item.rank,
@@ -115,26 +125,39 @@ def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
         _contacts(item, "web"),
         _contacts(item, "tty"),
         _contacts(item, "videophone"),
-        "; ".join(r.hours),
+        SEP.join(r.hours),
         item.hours_text,
+        r.timezone or "",
         "" if item.open_now is None else item.open_now,
-        "; ".join(r.audiences),
-        "; ".join(r.languages),
+        SEP.join(r.audiences),
+        SEP.join(r.languages),
         r.how_to_ask,
-        " | ".join(((UNCONFIRMED,) if r.status == "uncertain" else ()) + tuple(r.caveats)),
+        SEP.join(((UNCONFIRMED,) if r.status == "uncertain" else ()) + tuple(r.caveats)),
         r.address.one_line() if r.address else "",
         r.status,
         r.status_since.isoformat() if r.status_since else "",
         r.verified.isoformat(),
         item.stale,
-        " ".join(r.sources),
-        " | ".join(why_texts(item.why)),
+        SEP.join(r.sources),
+        SEP.join(why_texts(item.why)),
+        SEP.join(x.id for x in item.includes),
+        result.evaluated_at,
     ]
 
 
+def _notice_row(result: LookupResult, n: Notice) -> list[object]:
+    row = _row(result, None)
+    row[COLUMNS.index("section")] = "notice"
+    row[COLUMNS.index("kind")] = n.kind
+    row[COLUMNS.index("name")] = notice_text(n)
+    row[COLUMNS.index("id")] = n.resource_id or ""
+    return row
+
+
 def rows(result: LookupResult) -> list[list[str]]:
-    items: Iterable[RankedResource | None] = result.resources or [None]
-    return [[safe_cell(v) for v in _row(result, item)] for item in items]
+    raw = [_row(result, item) for item in result.resources]
+    raw += [_notice_row(result, n) for n in result.notices]
+    return [[safe_cell(v) for v in row] for row in raw or [_row(result, None)]]
 
 
 def render(result: LookupResult, *, header: bool = True) -> str:

@@ -129,6 +129,7 @@ EXPORT = Family(
 REPORT = Family(  # coverage and stale
     "coverage",
     (Format("text", "for people"), Format("json", "for scripts")),
+    aliases={"plain": "text", "txt": "text"},
 )
 FAMILIES = (LOOKUP, PLACES, SHEET, VALIDATE, EXPORT, REPORT)
 
@@ -169,11 +170,12 @@ def render_lookup(
             color=use_color(options.color, stream),
             width=_terminal_width(),
             explain=options.explain,
+            details=options.details,
         )
     if fmt == "plain":
         from crisisnav.render import plain
 
-        return plain.render(result, explain=options.explain)
+        return plain.render(result, explain=options.explain, details=options.details)
     if fmt in ("json", "jsonl"):
         from crisisnav.render import jsonfmt
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crisisnav.models import LookupResult, Notice, Place, RankedResource, Resolution
+from crisisnav import phone
+from crisisnav.models import (
+    Contact,
+    LookupResult,
+    Notice,
+    Place,
+    RankedResource,
+    Resolution,
+    Resource,
+)
 from crisisnav.render.words import notice_text, why_texts
 
 SCHEMA_VERSION = 1
@@ -25,6 +34,35 @@ def place_to_json(place: Place | None) -> dict[str, Any] | None:
     return None if place is None else place.to_json()
 
 
+def contact_to_json(c: Contact) -> dict[str, Any]:
+    out = c.to_json()
+    out["tel"] = phone.e164(c.value) if c.type in ("phone", "text", "tty", "videophone") else None
+    return out
+
+
+def resource_fields(r: Resource) -> dict[str, Any]:
+    """Every field of a dataset entry (for one shown inside another, `includes`)."""
+    return {
+        "id": r.id,
+        "name": r.name,
+        "kind": r.kind,
+        "police": r.police,
+        "police_note": r.police_note,
+        "dispatch": r.dispatch,
+        "contacts": [contact_to_json(c) for c in r.contacts],
+        "hours": list(r.hours),
+        "timezone": r.timezone,
+        "audiences": list(r.audiences),
+        "languages": list(r.languages),
+        "how_to_ask": r.how_to_ask,
+        "caveats": list(r.caveats),
+        "status": r.status,
+        "status_since": r.status_since.isoformat() if r.status_since else None,
+        "verified": r.verified.isoformat(),
+        "sources": list(r.sources),
+    }
+
+
 def ranked_to_json(item: RankedResource) -> dict[str, Any]:
     r = item.resource
     return {
@@ -37,8 +75,9 @@ def ranked_to_json(item: RankedResource) -> dict[str, Any]:
         "police_note": r.police_note,
         "dispatch": r.dispatch,
         "scope": item.scope,
-        "contacts": [c.to_json() for c in r.contacts],
+        "contacts": [contact_to_json(c) for c in r.contacts],
         "hours": list(r.hours),
+        "timezone": r.timezone,
         "hours_text": item.hours_text,
         "open_now": item.open_now,
         "audiences": list(r.audiences),
@@ -52,6 +91,7 @@ def ranked_to_json(item: RankedResource) -> dict[str, Any]:
         "stale": item.stale,
         "sources": list(r.sources),
         "why": why_texts(item.why),
+        "includes": [resource_fields(x) for x in item.includes],
     }
 
 
@@ -76,6 +116,7 @@ def result_to_json(result: LookupResult) -> dict[str, Any]:
     out = resolution_to_json(result.resolution)
     out["resources"] = [ranked_to_json(item) for item in result.resources]
     out["notices"] = [notice_to_json(n) for n in result.notices]
+    out["evaluated_at"] = result.evaluated_at or None
     return out
 
 

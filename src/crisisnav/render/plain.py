@@ -6,9 +6,9 @@ from crisisnav.models import LookupResult
 from crisisnav.render.common import layout
 
 
-def render(result: LookupResult, *, explain: bool = False) -> str:
+def render(result: LookupResult, *, explain: bool = False, details: bool = False) -> str:
     out: list[str] = []
-    for line in layout(result, explain=explain):
+    for line in layout(result, explain=explain, details=details):
         if line.kind == "blank":
             if out and out[-1] != "":
                 out.append("")

@@ -29,7 +29,12 @@ STYLES = {
 
 
 def render(
-    result: LookupResult, *, color: bool = True, width: int = 80, explain: bool = False
+    result: LookupResult,
+    *,
+    color: bool = True,
+    width: int = 80,
+    explain: bool = False,
+    details: bool = False,
 ) -> str:
     import io
 
@@ -52,7 +57,7 @@ def render(
         soft_wrap=False,
         legacy_windows=False,
     )
-    for line in layout(result, explain=explain):
+    for line in layout(result, explain=explain, details=details):
         if line.kind == "blank":
             console.print()
             continue

@@ -31,6 +31,7 @@ SECTION_TITLES = {
     "call": "Call, text or chat now",
     "talk": "Talk it through (warmlines and peers)",
     "go": "Places to go",
+    "through-911": "Through 911 — ask for them by name; police may be sent",
     "communities": "For particular communities",
     "last-resort": "Last resort: police are involved",
     "directories": "Directories",
@@ -44,6 +45,8 @@ SECTION_REASONS = {
     "call": "section call: a crisis line, text line or chat",
     "talk": "section talk: a warmline or peer line for talking it through",
     "go": "section go: a place to go in person",
+    "through-911": "section through-911: reached only through 911, where a dispatcher decides "
+    "who comes (police may be sent), so after every direct option",
     "communities": "section communities: serves particular communities",
     "last-resort": "section last-resort: police are part of the response",
     "directories": "section directories: a list of other services, last",
@@ -75,37 +78,64 @@ POLICE_REASON = {
     "co-responder": "an officer is on the team or sent with it",
     "police": "this is a police response",
 }
+# Police in words that carry information (issue 13 item 4; DESIGN "police"): what can happen,
+# and when. Used by the compact answer and the printed sheets.
+POLICE_PLAIN = {
+    "none": "No police unless you ask",
+    "possible": "Police possible in an emergency",
+    "co-responder": "An officer comes with the team",
+    "police": "A police response",
+}
+POLICE_PLAIN_VIA = {
+    "via-911": "Via 911: police may be sent",
+    "via-non-emergency": "Via police non-emergency line: police may come",
+}
+NON_EMERGENCY_TOO = " (reached through the police non-emergency line)"
+ONLY_911 = "Only through 911"
 UNCONFIRMED = "UNCONFIRMED — this entry could not be confirmed as current; call ahead"
 
-_ASK_RE = re.compile(r"\b(ask (?:them )?for .+?)\.?$", re.IGNORECASE)
+_ASK_RE = re.compile(r"\b(ask (?:them |the dispatcher )?for [^.;]+?)(?:[.;]|$)", re.IGNORECASE)
 
 
 def police_badge(level: str) -> str:
     return POLICE_BADGE.get(level, f"police: {level}")
 
 
+def police_plain(resource: Resource) -> str:
+    """Police in plain words, briefly saying when: "No police unless you ask", "Police possible
+    in an emergency", "Via 911: police may be sent"."""
+    if resource.police in ("co-responder", "police"):
+        return POLICE_PLAIN[resource.police]
+    if resource.dispatch == "via-non-emergency" and resource.police == "none":
+        return POLICE_PLAIN["none"] + NON_EMERGENCY_TOO
+    via = POLICE_PLAIN_VIA.get(resource.dispatch)
+    if via:
+        return via
+    return POLICE_PLAIN.get(resource.police, f"police: {resource.police}")
+
+
 def police_line(resource: Resource, clean: Any = None) -> str:
-    """What can happen with police, in plain words, for printed sheets (DESIGN.md, "police"
-    and "dispatch"). `clean` makes dataset text printable (the sheet's clean_text)."""
+    """What can happen with police, for printed sheets: the same words as the compact answer,
+    and for an entry reached through a dispatcher how to ask for it (ask_line)."""
+    text = police_plain(resource)
+    if resource.dispatch == "via-911" and resource.police in ("co-responder", "police"):
+        text += ". " + ONLY_911
+    if resource.dispatch in ("via-911", "via-non-emergency"):
+        text += ". " + ask_line(resource, clean)
+    return text
+
+
+def ask_line(resource: Resource, clean: Any = None) -> str:
+    """How to ask for an entry reached through a dispatcher: the entry's own words when its
+    how_to_ask says whom to ask for ("Ask for the STAR team"), else "Ask for X by name" from
+    its name, so the generated words never contradict the entry's own."""
     clean = clean or (lambda s: " ".join(str(s).split()))
-    parts: list[str] = []
-    if resource.police == "police":
-        parts.append("Police respond")
-    elif resource.police == "co-responder":
-        parts.append("Police come with this team")
-    if resource.dispatch == "via-911":
-        ask = None
-        if resource.how_to_ask:
-            m = _ASK_RE.search(clean(resource.how_to_ask))
-            ask = m.group(1) if m else None
-        parts.append("Only reached through 911 — " + (ask or "a dispatcher decides who comes"))
-    elif resource.police == "none":
-        parts.append("No police unless you ask for them")
-    elif resource.police == "possible":
-        parts.append("Police may be involved in some situations")
-    if resource.dispatch == "via-non-emergency":
-        parts.append("Reached through the police non-emergency line")
-    return ". ".join(parts)
+    if resource.how_to_ask:
+        m = _ASK_RE.search(clean(resource.how_to_ask))
+        if m:
+            found = m.group(1)
+            return found[0].upper() + found[1:]
+    return ASK_BY_NAME_ALONE.format(name=short_name(resource.name))
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -117,6 +147,7 @@ DISPATCH_WORDS = {
     "via-911": "reached only through 911",
 }
 ASK_BY_NAME = "{how} — ask for {name} by name"
+ASK_BY_NAME_ALONE = "Ask for {name} by name"
 
 
 def short_name(name: str) -> str:
@@ -124,16 +155,20 @@ def short_name(name: str) -> str:
     return name.split(" (", 1)[0].strip() or name
 
 
-def dispatch_words(dispatch: str, name: str) -> str:
+def dispatch_words(dispatch: str, name: str, how_to_ask: str | None = None) -> str:
     base = DISPATCH_WORDS.get(dispatch, dispatch)
     if dispatch in ("via-911", "via-non-emergency"):
+        if how_to_ask:
+            m = _ASK_RE.search(" ".join(how_to_ask.split()))
+            if m:  # the entry's own words about whom to ask for, never a contradiction of them
+                return f"{base} — {m.group(1)[0].lower()}{m.group(1)[1:]}"
         return ASK_BY_NAME.format(how=base, name=short_name(name))
     return base
 
 
 def dispatch_text(resource: Resource) -> str:
     """How the entry is reached, in words: "reached only through 911 — ask for X by name"."""
-    return dispatch_words(resource.dispatch, resource.name)
+    return dispatch_words(resource.dispatch, resource.name, resource.how_to_ask)
 
 
 # --------------------------------------------------------------------------- notices
@@ -161,6 +196,12 @@ def program_name(f: Mapping[str, Any]) -> str:
     """An ended or suspended program's name, with where it served when the name does not say."""
     where = f.get("where")
     return f"{f['name']} ({where})" if where else str(f["name"])
+
+
+def _either(items: Sequence[str]) -> str:
+    """ "a", "a or b", "a, b or c"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _entries(n: int) -> str:
@@ -196,7 +237,7 @@ def notice_text(n: Notice) -> str:
         return (
             f"The filters you gave hide the {f['count']} {_entries(f['count'])} for "
             f"{f['audience']} people listed for {f['place']}, so that section is empty. Run again "
-            "without --contact, --language, --no-911 or --open-now to see them."
+            f"without {_either(f.get('filters') or ('those filters',))} to see them."
         )
     elif k == "filtered-out":
         return (
@@ -229,14 +270,32 @@ def notice_text(n: Notice) -> str:
     return text
 
 
-def short_notice(n: Notice) -> tuple[str, str]:
-    """(label, text): one line for an ended or suspended program, shown above the list."""
+def short_notice(n: Notice, *, details: bool = True) -> tuple[str, str]:
+    """(label, text): one line for an ended or suspended program, shown above the list
+    (details=True: the full notice follows the list)."""
     f = n.fields
+    below = "; details below" if details else "."
     if n.kind == "ended":
         when = f" {f['since']}" if f.get("since") else ""
-        return f"! ENDED{when}: ", f"{program_name(f)} — do not use old numbers; details below"
+        return f"! ENDED{when}: ", f"{program_name(f)} — do not use old numbers{below}"
     when = f" since {f['since']}" if f.get("since") else ""
-    return f"! SUSPENDED{when}: ", f"{program_name(f)} — do not rely on it; details below"
+    return f"! SUSPENDED{when}: ", f"{program_name(f)} — do not rely on it{below}"
+
+
+_REPLACED_RE = re.compile(r"[^.]*\b(?:instead|replaced by|still serves)\b[^.]*\.", re.IGNORECASE)
+
+
+def replacement_hint(caveats: Sequence[str]) -> str:
+    """The first sentence of an ended entry's own caveats that says what to use instead ("In
+    Eugene use Mobile Crisis Services of Lane County instead (...)."), or ""."""
+    for cav in caveats:
+        m = _REPLACED_RE.search(" ".join(str(cav).split()))
+        if m:
+            return m.group(0).strip()
+    return ""
+
+
+MORE_WITH_DETAILS = "How to ask, notes and sources for each: add --details."
 
 
 # --------------------------------------------------------------------------- why
@@ -263,7 +322,9 @@ def why_text(reason: Reason) -> str:
         level = str(f["police"])
         return f"police {level}: " + POLICE_REASON.get(level, level)
     if k == "dispatch":
-        return f"dispatch {f['dispatch']}: " + dispatch_words(f["dispatch"], f["name"])
+        return f"dispatch {f['dispatch']}: " + dispatch_words(
+            f["dispatch"], f["name"], f.get("how_to_ask")
+        )
     if k == "scope":
         return f"scope {f['scope']}: serves {', '.join(f['areas']) or f['scope']}"
     if k == "open":
