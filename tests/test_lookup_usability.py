@@ -228,7 +228,18 @@ def test_for_accepts_an_audience_only_the_dataset_uses(tmp_path) -> None:  # typ
 
 def test_for_with_a_filter_that_empties_the_section_says_so() -> None:
     text = lookup_text("Eugene, OR", "plain", "--for", "deaf", "--language", "es")
-    assert "! FILTERED:" in text and "for deaf people" in text
+    assert "! FILTERED:" in text and "for Deaf and hard-of-hearing people" in text
+    (line,) = [x for x in text.splitlines() if x.startswith("! FILTERED:")]
+    assert "without --language to see them" in line  # only the filter that was used
+
+
+def test_audience_sections_read_as_words_not_codes() -> None:
+    from crisisnav.render.words import section_title
+
+    assert section_title("youth") == "For young people"
+    assert section_title("veterans") == "For veterans"
+    assert section_title("farmworkers") == "For farmworkers"
+    assert "people people" not in section_title("trans")
 
 
 def test_for_help_documents_lgbtq_including_trans() -> None:

@@ -169,7 +169,8 @@ def filters_text(filters: dict[str, object]) -> str:
     aud = filters.get("audiences") or filters.get("for")
     if aud:
         seq = aud if isinstance(aud, (list, tuple)) else [aud]
-        out += " Listed first: " + ", ".join(f"for {clean_text(a)} people" for a in seq) + "."
+        people = (clean_text(words.audience_people(str(a))) for a in seq)
+        out += " Listed first: " + ", ".join(f"for {p}" for p in people) + "."
     return out
 
 

@@ -36,8 +36,28 @@ SECTION_TITLES = {
     "last-resort": "Last resort: police are involved",
     "directories": "Directories",
 }
+# Who an audience word means, in words ("youth" -> "young people", never "youth people").
+AUDIENCE_PEOPLE = {
+    "trans": "trans people",
+    "lgbtq": "LGBTQ+ people",
+    "youth": "young people",
+    "veterans": "veterans",
+    "native": "Native people",
+    "deaf": "Deaf and hard-of-hearing people",
+    "black": "Black people",
+    "spanish-speaking": "Spanish speakers",
+    "older-adults": "older adults",
+    "disaster": "people after a disaster",
+    "substance-use": "people who use drugs or alcohol",
+}
 # A section made for an audience asked for with --for.
-AUDIENCE_SECTION = "For {audience} people"
+AUDIENCE_SECTION = "For {people}"
+
+
+def audience_people(audience: str) -> str:
+    """ "youth" -> "young people"; a word the table does not know is shown as the word itself
+    ("for example-group"), never with a "people" that may not fit."""
+    return AUDIENCE_PEOPLE.get(audience, audience)
 ENDED_SECTION = "Ended or suspended programs"
 
 SECTION_REASONS = {
@@ -54,8 +74,8 @@ SECTION_REASONS = {
 
 
 def section_title(section: str) -> str:
-    """The heading of a section; an audience section (--for) is "For X people"."""
-    return SECTION_TITLES.get(section) or AUDIENCE_SECTION.format(audience=section)
+    """The heading of a section; an audience section (--for) is "For young people" etc."""
+    return SECTION_TITLES.get(section) or AUDIENCE_SECTION.format(people=audience_people(section))
 
 
 # --------------------------------------------------------------------------- police
@@ -236,7 +256,7 @@ def notice_text(n: Notice) -> str:
     elif k == "filtered-out" and f.get("audience"):
         return (
             f"The filters you gave hide the {f['count']} {_entries(f['count'])} for "
-            f"{f['audience']} people listed for {f['place']}, so that section is empty. Run again "
+            f"{audience_people(f['audience'])} listed for {f['place']}, so that section is empty. Run again "
             f"without {_either(f.get('filters') or ('those filters',))} to see them."
         )
     elif k == "filtered-out":
@@ -246,7 +266,7 @@ def notice_text(n: Notice) -> str:
         )
     elif k == "audience-gap":
         return (
-            f"No entry for {f['audience']} people is listed for {f['place']} in this "
+            f"No entry for {audience_people(f['audience'])} is listed for {f['place']} in this "
             "dataset; the general options below still apply."
         )
     elif k == "stale":
@@ -313,7 +333,10 @@ def why_text(reason: Reason) -> str:
     k = reason.kind
     if k == "section":
         if f.get("moved_for"):
-            return f"section {f['section']}: serves {f['moved_for']} people, asked for with --for"
+            return (
+                f"section {f['section']}: serves {audience_people(f['moved_for'])}, "
+                "asked for with --for"
+            )
         section = str(f["section"])
         return SECTION_REASONS.get(section, f"section {section}")
     if k == "audiences":
