@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from crisisnav.models import Resolution
-from crisisnav.render.jsonfmt import RESULT_KEYS
+from crisisnav.render.jsonfmt import RESULT_EXTRA_KEYS, RESULT_KEYS
 from test_hardening_support import (
     SMALL,
     assert_no_traceback,
@@ -100,7 +100,7 @@ def test_lookup_hostile_query_json_and_plain(name: str) -> None:
     q = QUERIES[name]
     code, out, err = invoke(["lookup", q, "--format", "json", "--data", str(SMALL)])
     data = json.loads(out)
-    assert tuple(data) == RESULT_KEYS
+    assert tuple(data) == (*RESULT_KEYS, *RESULT_EXTRA_KEYS)
     assert data["status"] in STATUSES
     assert code == {"ok": 0, "ambiguous": 3, "not_found": 1}[data["status"]]
     code2, out2, err2 = invoke(["lookup", q, "--format", "plain", "--data", str(SMALL)])
@@ -173,7 +173,7 @@ def test_batch_bad_lines_get_results_and_the_rest_go_on(fmt: str, tmp_path: Path
     )
     assert len(results) == len(expected)
     for res, q in zip(results, expected, strict=True):
-        assert tuple(res) == RESULT_KEYS
+        assert tuple(res) == (*RESULT_KEYS, *RESULT_EXTRA_KEYS)
         if q is not None:
             assert res["query"] == q
     by_query = {r["query"]: r["status"] for r in results}

@@ -495,7 +495,8 @@ def test_filters_that_empty_a_requested_section_say_so() -> None:
     out = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",), language="es")
     assert [i.resource.id for i in out.resources] == ["team"]
     hidden = [n for n in out.notices if n.kind == "filtered-out"]
-    assert len(hidden) == 1 and "lgbtq" in notice_text(hidden[0]) and "1 entry" in notice_text(hidden[0])
+    assert len(hidden) == 1 and "LGBTQ+ people" in notice_text(hidden[0]) and "1 entry" in notice_text(hidden[0])
+    assert hidden[0].fields["filters"] == ("--language",)  # only the filter that was used
     unfiltered = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",))
     assert not [n for n in unfiltered.notices if n.kind in ("filtered-out", "audience-gap")]
 

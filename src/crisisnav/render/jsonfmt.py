@@ -20,6 +20,7 @@ from crisisnav.render.words import notice_text, why_texts
 SCHEMA_VERSION = 1
 
 RESULT_KEYS = ("schema_version", "query", "status", "place", "candidates", "resources", "notices")
+RESULT_EXTRA_KEYS = ("evaluated_at",)  # a lookup result's keys after the contract's
 PLACE_KEYS = ("kind", "name", "city", "county", "counties", "state", "zip", "timezone", "score")
 RESOURCE_KEYS = (
     "rank", "id", "name", "section", "kind", "police", "dispatch", "scope", "contacts", "hours",
