@@ -240,6 +240,7 @@ def main() -> None:
 
     out: list[dict[str, str]] = []
     checks: Counter[str] = Counter()
+    merged_check: Counter[bool] = Counter()  # GeoNames admin2 among the USPS city's ZIP counties?
     for c in sorted(
         geo, key=lambda c: (c["admin1code"], c["name"], -c["population"], c["geonameid"])
     ):
@@ -271,6 +272,8 @@ def main() -> None:
             elif county:
                 row["counties"], row["mode"] = county, "add"
             row["check"] = "rg" if rg_county else "zip" if zip_c else "none"
+            if rg_county:
+                merged_check[rg_county in usps_counties[(st, tgt)]] += 1
             if key in BOROUGHS and st == "NY":
                 row["kind"] = "borough"
                 row["city"] = "New York"
@@ -360,6 +363,11 @@ def main() -> None:
     agree = sum(1 for r in both if r["check"] == "rg=zip")
     print(
         f"own places with both sources: {len(both)}; GeoNames admin2 = nearest ZIP's county: {agree} ({100 * agree / max(1, len(both)):.1f}%)"
+    )
+    agree_m, n_m = merged_check[True], sum(merged_check.values())
+    print(
+        f"places that are USPS cities, with a GeoNames admin2: {n_m}; admin2 among the counties of the"
+        f" city's ZIPs (zipcodes): {agree_m} ({100 * agree_m / max(1, n_m):.1f}%); the others get it added"
     )
     print(
         "largest cities (neighborhoods recognised inside):",

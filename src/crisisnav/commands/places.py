@@ -204,12 +204,16 @@ def _describe(place: Any) -> list[tuple[str, str]]:
     rows = [("place", f"{place.label()} ({place.kind})")]
     if place.kind == "zip":
         rows.append(("city", f"{place.city}"))
+    if place.kind in ("neighborhood", "borough") and place.city:
+        rows.append(("city", f"{place.city} (a {place.kind} of it: its programs apply)"))
     if place.counties:
         label = "county" if len(place.counties) == 1 else "counties"
         rows.append((label, ", ".join(place.counties)))
     rows.append(("state", f"{ALL_STATES.get(place.state, place.state)} ({place.state})"))
     if place.kind != "zip":
         rows.append(("ZIP codes", str(place.zips)))
+    if getattr(place, "population", 0):
+        rows.append(("people", f"{place.population:,} (GeoNames)"))
     rows.append(("time zone", place.timezone or "unknown"))
     rows.append(("score", f"{place.score:.0f}"))
     return rows
