@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crisisnav import audience, flow, interactive
+from crisisnav import dataset as dataset_mod
 from crisisnav.cli import app
 from crisisnav.interactive import BANNER
 from crisisnav.models import Place, Resolution
@@ -312,3 +313,52 @@ def test_interactive_banner_fits_in_80_columns() -> None:
 @pytest.mark.parametrize("answer", ["²", "①", "٣", "1²"])
 def test_pick_answer_with_unicode_digits_is_asked_again(answer: str) -> None:
     assert isinstance(interactive.pick_answer(resolve("Springfield"), answer), str)
+
+
+# ---------------------------------------------------------------- 5. the pick list and the loop
+
+
+def _loop(*answers: str) -> tuple[int, str]:
+    """The interactive loop fed these lines, then Ctrl-D (EOFError) when they run out."""
+    feed = iter(answers)
+
+    def read(prompt: str) -> str:
+        said.append(prompt)
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    said: list[str] = []
+    code = interactive.run(
+        flow.Options(fmt="plain", data=SMALL, at=flow.parse_at(AT)),
+        read=read,
+        out=said.append,
+        dataset=dataset_mod.load(SMALL),
+    )
+    return code, "".join(said)
+
+
+def test_pick_list_takes_q_and_a_fuller_place() -> None:
+    code, text = _loop("Springfield", "q", "Springfield", "springfield, oregon", "q")
+    assert code == 0
+    assert text.count("No place picked") == 1  # q at the pick list skips, as the banner says
+    assert "Springfield, Lane County, OR" in text  # the fuller place was looked up
+    assert "Please type a number" not in text
+
+
+def test_one_ctrl_d_at_the_pick_list_leaves() -> None:
+    code, text = _loop("Springfield")  # then Ctrl-D, once
+    assert code == 0
+    assert text.count("place> ") == 1  # not asked for another place first
+
+
+def test_interactive_shows_compact_and_expands_one_entry() -> None:
+    code, text = _loop("Eugene, OR", "1", "q")
+    assert code == 0
+    compact, hint, expanded = text.partition(interactive.EXPAND_HINT)
+    assert hint and "how to ask:" not in compact and "2. Fixture" in compact
+    expanded = expanded.split("place> ")[1]  # what answered the "1"
+    assert "how to ask:" in expanded and "source:" in expanded
+    assert "1. Fixture Lane County Mobile Crisis" in expanded
+    assert "2. " not in expanded  # only that one entry

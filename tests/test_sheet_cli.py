@@ -98,6 +98,8 @@ def test_pdf_without_output_is_a_usage_error(runner: CliRunner) -> None:
         ["sheet", "Eugene, OR", "--contact", "pigeon"],
         ["sheet", "Eugene, OR", "--at", "yesterday-ish"],
         ["sheet", "Eugene, OR", "--force"],
+        ["sheet", "Eugene, OR", "--skip-existing"],
+        ["sheet", "Eugene, OR", "-o", "x.html", "--force", "--skip-existing"],
     ],
 )
 def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
@@ -197,7 +199,7 @@ def test_batch_never_overwrites_a_file_it_did_not_write(runner: CliRunner, tmp_p
     res = _batch(runner, "Eugene, OR\nLane County, OR\n", out)
     assert res.exit_code == 1  # type: ignore[attr-defined]
     assert mine.read_text(encoding="utf-8") == "someone else's file"
-    assert "exists (use --force to overwrite)" in res.stderr  # type: ignore[attr-defined]
+    assert "exists (--force replaces it, --skip-existing keeps it)" in res.stderr  # type: ignore[attr-defined]
     assert (out / "lane-county-or.pdf").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
     res = _batch(runner, "Eugene, OR\n", out, "--force")
@@ -342,3 +344,28 @@ def test_sheet_for_rejects_an_unknown_audience_like_lookup(tmp_path: Path) -> No
     assert "not a known audience" in result.output
     ok = CliRunner().invoke(app, ["sheet", "Eugene, OR", "--for", "veteran", "--format", "plain"])
     assert ok.exit_code == 0, ok.output
+
+
+def test_one_rule_for_existing_files_with_o_and_out_dir(runner: CliRunner, tmp_path: Path) -> None:
+    """-o and --out-dir: an existing file is never replaced without --force; --skip-existing
+    keeps it and counts it as done, so a batch can be re-run."""
+    one = tmp_path / "eugene.html"
+    one.write_text("mine", encoding="utf-8")
+    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(one)])
+    assert res.exit_code == 1 and one.read_text(encoding="utf-8") == "mine"
+    assert "--force" in res.stderr  # type: ignore[attr-defined]
+    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(one), "--skip-existing"])
+    assert res.exit_code == 0 and one.read_text(encoding="utf-8") == "mine"
+    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(one), "--force"])
+    assert res.exit_code == 0 and "<!DOCTYPE html>" in one.read_text(encoding="utf-8")
+
+    out = tmp_path / "sheets"
+    first = _batch(runner, "Eugene, OR\n", out)
+    assert first.exit_code == 0
+    before = (out / "eugene-or.pdf").read_bytes()
+    again = _batch(runner, "Eugene, OR\nLane County, OR\n", out, "--skip-existing")
+    assert again.exit_code == 0, again.stderr  # type: ignore[attr-defined]
+    assert (out / "eugene-or.pdf").read_bytes() == before  # kept
+    assert (out / "lane-county-or.pdf").exists()  # the new line written
+    assert "left as they are" in again.stderr  # type: ignore[attr-defined]
+    assert again.stdout.strip().splitlines() == [str(out / "lane-county-or.pdf")]

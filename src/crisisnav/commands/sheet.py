@@ -3,12 +3,17 @@
 One place:  crisisnav sheet "Eugene, OR" --format pdf -o eugene.pdf
 A batch:    crisisnav sheet --batch cities.txt --out-dir sheets/ --format pdf
 
-Exit codes (one place): 0 written; 1 place not found or the file could not be written;
-2 usage error (e.g. PDF without -o); 3 ambiguous place (candidates on stderr); 4 dataset unreadable.
+Files that exist already, one rule for -o and --out-dir: never replaced without --force; with
+--skip-existing left as they are and counted as done (a batch can be re-run after adding lines).
+A device or FIFO named with -o (/dev/null) is written into, never replaced.
 
-Exit codes (batch): 0 every line gave a sheet (or repeated a place already written);
-1 at least one line was not found, or a file could not be written (an existing file this run
-did not write is never overwritten without --force); 3 at least one line was ambiguous and
+Exit codes (one place): 0 written (or kept with --skip-existing); 1 place not found, the file
+exists (no --force) or could not be written; 2 usage error (e.g. PDF without -o); 3 ambiguous
+place (candidates on stderr); 4 dataset unreadable.
+
+Exit codes (batch): 0 every line gave a sheet (or repeated a place already written, or found
+its file kept with --skip-existing); 1 at least one line was not found, or a file could not be
+written (an existing file is never overwritten without --force); 3 at least one line was ambiguous and
 none of the above happened; 2 usage error; 4 dataset or batch file unreadable. Every line is
 tried whatever happens to the others; the summary on stderr names each line that failed.
 Standard output lists the files written, one per line.
@@ -90,6 +95,16 @@ def _write_atomic(path: Path, payload: bytes, *, overwrite: bool) -> None:
     from crisisnav.fileio import write_atomic
 
     write_atomic(path, payload, overwrite=overwrite)
+
+
+def _is_regular_file(path: Path) -> bool:
+    """An existing regular file (a device or FIFO the user names, -o /dev/null, is written into)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _candidates_text(resolution: Resolution, limit: int = 10) -> list[str]:
@@ -178,7 +193,14 @@ def sheet_cmd(
         typer.Option("--out-dir", help="With --batch: directory for the sheets (created if missing).", show_default=False),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="With --batch: overwrite files that exist already.")
+        bool, typer.Option("--force", help="Replace files that exist already (-o or --batch).")
+    ] = False,
+    skip_existing: Annotated[
+        bool,
+        typer.Option(
+            "--skip-existing",
+            help="Leave files that exist already as they are and count them as done (re-run a batch).",
+        ),
     ] = False,
 ) -> None:
     """Printable one-page sheet of alternatives to police for a place (HTML, PDF, Markdown, text).
@@ -186,9 +208,11 @@ def sheet_cmd(
     Example: crisisnav sheet "Eugene, OR" --format pdf -o eugene.pdf
 
     Batch: crisisnav sheet --batch cities.txt --out-dir sheets/ --format pdf writes one file per
-    line named after the place (eugene-or.pdf), lists them on stdout, and never overwrites a
-    file it did not write unless --force. Exit 1 if any line was not found or not written,
-    else 3 if any was ambiguous, else 0.
+    line named after the place (eugene-or.pdf) and lists them on stdout.
+
+    Files that exist already (one rule for -o and --out-dir): never replaced unless --force;
+    with --skip-existing they are left as they are and count as done, so a batch can be re-run.
+    Exit 1 if any line was not found or not written, else 3 if any was ambiguous, else 0.
     """
     paper = paper.strip().lower()
     if paper not in PAPERS:
@@ -208,6 +232,8 @@ def sheet_cmd(
         at=parse_at(at),
         paper=paper,
     )
+    if force and skip_existing:
+        raise errors.UsageError("give --force (replace) or --skip-existing (keep), not both")
     if batch is not None:
         if place is not None:
             raise errors.UsageError("give either a PLACE or --batch FILE, not both")
@@ -215,10 +241,14 @@ def sheet_cmd(
             raise errors.UsageError("--batch writes into --out-dir; -o is for one place")
         if out_dir is None:
             raise errors.UsageError("--batch needs --out-dir DIR")
-        code = run_batch(batch, out_dir, fmt or "pdf", opts, data=data, force=force)
+        code = run_batch(
+            batch, out_dir, fmt or "pdf", opts, data=data, force=force, skip_existing=skip_existing
+        )
         raise typer.Exit(code)
-    if out_dir is not None or force:
-        raise errors.UsageError("--out-dir and --force go with --batch")
+    if out_dir is not None:
+        raise errors.UsageError("--out-dir goes with --batch")
+    if (force or skip_existing) and (output is None or str(output) == "-"):
+        raise errors.UsageError("--force and --skip-existing go with -o FILE or --batch")
     if place is None or not place.strip():
         raise errors.UsageError("name a place, e.g. crisisnav sheet \"Eugene, OR\" -o eugene.pdf")
     to_stdout = output is None or str(output) == "-"
@@ -227,6 +257,13 @@ def sheet_cmd(
     if fmt == "pdf" and to_stdout:
         raise errors.UsageError("a PDF needs a file: add -o FILE.pdf")
 
+    if output is not None and not to_stdout and _is_regular_file(output) and not force:
+        if skip_existing:
+            eprint(f"crisisnav: {output} exists; left as it is (--skip-existing)")
+            return
+        raise errors.CrisisNavError(
+            f"{output} exists: give --force to replace it (or --skip-existing to keep it)"
+        )
     ds = _load_dataset(data)
     check_audiences(opts.audiences, ds)
     resolution = _resolve(place)
@@ -278,6 +315,7 @@ class BatchReport:
     ambiguous: list[tuple[int, str, list[str]]] = field(default_factory=list)
     not_found: list[tuple[int, str]] = field(default_factory=list)
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, query, why)
+    skipped: list[Path] = field(default_factory=list)  # existing files left (--skip-existing)
 
     def exit_code(self) -> int:
         if self.not_found or self.failed:
@@ -324,6 +362,7 @@ def run_batch(
     data: Path | None = None,
     force: bool = False,
     progress: bool | None = None,
+    skip_existing: bool = False,
 ) -> int:
     """Write one sheet per line into out_dir; report on stderr; return the exit code."""
     from crisisnav.render.sheet_model import clean_text, slug
@@ -365,11 +404,18 @@ def run_batch(
             name = f"{stem}-{n}.{ext}"
             n += 1
         target = out_dir / name
+        if skip_existing and _is_regular_file(target):
+            used_names.add(name)
+            by_place[key] = target
+            report.skipped.append(target)
+            return
         payload = render(make_sheet(ds, resolution, opts, printed=today), fmt, opts.paper)
         try:
             _write_atomic(target, payload, overwrite=force)
         except FileExistsError:
-            report.failed.append((lineno, query, f"{target} exists (use --force to overwrite)"))
+            report.failed.append(
+                (lineno, query, f"{target} exists (--force replaces it, --skip-existing keeps it)")
+            )
             used_names.add(name)
             return
         except OSError as exc:
@@ -436,6 +482,8 @@ def _summary(report: BatchReport, out_dir: Path, total: int) -> None:
     from crisisnav.render.sheet_model import clean_text
 
     eprint(f"crisisnav: {len(report.written)} sheet(s) written to {out_dir} from {total} line(s).")
+    if report.skipped:
+        eprint(f"crisisnav: {len(report.skipped)} existing sheet(s) left as they are (--skip-existing).")
     for lineno, query, path in report.duplicates:
         eprint(f"  line {lineno}: {_short(clean_text(query))!r} is the same place as {path.name}; not written again")
     if report.ambiguous:
