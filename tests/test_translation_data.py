@@ -112,7 +112,7 @@ def _state_or_national(r: object) -> bool:
 def test_every_national_and_state_entry_is_translated_whole() -> None:
     ds = dataset.load(dataset.packaged_path(), use_cache=False)
     wanted = [r for r in ds.resources if _state_or_national(r)]
-    assert len(wanted) >= 90
+    assert len(wanted) >= 50  # a floor so the loop below cannot pass vacuously
     for r in wanted:
         t = r.translation("es")
         assert t is not None, f"{r.id} has no es: block"
