@@ -16,6 +16,7 @@ from crisisnav.render.common import (
     contact_text,
     evaluated_text,
     place_query,
+    shown_contacts,
 )
 from crisisnav.render.echo import shorten
 from crisisnav.render.safe import inert
@@ -36,9 +37,11 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", inert(text))
 
 
-def _cell_contacts(item: RankedResource) -> str:
+def _cell_contacts(item: RankedResource, only: str | None = None) -> str:
     # contact_text already sanitised; escape only (md() on inert text is idempotent for inert).
-    return "<br>".join(_MD_SPECIAL.sub(r"\\\1", contact_text(c)) for c in item.resource.contacts)
+    return "<br>".join(
+        _MD_SPECIAL.sub(r"\\\1", contact_text(c)) for c in shown_contacts(item, only)
+    )
 
 
 def render(result: LookupResult, *, explain: bool = False) -> str:
@@ -66,7 +69,7 @@ def render(result: LookupResult, *, explain: bool = False) -> str:
     out.append("")
     if res.candidates:
         out.append("Also: " + "; ".join(md(p.label()) for p in res.candidates[:6]) + "  ")
-    out.append(f"Hours as of {md(evaluated_text(result.evaluated_at))}")
+    out.append(f"Hours as of {md(evaluated_text(result.evaluated_at, place.timezone))}")
     out.append("")
     if result.notices:
         for n in result.notices:
@@ -84,7 +87,7 @@ def render(result: LookupResult, *, explain: bool = False) -> str:
                 cols.append("Why")
             out.append("| " + " | ".join(cols) + " |")
             out.append("|" + "|".join("---" for _ in cols) + "|")
-        out.append(_table_row(item, explain=explain))
+        out.append(_table_row(item, explain=explain, only=(result.filters or {}).get("contact")))
         if idx + 1 == len(items) or items[idx + 1].section != section:
             out.append("")
     if not result.resources:
@@ -97,7 +100,7 @@ def _code(text: str) -> str:
     return text.replace("`", "'")
 
 
-def _table_row(item: RankedResource, *, explain: bool) -> str:
+def _table_row(item: RankedResource, *, explain: bool, only: str | None = None) -> str:
     r = item.resource
     name = md(r.name) + f" ({md(r.kind)})"
     if item.stale:
@@ -121,7 +124,7 @@ def _table_row(item: RankedResource, *, explain: bool) -> str:
         name,
         police,
         md(dispatch_text(r)),
-        _cell_contacts(item),
+        _cell_contacts(item, only),
         hours,
         "<br>".join(notes),
         verified,
