@@ -25,7 +25,7 @@ from crisisnav.models import (
     Resolution,
     Resource,
 )
-from crisisnav.render.words import notice_text, why_texts
+from crisisnav.render.words import hours_text, notice_text, why_texts
 from fixture_data import EUGENE
 
 AT = datetime(2026, 12, 1, 3, 0)  # naive: wall-clock time at the place
@@ -321,7 +321,8 @@ def test_naive_at_is_local_time_at_the_place_and_aware_is_respected() -> None:
     at_utc = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)  # 04:00 in Eugene
     out = rank.lookup(data, ok(EUGENE), at=at_utc)
     assert out.resources[0].open_now is False
-    assert out.resources[0].hours_text == "Closed — opens 14:00 PT"
+    assert out.resources[0].hours_state[0] == "closed-opens"
+    assert hours_text(out.resources[0]) == "Closed — opens 14:00 PT"
     assert out.evaluated_at == "2026-12-01T04:00:00-08:00"  # the same instant, at the place
     assert datetime.fromisoformat(out.evaluated_at) == at_utc
     naive = rank.lookup(data, ok(EUGENE), at=datetime(2026, 12, 1, 3, 0))

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Any
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEK = 7 * 24 * 60
@@ -304,16 +305,56 @@ def _clock(minute_of_week: int) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
-def _day_word(target: int, now: int) -> str:
-    """'' when target is later the same day, 'tomorrow ' for the next day, else 'Mon '."""
+def _day_ahead(target: int, now: int) -> str | None:
+    """None when target is later the same day, "tomorrow" for the next day, else "mon".."sun"."""
     now_day = now // (24 * 60)
     target_abs = target if target >= now else target + _WEEK
     days_ahead = target_abs // (24 * 60) - now_day
     if days_ahead == 0:
-        return ""
+        return None
     if days_ahead == 1:
-        return "tomorrow "
-    return DAYS[(target // (24 * 60)) % 7].capitalize() + " "
+        return "tomorrow"
+    return DAYS[(target // (24 * 60)) % 7]
+
+
+HoursState = tuple[str, dict[str, Any]]
+
+
+def hours_state(
+    schedule: Schedule,
+    tz: str | None,
+    at: datetime,
+    *,
+    team: bool = False,
+    local_tz: str | None = None,
+) -> HoursState:
+    """What the hours mean at `at`, as data (render.words.hours_words puts it into words):
+    ("always", {}), ("unknown-zone", {rules}), ("open-until", {day, clock, abbr, other_zone,
+    team}) or ("closed-opens", {day, clock, abbr, other_zone, team}). day: None (today),
+    "tomorrow" or "mon".."sun"; clock "HH:MM"; other_zone: the entry keeps another zone's
+    hours than the place's (local_tz). team: a team that comes to you (its line may answer
+    around the clock while the team is out only some hours)."""
+    if schedule.always:
+        return "always", {}
+    local = _local(tz, at)
+    if local is None:
+        return "unknown-zone", {"rules": tuple(schedule.rules)}
+    abbr = zone_abbr(tz, local)
+    other = bool(local_tz and tz and local_tz != tz and zone_abbr(local_tz, at) != abbr)
+    base = {"abbr": abbr, "other_zone": other, "team": team}
+    t = _minute_of_week(local)
+    for s, e in schedule.intervals:
+        if s <= t < e:
+            end = e
+            # An interval ending at Sunday midnight may continue with one starting Monday 00:00.
+            if end == _WEEK and schedule.intervals[0][0] == 0:
+                end = _WEEK + schedule.intervals[0][1]
+            day = DAYS[(end // (24 * 60)) % 7] if end - t > 24 * 60 else None
+            return "open-until", {**base, "day": day, "clock": _clock(end)}
+    starts = [s for s, _ in schedule.intervals]
+    later = [s for s in starts if s > t]
+    nxt = min(later) if later else min(starts)
+    return "closed-opens", {**base, "day": _day_ahead(nxt, t), "clock": _clock(nxt)}
 
 
 def hours_text(
@@ -324,40 +365,29 @@ def hours_text(
     team: bool = False,
     local_tz: str | None = None,
 ) -> str:
-    """One line for people: "Open 24/7", "Open now until 23:00 PT", "Closed — opens 14:00 PT".
+    """One line for people: "Open 24/7", "Open now until 23:00 PT", "Closed — opens 14:00 PT"
+    (hours_state put into words by render.words.hours_words)."""
+    from crisisnav.render.words import hours_words
 
-    team=True (a team that comes to you, whose line may answer around the clock): "Team out now
-    until 23:00 PT", "Team not out now — goes out 14:00 PT". local_tz: the place's zone; hours
-    kept in another zone say so ("... ET, not local").
-    When the time zone is unknown: "Hours: mon-fri 08:00-17:00 (time zone unknown)"."""
-    if schedule.always:
-        return "Open 24/7"
-    local = _local(tz, at)
-    if local is None:
-        return f"Hours: {'; '.join(schedule.rules)} (time zone unknown)"
-    abbr = zone_abbr(tz, local)
-    if local_tz and tz and local_tz != tz and zone_abbr(local_tz, at) != abbr:
-        abbr += ", not local"
-    t = _minute_of_week(local)
-    for s, e in schedule.intervals:
-        if s <= t < e:
-            end = e
-            # An interval ending at Sunday midnight may continue with one starting Monday 00:00.
-            if end == _WEEK and schedule.intervals[0][0] == 0:
-                end = _WEEK + schedule.intervals[0][1]
-            if end - t > 24 * 60:
-                day = DAYS[(end // (24 * 60)) % 7].capitalize() + " "
-            else:
-                day = ""
-            if team:
-                return f"Team out now until {day}{_clock(end)} {abbr}"
-            return f"Open now until {day}{_clock(end)} {abbr}"
-    starts = [s for s, _ in schedule.intervals]
-    later = [s for s in starts if s > t]
-    nxt = min(later) if later else min(starts)
-    if team:
-        return f"Team not out now — goes out {_day_word(nxt, t)}{_clock(nxt)} {abbr}"
-    return f"Closed — opens {_day_word(nxt, t)}{_clock(nxt)} {abbr}"
+    return hours_words(*hours_state(schedule, tz, at, team=team, local_tz=local_tz))
+
+
+def evaluate_state(
+    rules: Sequence[str],
+    tz: str | None,
+    at: datetime,
+    *,
+    team: bool = False,
+    local_tz: str | None = None,
+) -> tuple[bool | None, HoursState]:
+    """(open_now, hours_state) for an entry's raw hours; unreadable hours give
+    (None, ("unparsed", {rules}))."""
+    try:
+        schedule = parse_hours(rules)
+    except ValueError:
+        return None, ("unparsed", {"rules": tuple(str(r) for r in rules)})
+    state = hours_state(schedule, tz, at, team=team, local_tz=local_tz)
+    return is_open(schedule, tz, at), state
 
 
 def evaluate(
@@ -369,9 +399,7 @@ def evaluate(
     local_tz: str | None = None,
 ) -> tuple[bool | None, str]:
     """(open_now, text) for an entry's raw hours; unreadable hours give (None, the raw rules)."""
-    try:
-        schedule = parse_hours(rules)
-    except ValueError:
-        return None, "Hours: " + "; ".join(str(r) for r in rules)
-    text = hours_text(schedule, tz, at, team=team, local_tz=local_tz)
-    return is_open(schedule, tz, at), text
+    from crisisnav.render.words import hours_words
+
+    open_now, state = evaluate_state(rules, tz, at, team=team, local_tz=local_tz)
+    return open_now, hours_words(*state)

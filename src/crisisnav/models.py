@@ -361,7 +361,11 @@ class RankedResource:
     open_now: bool | None  # None when hours cannot be evaluated
     stale: bool  # verified more than 12 months before the evaluation date
     why: tuple[Reason, ...]
-    hours_text: str = ""  # "Open 24/7", "Open now until 23:00 PT", "Closed — opens 14:00 PT"
+    # What the hours mean at the evaluation time, as data: (kind, fields) from
+    # crisisnav.hours.hours_state; render.words.hours_words gives "Open now until 23:00 PT".
+    hours_state: tuple[str, dict[str, Any]] = field(
+        default=("unparsed", {"rules": ()}), hash=False
+    )
     # Entries shown inside this one: the national 988 line folded into the state's 988 center,
     # so 988 appears once per place with the national options (press 1, press 2, text, chat) in it.
     includes: tuple[Resource, ...] = ()

@@ -171,7 +171,7 @@ def _aware(at: datetime | None, place: Place | None) -> datetime:
 class _Candidate:
     """An applicable option before ordering (a plain class: dataclasses cost start-up time)."""
 
-    __slots__ = ("resource", "section", "scope", "open_now", "hours_text", "stale", "moved_for")
+    __slots__ = ("resource", "section", "scope", "open_now", "hours", "stale", "moved_for")
 
     def __init__(
         self,
@@ -179,7 +179,7 @@ class _Candidate:
         section: str,
         scope: str,
         open_now: bool | None,
-        hours_text: str,
+        hours: hours_mod.HoursState,
         stale: bool,
         moved_for: str | None,
     ) -> None:
@@ -187,7 +187,7 @@ class _Candidate:
         self.section = section
         self.scope = scope
         self.open_now = open_now
-        self.hours_text = hours_text
+        self.hours = hours
         self.stale = stale
         self.moved_for = moved_for
 
@@ -312,7 +312,7 @@ def lookup(
             notices.append(_status_notice(r, place))
             continue
         section, moved_for = _section_for(r, audiences)
-        open_now, text = hours_mod.evaluate(
+        open_now, text = hours_mod.evaluate_state(
             r.hours,
             r.timezone,
             when,
@@ -382,7 +382,7 @@ def lookup(
             open_now=c.open_now,
             stale=c.stale,
             why=_why(c, place, when),
-            hours_text=c.hours_text,
+            hours_state=c.hours,
             includes=includes.get(c.resource.id, ()),
         )
         for i, c in enumerate(shown, start=1)

@@ -20,6 +20,7 @@ from crisisnav.render.words import (
     UNCONFIRMED,
     ask_line,
     dispatch_text,
+    hours_text,
     notice_label,
     notice_text,
     police_badge,
@@ -192,9 +193,7 @@ def compact_lines(item: RankedResource, *, only: str | None = None) -> list[Line
         spans.append(((" — " + ask[0].lower() + ask[1:]) if spans else ask, "dispatch-911"))
         used += len(ask) + 3
     hours_role = {True: "open", False: "closed", None: None}[item.open_now]
-    hours = inert(item.hours_text) if item.hours_text else "Hours: " + "; ".join(
-        inert(h) for h in r.hours
-    )
+    hours = inert(hours_text(item))
     status: list[Span] = []
     if item.stale:
         status.append(("STALE", "stale"))
@@ -245,11 +244,7 @@ def resource_lines(
             spans.append((contact_text(c), "contact"))
         out.append(Line(spans, indent=3))
     hours_role = {True: "open", False: "closed", None: None}[item.open_now]
-    hours = (
-        inert(item.hours_text)
-        if item.hours_text
-        else "Hours: " + "; ".join(inert(h) for h in r.hours)
-    )
+    hours = inert(hours_text(item))
     out.append(Line([(hours, hours_role)], indent=3))
     if r.how_to_ask:
         out.append(Line([("how to ask: ", "label"), (inert(r.how_to_ask), None)], indent=3))

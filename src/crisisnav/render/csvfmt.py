@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from crisisnav import phone
 from crisisnav.models import LookupResult, Notice, RankedResource
 from crisisnav.render.safe import inert, spreadsheet_cell
-from crisisnav.render.words import UNCONFIRMED, dispatch_text, notice_text, why_texts
+from crisisnav.render.words import UNCONFIRMED, dispatch_text, hours_text, notice_text, why_texts
 
 COLUMNS = (
     "query",
@@ -126,7 +126,7 @@ def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
         _contacts(item, "tty"),
         _contacts(item, "videophone"),
         SEP.join(r.hours),
-        item.hours_text,
+        hours_text(item),
         r.timezone or "",
         "" if item.open_now is None else item.open_now,
         SEP.join(r.audiences),

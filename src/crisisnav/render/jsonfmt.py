@@ -15,7 +15,7 @@ from crisisnav.models import (
     Resolution,
     Resource,
 )
-from crisisnav.render.words import notice_text, why_texts
+from crisisnav.render.words import hours_text, notice_text, why_texts
 
 SCHEMA_VERSION = 1
 
@@ -79,7 +79,7 @@ def ranked_to_json(item: RankedResource) -> dict[str, Any]:
         "contacts": [contact_to_json(c) for c in r.contacts],
         "hours": list(r.hours),
         "timezone": r.timezone,
-        "hours_text": item.hours_text,
+        "hours_text": hours_text(item),
         "open_now": item.open_now,
         "audiences": list(r.audiences),
         "languages": list(r.languages),

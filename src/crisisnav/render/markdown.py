@@ -24,6 +24,7 @@ from crisisnav.render.words import (
     POLICE_BADGE,
     UNCONFIRMED,
     dispatch_text,
+    hours_text,
     notice_text,
     section_title,
     why_text,
@@ -116,7 +117,7 @@ def _table_row(item: RankedResource, *, explain: bool, only: str | None = None) 
     notes += [md(c) for c in r.caveats]
     if r.audiences:
         notes.append("for: " + md(", ".join(r.audiences)))
-    hours = md(item.hours_text or "; ".join(r.hours))
+    hours = md(hours_text(item))
     verified = r.verified.isoformat() + ("" if not item.stale else " (stale)")
     verified += "<br>" + "<br>".join(md(s) for s in r.sources)
     cells = [

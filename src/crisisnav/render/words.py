@@ -9,6 +9,8 @@ Each concern is one table or one plain function:
   POLICE_REASON (for --explain), police_line (printed sheets);
 - dispatch wording: DISPATCH_WORDS and dispatch_text;
 - notices: NOTICE_LABELS, notice_text, short_notice;
+- hours at the evaluation time: hours_words (crisisnav.hours.hours_state gives the data);
+- audiences: AUDIENCE_PEOPLE ("youth" -> "young people");
 - `why` reasons: why_text.
 
 Dataset strings inside fields are returned as given: each renderer makes them safe (inert,
@@ -22,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from crisisnav.models import Notice, Reason, Resource
+    from crisisnav.models import Notice, RankedResource, Reason, Resource
 
 # --------------------------------------------------------------------------- sections
 
@@ -316,6 +318,40 @@ def replacement_hint(caveats: Sequence[str]) -> str:
 
 
 MORE_WITH_DETAILS = "How to ask, notes and sources for each: add --details."
+
+
+# --------------------------------------------------------------------------- hours
+
+DAY_NAMES = {
+    "mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun",
+    "tomorrow": "tomorrow",
+}  # fmt: skip
+NOT_LOCAL = ", not local"  # after a zone abbreviation: the entry keeps another zone's hours
+
+
+def hours_words(kind: str, f: Mapping[str, Any]) -> str:
+    """An entry's hours at the evaluation time (crisisnav.hours.hours_state) in words: "Open
+    24/7", "Open now until 23:00 PT", "Closed — opens tomorrow 10:00 ET, not local", "Team not
+    out now — goes out 14:00 PT"."""
+    if kind == "always":
+        return "Open 24/7"
+    if kind == "unknown-zone":
+        return f"Hours: {'; '.join(f['rules'])} (time zone unknown)"
+    if kind == "unparsed":
+        return "Hours: " + "; ".join(f["rules"])
+    abbr = str(f.get("abbr", "")) + (NOT_LOCAL if f.get("other_zone") else "")
+    day = f"{DAY_NAMES.get(f['day'], f['day'])} " if f.get("day") else ""
+    when = f"{day}{f['clock']} {abbr}"
+    if kind == "open-until":
+        return f"Team out now until {when}" if f.get("team") else f"Open now until {when}"
+    if kind == "closed-opens":
+        return f"Team not out now — goes out {when}" if f.get("team") else f"Closed — opens {when}"
+    return kind
+
+
+def hours_text(item: RankedResource) -> str:
+    """A listed entry's hours at the evaluation time, in words."""
+    return hours_words(*item.hours_state)
 
 
 # --------------------------------------------------------------------------- why
