@@ -60,7 +60,7 @@ def test_pdf_to_file(runner: CliRunner, tmp_path: Path) -> None:
     assert res.stdout == ""
     pages, text = _pdf_pages_text(out)
     assert pages == 1
-    assert "Crisishelpwithoutpolice—Eugene,LaneCounty,OR" in text
+    assert "Crisishelpwithoutpolice—Eugene,OR" in text
     assert "541-555-0102" in text and "FixtureLaneCountyMobileCrisis" in text
 
 
@@ -77,7 +77,7 @@ def test_text_formats_go_to_stdout(runner: CliRunner, fmt: str) -> None:
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", fmt])
     assert res.exit_code == 0, res.output
     assert "Fixture Lane County Mobile Crisis" in res.stdout
-    assert "Crisis help without police — Eugene, Lane County, OR" in res.stdout
+    assert "Crisis help without police — Eugene, OR" in res.stdout
 
 
 def test_pdf_without_output_is_a_usage_error(runner: CliRunner) -> None:
@@ -141,7 +141,7 @@ def test_filters_reach_the_sheet(runner: CliRunner) -> None:
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--no-911"])
     assert res.exit_code == 0, res.output
     assert "Fixture Eugene Police CIT" not in res.stdout
-    assert "Only entries not reached only through 911." in res.stdout
+    assert "Only services not reached only through 911." in res.stdout
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--language", "es"])
     assert res.exit_code == 0, res.output
     assert "Fixture National Crisis Line" in res.stdout
@@ -152,9 +152,10 @@ def test_for_audience_gets_its_own_first_section(runner: CliRunner) -> None:
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--for", "trans"])
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines[3] == "FOR TRANS PEOPLE"
-    assert lines[5] == "Fixture Trans Peer Line"
-    assert "Listed first: for trans people." in lines[1]
+    first_heading = next(i for i, line in enumerate(lines) if line.startswith("---")) - 1
+    assert lines[first_heading] == "FOR TRANS PEOPLE"
+    assert lines[first_heading + 2] == "Fixture Trans Peer Line"
+    assert "Listed first: services for trans people." in lines[1]
 
 
 # --------------------------------------------------------------------------- batch

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import math
 import re
 
 import pytest
@@ -54,32 +55,30 @@ def _squash(text: str) -> str:
 # --------------------------------------------------------------------------- PDF
 
 
-def test_pdf_one_page_with_every_name_number_and_footer_date() -> None:
+def test_pdf_one_page_with_names_numbers_notices_and_footer() -> None:
     sheet = _sheet()
+    shown = plan_pdf(sheet).sheet
     pages, text, uris = _pdf_text(render_pdf(sheet))
     assert pages == 1
     flat = _squash(text)
-    options = [r for r in fixture_resources() if r.is_option]
-    assert sheet.omitted == 0 and len(sheet.entries) == len(options) == 10
-    for r in options:
-        assert _squash(r.name) in flat, r.name
-        for c in r.contacts:
-            if c.type in ("phone", "text", "tty", "videophone"):
-                assert c.value in flat, (r.name, c.value)
+    options = {r.name: r for r in fixture_resources() if r.is_option}
+    assert len(sheet.entries) == len(options) == 10
+    assert 0 < len(shown.entries) <= 10
+    for e in shown.entries:
+        assert _squash(e.name) in flat, e.name
+        for c in options[e.name].contacts:
+            if c.type in ("phone", "text", "tty", "videophone") and c.value != "988":
+                assert c.value in flat, (e.name, c.value)
     assert "Printed2026-11-26." in flat
-    oldest = min(r.verified for r in options).isoformat()
-    assert oldest == "2026-07-01"
-    assert f"Oldestcheckofanentryonthispage:{oldest}" in flat
-    for r in options:  # each entry's own check date
-        assert f"checked{r.verified.isoformat()}" in flat
-    # ended and suspended programs appear only as notices
-    assert "FixtureEugeneCommunityRespondersendedservice" in flat
-    assert "FixtureOregonPeerRespiteissuspended" in flat
-    # title and plain-words police lines
-    assert _squash("Crisis help without police — Eugene, Lane County, OR") in flat
+    assert f"Datachecked{shown.oldest_verified}." in flat
+    # ended and suspended programs appear only as notices, with their dates in words
+    assert "FixtureEugeneCommunityRespondersendedonApril7,2025." in flat
+    assert "FixtureOregonPeerRespiteissuspended(sinceJune1,2026)." in flat
+    assert _squash("Crisis help without police — Eugene, OR") in flat
+    assert _squash(sw.POLICE_ONCE) in flat  # police said once, not under every entry
     assert "Nopoliceunlessyouask" in flat
-    assert "Policepossibleinanemergency" in flat
-    assert "Onlythrough911.AskforaCIT-trainedofficer" in flat
+    assert flat.count("Policemaybeinvolved") == 0
+    assert _squash(sw.MORE_HELP) in flat
     # clickable contacts
     assert "tel:+15415550102" in uris
     assert "tel:988" in uris
@@ -96,18 +95,41 @@ def test_pdf_overflow_keeps_highest_ranked_and_says_how_many_left_out() -> None:
     assert 0 < len(shown.entries) < total
     assert shown.omitted == total - len(shown.entries)
     # the kept ones are exactly the top of the ranking
-    assert [e.rank for e in shown.entries] == list(range(1, len(shown.entries) + 1))
+    assert [e.rank for e in shown.entries] == [e.rank for e in sheet.entries[: len(shown.entries)]]
     pages, text, _ = _pdf_text(render_pdf(sheet))
     assert pages == 1
     flat = _squash(text)
-    assert _squash(f'{shown.omitted} more not shown — run: crisisnav lookup "Eugene, OR"') in flat
+    assert _squash(f"{shown.omitted} more services for this area are not shown here.") in flat
+    assert _squash(sw.MORE_HELP) in flat
+    assert "crisisnav" not in flat.lower() and "…" not in flat
     for e in shown.entries:
         assert _squash(e.name) in flat
     first_left_out = sheet.entries[len(shown.entries)]
     assert _squash(first_left_out.name) not in flat
     # the oldest date on the page is over the entries shown, not the ones left out
     assert shown.oldest_verified is not None
-    assert f"Oldestcheckofanentryonthispage:{shown.oldest_verified.isoformat()}" in flat
+    assert f"Datachecked{shown.oldest_verified.isoformat()}." in flat
+
+
+def test_thousands_of_entries_are_planned_by_bisection_not_one_layout_per_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A place with 2,000 entries: the planner tries O(log n) candidate pages (it used to try
+    one per entry dropped: about 24 s). Counted, not timed: every candidate page lays out its
+    body blocks once."""
+    sheet = _sheet(fixture_resources() + many_resources(2000))
+    attempts = 0
+    real = sl.body_blocks
+
+    def counting(candidate: sm.Sheet) -> list[sl.Block]:
+        nonlocal attempts
+        attempts += 1
+        return real(candidate)
+
+    monkeypatch.setattr(sl, "body_blocks", counting)
+    plan = sl.plan_page(sheet, "letter", sl.chars_measure())
+    assert 0 < len(plan.sheet.entries) < 40
+    assert attempts <= 2 + math.ceil(math.log2(len(sheet.entries)))  # 1 full try + bisection
 
 
 def test_pdf_a4_is_one_page_and_a4_sized() -> None:
@@ -206,8 +228,18 @@ def test_html_is_self_contained_print_ready_and_black_and_white() -> None:
         assert html[max(0, m.start() - 6) : m.start()] == 'href="', m.group(0)
     # no colour carries meaning: only black and white appear
     assert set(re.findall(r"#[0-9a-fA-F]{3,6}\b", html)) <= {"#000", "#fff"}
-    assert '<a href="tel:+15415550102">Call 541-555-0102</a>' in html
-    assert "Crisis help without police — Eugene, Lane County, OR" in html
+    assert "Crisis help without police — Eugene, OR" in html
+
+
+def test_html_numbers_are_tap_to_call_and_never_break() -> None:
+    html = render_html(_sheet())
+    assert '<a href="tel:+15415550102">Call <span class="num">541-555-0102</span></a>' in html
+    assert '<a href="sms:741741">Text HOME to <span class="num">741741</span></a>' in html
+    assert ".nw,.num{white-space:nowrap}" in html
+    # one column below 600 px (phones), two on paper and wide screens
+    assert "@media screen and (max-width:599.98px){" in html
+    narrow = html.split("@media screen and (max-width:599.98px){", 1)[1]
+    assert narrow.index(".cols{display:block}") < narrow.index("@media print")
 
 
 def test_html_overflow_says_how_many_were_left_out() -> None:
@@ -215,7 +247,8 @@ def test_html_overflow_says_how_many_were_left_out() -> None:
     plan = plan_html(sheet)
     assert plan.sheet.omitted > 0
     html = render_html(sheet)
-    assert f"{plan.sheet.omitted} more not shown — run: crisisnav lookup &quot;Eugene, OR&quot;" in html
+    assert f"{plan.sheet.omitted} more services for this area are not shown here." in html
+    assert "crisisnav lookup" not in html and "…" not in html
 
 
 # --------------------------------------------------------------------------- shared decisions
@@ -225,46 +258,71 @@ def test_html_overflow_says_how_many_were_left_out() -> None:
     ("rid", "expected"),
     [
         ("fixture-oregon-warmline", "No police unless you ask"),
-        ("fixture-national-crisis-line", "Police possible in an emergency"),
-        ("fixture-lane-mobile-team", "Police possible in an emergency"),
-        (
-            "fixture-lane-co-responder",
-            "An officer comes with the team. Only through 911. Ask for the fixture co-responder team by name",
-        ),
-        ("fixture-eugene-police-cit", "A police response. Only through 911. Ask for a CIT-trained officer"),
+        ("fixture-national-crisis-line", None),  # the page's one police sentence covers it
+        ("fixture-lane-mobile-team", None),  # possible, reached through 988: the same
+        ("fixture-lane-co-responder", "An officer comes with the team. Only through 911"),
+        ("fixture-eugene-police-cit", "A police response. Only through 911"),
         (
             "fixture-eugene-community-responder",
-            "No police unless you ask (reached through the police non-emergency line). "
-            "Ask for Fixture Eugene Community Responders by name",
+            "No police unless you ask (reached through the police non-emergency line)",
         ),
     ],
 )
-def test_police_line_in_plain_words(rid: str, expected: str) -> None:
+def test_police_line_in_plain_words(rid: str, expected: str | None) -> None:
     r = {x.id: x for x in fixture_resources()}[rid]
-    assert sw.police_line(r) == expected
+    assert sw.police_words(r) == expected
 
 
-def test_police_line_for_911_without_a_named_team() -> None:
-    r = dataclasses.replace(fixture_resources()[0], dispatch="via-911", how_to_ask=None)
-    name = r.name.split(" (", 1)[0]
-    assert sw.police_line(r) == f"Via 911: police may be sent. Ask for {name} by name"
-    star = dataclasses.replace(r, how_to_ask="Call 911 and ask for STAR.")
-    assert sw.police_line(star) == "Via 911: police may be sent. Ask for STAR"  # its own words
+def test_police_is_said_once_per_page_only_when_an_entry_relies_on_it() -> None:
+    sheet = _sheet()
+    assert sheet.police_once == sw.POLICE_ONCE
+    plain = stx.render_plain(sheet)
+    assert plain.count("About police") == 1
+    none_only = [r for r in fixture_resources() if r.police == "none" and r.is_option]
+    assert _sheet(none_only).police_once is None
 
 
-def test_hours_are_weekly_rules_not_open_now() -> None:
+@pytest.mark.parametrize(
+    ("hhmm", "words"),
+    [
+        ("00:00", "midnight"),
+        ("24:00", "midnight"),
+        ("12:00", "noon"),
+        ("06:30", "6:30 am"),
+        ("09:00", "9 am"),
+        ("13:05", "1:05 pm"),
+        ("23:59", "11:59 pm"),
+        ("12:30", "12:30 pm"),
+        ("00:15", "12:15 am"),
+    ],
+)
+def test_twelve_hour_clock(hhmm: str, words: str) -> None:
+    assert sw.clock12(hhmm) == words
+
+
+def test_hours_are_weekly_rules_in_12_hour_time_not_open_now() -> None:
     by_id = {x.id: x for x in fixture_resources()}
-    assert sw.hours_line(by_id["fixture-lane-mobile-team"]) == "Every day 14:00–23:00 PT"
-    assert sw.hours_line(by_id["fixture-trans-peer-line"]) == "Mon–Fri 10:00–18:00; Sat, Sun 12:00–16:00 PT"
-    assert sw.hours_line(by_id["fixture-text-line"]) == "24 hours, every day"
-    no_tz = dataclasses.replace(by_id["fixture-lane-mobile-team"], timezone=None)
-    assert sw.hours_line(no_tz).endswith("(time zone not listed)")
+
+    def hours(rid: str, **kw: object) -> str:
+        r = by_id[rid]
+        return sw.hours_words(r.hours, r.timezone, **kw)  # type: ignore[arg-type]
+
+    assert hours("fixture-lane-mobile-team", team=True) == "Team goes out: Every day 2 pm–11 pm PT"
+    assert hours("fixture-trans-peer-line") == "Mon–Fri 10 am–6 pm; Sat, Sun noon–4 pm PT"
+    assert hours("fixture-text-line") == "24 hours, every day"
+    assert hours("fixture-lane-co-responder") == "Fri 10 pm–2 am; Sat 10 pm–2 am PT"
+    assert sw.hours_words(["mon-fri 10:00-22:00"], "America/New_York", local_zone="America/Los_Angeles") == (
+        "Mon–Fri 10 am–10 pm (ET, not local time)"
+    )
+    assert sw.hours_words(["daily 14:00-23:00"], None).endswith("(time zone not listed)")
+    for e in _sheet().entries:
+        assert not re.search(r"\b\d\d:\d\d\b", e.hours), e.hours  # never a 24-hour clock
 
 
 def test_stale_entries_say_so_in_words() -> None:
     old = dataclasses.replace(fixture_resources()[0], verified=dt.date(2025, 1, 2))
     sheet = _sheet([old])
-    assert "checked 2025-01-02 — over a year ago, may have changed" in sheet.entries[0].hours
+    assert "Last checked 2025-01-02, over a year ago — it may have changed." in sheet.entries[0].notes
 
 
 def test_links_are_only_built_from_safe_values() -> None:
@@ -301,8 +359,8 @@ def test_markdown_and_plain_list_everything() -> None:
     for e in sheet.entries:
         assert stx.md_escape(e.name) in md
         assert e.name in plain
-    assert "more not shown" not in plain
-    assert md.startswith("# Crisis help without police — Eugene, Lane County, OR\n")
+    assert "not shown here" not in plain
+    assert md.startswith("# Crisis help without police — Eugene, OR\n")
 
 
 def test_filters_are_named_in_the_subtitle() -> None:
@@ -311,7 +369,8 @@ def test_filters_are_named_in_the_subtitle() -> None:
     )
     sheet = sm.build_sheet(result, printed=PRINTED, source="x")
     assert sheet.subtitle.endswith(
-        " Only entries reached by phone; in Spanish; not reached only through 911. Listed first: for trans people."
+        " Only services reached by phone; in Spanish; not reached only through 911."
+        " Listed first: services for trans people."
     )
 
 
@@ -354,15 +413,49 @@ def test_notices_are_grouped_ended_first_then_good_to_know() -> None:
 
     result = fake_result()
     result = dataclasses.replace(
-        result, notices=(Notice("coverage-gap", {"state": "ZZ"}), *result.notices)
+        result,
+        notices=(
+            Notice("coverage-gap", {"state": "OR"}),
+            Notice("filtered-out", {"count": 3, "place": "Eugene, OR", "filters": ["--no-911"]}),
+            *result.notices,
+        ),
     )
     sheet = sm.build_sheet(result, printed=PRINTED, source="x")
     bottom = [(ln.role, ln.text) for ln in sl.bottom_lines(sheet)]
     heads = [t for r, t in bottom if r == "notice_head"]
-    assert heads == ["No longer available — do not use old flyers for these:", "Good to know:"]
+    assert heads == [
+        "No longer available — do not use old flyers or saved numbers for these:",
+        "Good to know:",
+    ]
     texts = [t for r, t in bottom if r == "notice"]
-    assert texts[-1].startswith("No statewide entry for ZZ is in the dataset yet.")
-    assert all("ended service" in t or "is suspended" in t for t in texts[:-1])
+    assert texts[-2] == (  # the state's name, never "OR" read as a word
+        "No statewide service for Oregon is listed yet. That is a gap in this list, not a sign "
+        "that nothing exists."
+    )
+    # words for the public: no command-line advice ("Run again without --no-911")
+    assert texts[-1] == "No service for Eugene, OR matches the choices made for this sheet."
+    assert all(" ended on " in t or " is suspended " in t for t in texts[:-2])
+    roles = [r for r, _ in bottom]
+    assert roles[-2:] == ["more", "footer"]  # always ends with where to find more, then the date
+
+
+def test_an_ended_program_says_what_replaced_it_in_its_own_words() -> None:
+    from crisisnav.models import Notice
+
+    caveats = (
+        "ENDED in Fixtureville on 2025-04-07 (joint announcement); the old route no longer works. "
+        "In Fixtureville use the Fixture Mobile Team instead (Fixture Crisis Line 541-555-0102, "
+        "or call/text 988). A long history of the program follows here.",
+    )
+    n = Notice("ended", {"name": "Fixture Responders", "where": "Fixtureville", "since": "2025-04-07",
+                         "caveats": caveats})  # fmt: skip
+    result = dataclasses.replace(fake_result(), notices=(n,))
+    (group, text), = sm.build_sheet(result, printed=PRINTED, source="x").notices
+    assert group == "ended"
+    assert text == (
+        "Fixture Responders (Fixtureville) ended on April 7, 2025. In Fixtureville use the Fixture "
+        "Mobile Team instead (Fixture Crisis Line 541-555-0102, or call/text 988)."
+    )
 
 
 @pytest.mark.parametrize(

@@ -36,29 +36,34 @@ def plan_html(sheet: Sheet, paper: str = "letter") -> PagePlan:
     return plan_page(sheet, paper, chars_measure())
 
 
+NARROW_PX = 600  # below this width the sheet is one column (phones)
+
+
 def _css(plan: PagePlan, paper: str) -> str:
-    s = plan.scale
     rules = []
     for role, st in STYLES.items():
         rules.append(
-            f".{role}{{font-size:{st.size * s:.2f}pt;line-height:{st.leading:.2f};"
-            f"font-weight:{'bold' if st.bold else 'normal'};margin:{st.before * s:.2f}pt 0 0 0}}"
+            f".{role}{{font-size:{st.size:.2f}pt;line-height:{st.leading:.2f};"
+            f"font-weight:{'bold' if st.bold else 'normal'};margin:{st.before:.2f}pt 0 0 0}}"
         )
     page_size = "letter" if paper == "letter" else "A4"
     return (
         f"@page{{size:{page_size};margin:{MARGIN_MM}mm}}"
-        "html{color:#000;background:#fff}"
+        "html{color:#000;background:#fff;-webkit-text-size-adjust:100%;text-size-adjust:100%}"
         "body{margin:0;font-family:'DejaVu Sans',Verdana,'Segoe UI',Arial,sans-serif}"
         f".sheet{{max-width:{plan.page_w - 2 * MARGIN_MM:.1f}mm;margin:0 auto}}"
         "h1,h2,h3,p{padding:0}"
         "header{border-bottom:0.6mm solid #000;padding-bottom:0.8mm;margin-bottom:2mm}"
         f".cols{{display:grid;grid-template-columns:1fr 1fr;column-gap:{GUTTER_MM}mm;align-items:start}}"
+        ".col{min-width:0}"
         ".section{border-bottom:0.3mm solid #000}"
         ".entry,.sec{break-inside:avoid;page-break-inside:avoid}"
         "a{color:#000;text-decoration:none}"
-        ".reach_web{overflow-wrap:anywhere}.nw{white-space:nowrap}"
+        ".reach_web,.reach_long{overflow-wrap:anywhere}.nw,.num{white-space:nowrap}"
         "footer{border-top:0.3mm solid #000;margin-top:2mm;padding-top:1mm}"
-        "@media screen{body{padding:12mm}}"
+        "@media screen{body{padding:12mm}a[href^='tel:'],a[href^='sms:']{text-decoration:underline}}"
+        f"@media screen and (max-width:{NARROW_PX - 0.02:.2f}px){{body{{padding:12px}}"
+        ".cols{display:block}.sheet{max-width:none}}"
         "@media print{body{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
         ".sheet{max-width:none}}" + "".join(rules)
     )
@@ -69,8 +74,13 @@ _DATE_RE = re.compile(r"\b(\d{4}-\d\d-\d\d)\b")
 
 def _line(ln: Line) -> str:
     tag = _TAGS.get(ln.role, "p")
-    # dates never break at their hyphens (the escaped text holds no markup of its own)
-    text = _DATE_RE.sub(r'<span class="nw">\1</span>', escape(ln.text, quote=True))
+    text = escape(ln.text, quote=True)
+    number = escape(ln.number, quote=True) if ln.number else ""
+    if number and number in text:  # a number never breaks across lines
+        head, _, tail = text.partition(number)
+        text = f'{head}<span class="num">{number}</span>{tail}'
+    else:  # dates never break at their hyphens (the escaped text holds no markup of its own)
+        text = _DATE_RE.sub(r'<span class="nw">\1</span>', text)
     if ln.link:
         text = f'<a href="{escape(ln.link, quote=True)}">{text}</a>'
     return f'<{tag} class="{ln.role}">{text}</{tag}>'
@@ -90,6 +100,7 @@ def render_html(sheet: Sheet, paper: str = "letter") -> str:
         "<div class=\"col\">" + "".join(_block(b) for b in col) + "</div>" for col in plan.columns
     )
     bottom = "".join(_line(ln) for ln in plan.bottom)
+    header = "".join(_line(ln) for ln in plan.header)
     title = escape(shown.title, quote=True)
     return (
         "<!DOCTYPE html>\n"
@@ -100,8 +111,7 @@ def render_html(sheet: Sheet, paper: str = "letter") -> str:
         '<meta name="generator" content="crisisnav">'
         f"<title>{title}</title><style>{_css(plan, paper)}</style></head>\n"
         '<body><main class="sheet">'
-        f'<header><h1 class="title">{title}</h1>'
-        f'<p class="subtitle">{escape(shown.subtitle, quote=True)}</p></header>\n'
+        f"<header>{header}</header>\n"
         f'<div class="cols">{cols}</div>\n'
         f"<footer>{bottom}</footer>"
         "</main></body></html>\n"

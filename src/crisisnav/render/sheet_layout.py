@@ -1,14 +1,17 @@
 """The page plan of a printed sheet: type sizes per role, lines in blocks, two columns, one page.
 
-Each entry becomes lines with a *role* (name, reach, hours, police, caveat, ...) and `STYLES`
-gives each role its type size, so the PDF (which measures text with its real font) and the
-HTML (which estimates, `chars_measure`) lay out the same page. `plan_page` flows the blocks into
-two columns and, when they do not fit one page, first shrinks the type a little, then keeps
-the highest-ranked entries and says how many were left out.
+Each entry becomes lines with a *role* (name, reach, hours, police, note, ...) and `STYLES`
+gives each role its type size, so the PDF (which measures text with its real font) and the HTML
+(which estimates, `chars_measure`) lay out the same page. The sizes are fixed so that a handout
+is readable: body text at least 10 pt, the numbers to call at least 16 pt (`BODY_MIN_PT`,
+`NUMBER_MIN_PT`). Nothing is ever shortened: when the page is full, `plan_page` keeps the
+highest-ranked entries whole (found by bisection, so a place with thousands of entries costs a
+few dozen trial layouts, not one per entry), and the sheet says how many more exist and where
+to find them (988, 211).
 
-Printed sheets must not depend on the time they were printed, so hours are shown as the
-weekly rules, never as "open now". Nothing here depends on colour: black-and-white printing
-loses no meaning. Pure: no I/O, no heavy imports.
+Printed sheets must not depend on the time they were printed, so hours are shown as the weekly
+rules, never as "open now". Nothing here depends on colour: black-and-white printing loses no
+meaning. Pure: no I/O, no heavy imports.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ MARGIN_MM = 12.0
 GUTTER_MM = 6.0
 COLUMNS = 2
 PT_MM = 25.4 / 72
+BODY_MIN_PT = 10.0
+NUMBER_MIN_PT = 16.0
 
 
 @dataclass(frozen=True)
@@ -31,28 +36,30 @@ class Style:
     size: float  # points
     bold: bool = False
     before: float = 0.0  # points of space above
-    leading: float = 1.22  # line height / size
-    max_lines: int = 0  # longer text is cut at a word and ends in "…" (0: never cut)
+    leading: float = 1.2  # line height / size
 
 
 STYLES: dict[str, Style] = {
-    "title": Style(17, True),
-    "subtitle": Style(9.5, before=2),
-    "section": Style(11, True, before=7),
-    "name": Style(11, True, before=5, max_lines=3),
-    "reach": Style(14, True, before=1),
-    "reach_web": Style(11.5, True, before=1),
-    "reach_note": Style(8.5, max_lines=1),
-    "how": Style(9, before=1, max_lines=2),
-    "hours": Style(9, before=1),
-    "police": Style(9.5, True),
-    "caveat": Style(9, max_lines=1),  # one caveat line; the rest is in `crisisnav lookup`
-    "notice_head": Style(10, True),
-    "notice": Style(9, before=1, max_lines=2),
-    "omitted": Style(10, True, before=3),
-    "footer": Style(8, before=1),
+    "title": Style(18, True),
+    "subtitle": Style(10.5, before=2),
+    "police_once": Style(10, before=2),
+    "section": Style(12.5, True, before=8),
+    "name": Style(11.5, True, before=6),
+    "reach": Style(17, True, before=1),  # a number to call or text: NUMBER_MIN_PT or more
+    "reach_small": Style(11, True, before=1),  # a number the data doubts, or 911
+    "reach_web": Style(11, True, before=1),
+    "reach_long": Style(10, before=1),  # a long web address, the only way in: breaks anywhere
+    "note": Style(10),
+    "address": Style(10, True, before=1),
+    "how": Style(10, before=1),
+    "hours": Style(10, before=1),
+    "police": Style(10, True),
+    "entry_note": Style(10),
+    "notice_head": Style(11, True, before=3),
+    "notice": Style(10, before=1),
+    "more": Style(10.5, True, before=4),
+    "footer": Style(10, before=2),
 }
-ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Line:
     role: str
     text: str
     link: str | None = None
+    number: str | None = None  # the part of text that must never break across lines
 
 
 @dataclass(frozen=True)
@@ -67,20 +75,27 @@ class Block:
     kind: str  # "section" | "entry"
     lines: tuple[Line, ...]
     section: str = ""
+    continued: bool = False  # the rest of an entry that began at the foot of the column before
 
 
 def entry_lines(e: SheetEntry) -> tuple[Line, ...]:
     lines = [Line("name", e.name)]
     for r in e.reach:
-        lines.append(Line("reach_web" if r.web else "reach", r.text, r.link))
+        if r.web:
+            role = "reach_long" if r.long else "reach_web"
+        else:
+            role = "reach" if r.big else "reach_small"
+        lines.append(Line(role, r.text, r.link, r.number))
         if r.note:
-            lines.append(Line("reach_note", r.note))
+            lines.append(Line("note", r.note))
+    if e.address:
+        lines.append(Line("address", e.address))
     if e.how_to_ask:
         lines.append(Line("how", e.how_to_ask))
     lines.append(Line("hours", e.hours))
-    lines.append(Line("police", e.police))
-    if e.caveat:
-        lines.append(Line("caveat", e.caveat))
+    if e.police:
+        lines.append(Line("police", e.police))
+    lines.extend(Line("entry_note", n) for n in e.notes)
     return tuple(lines)
 
 
@@ -98,21 +113,22 @@ def body_blocks(sheet: Sheet) -> list[Block]:
 
 
 def header_lines(sheet: Sheet) -> tuple[Line, ...]:
-    return (Line("title", sheet.title), Line("subtitle", sheet.subtitle))
+    lines = [Line("title", sheet.title), Line("subtitle", sheet.subtitle)]
+    if sheet.police_once:
+        lines.append(Line("police_once", sheet.police_once))
+    return tuple(lines)
 
 
 def bottom_lines(sheet: Sheet) -> tuple[Line, ...]:
-    """Notices, the omitted line and the footer: printed full width at the foot of the page."""
+    """Notices, where to find more and the footer: printed full width at the foot of the page."""
     lines: list[Line] = []
     for group, head in NOTICE_HEADS:
         texts = [t for g, t in sheet.notices if g == group]
         if texts:
-            lines.append(Line("notice_head", head + ":"))
+            lines.append(Line("notice_head", head))
             lines.extend(Line("notice", t) for t in texts)
-    omitted = sheet.omitted_line()
-    if omitted:
-        lines.append(Line("omitted", omitted))
-    lines.extend(Line("footer", f) for f in sheet.footer_lines())
+    lines.append(Line("more", sheet.more_line()))
+    lines.append(Line("footer", sheet.footer_line()))
     return tuple(lines)
 
 
@@ -120,48 +136,35 @@ def bottom_lines(sheet: Sheet) -> tuple[Line, ...]:
 Measure = Callable[[str, float, bool, float], int]
 
 
-def line_height_mm(role: str, scale: float) -> float:
+def line_height_mm(role: str) -> float:
     st = STYLES[role]
-    return st.size * scale * st.leading * PT_MM
+    return st.size * st.leading * PT_MM
 
 
-def shorten(text: str, max_lines: int, fits: Callable[[str], int]) -> str:
-    """The longest start of text, cut at a word and ended with "…", that wraps to at most
-    max_lines lines (fits(text) gives the wrapped line count)."""
-    if max_lines <= 0 or fits(text) <= max_lines:
-        return text
-    words = text.split(" ")
-    lo, hi = 0, len(words) - 1  # words[:lo] + "…" fits; words[:hi+1] + "…" does not
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if fits(" ".join(words[:mid]).rstrip(" ,;:—-") + ELLIPSIS) <= max_lines:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo > 0:
-        return " ".join(words[:lo]).rstrip(" ,;:—-") + ELLIPSIS
-    n = len(words[0])  # a single word longer than the lines: cut inside it
-    while n > 1 and fits(words[0][:n] + ELLIPSIS) > max_lines:
-        n = max(1, n * 3 // 4)
-    return words[0][:n] + ELLIPSIS
-
-
-def fit_line(ln: Line, width: float, scale: float, measure: Measure) -> Line:
-    st = STYLES[ln.role]
-    if not st.max_lines:
-        return ln
-    size = st.size * scale
-    text = shorten(ln.text, st.max_lines, lambda t: measure(t, size, st.bold, width))
-    return ln if text == ln.text else Line(ln.role, text, ln.link)
-
-
-def lines_height(lines: Sequence[Line], width: float, scale: float, measure: Measure) -> float:
-    total = 0.0
+def line_heights(lines: Sequence[Line], width: float, measure: Measure) -> tuple[float, ...]:
+    """The height of each line (its space above included), wrapped at width."""
+    out = []
     for ln in lines:
         st = STYLES[ln.role]
-        n = max(1, measure(ln.text, st.size * scale, st.bold, width))
-        total += st.before * scale * PT_MM + n * line_height_mm(ln.role, scale)
-    return total
+        n = max(1, measure(ln.text, st.size, st.bold, width))
+        out.append(st.before * PT_MM + n * line_height_mm(ln.role))
+    return tuple(out)
+
+
+def lines_height(lines: Sequence[Line], width: float, measure: Measure) -> float:
+    return sum(line_heights(lines, width, measure))
+
+
+def _head_len(lines: Sequence[Line]) -> int:
+    """How many lines of an entry stay together at a column break: its name and its first way
+    to reach it (with that contact's note)."""
+    for i, ln in enumerate(lines):
+        if ln.role.startswith("reach"):
+            j = i + 1
+            while j < len(lines) and lines[j].role == "note":
+                j += 1
+            return j
+    return min(2, len(lines))
 
 
 BOTTOM_GAP_MM = 4.0  # between the columns and the notices/footer
@@ -170,10 +173,9 @@ HEADER_GAP_MM = 2.0  # below the rule under the title
 
 @dataclass(frozen=True)
 class PagePlan:
-    """Everything a renderer draws, already fitted: lines cut to their maximum, blocks in columns."""
+    """Everything a renderer draws: the (possibly shortened) sheet, its blocks in columns."""
 
     sheet: Sheet  # possibly with entries left out
-    scale: float
     page_w: float
     page_h: float
     col_w: float
@@ -184,30 +186,43 @@ class PagePlan:
     bottom: tuple[Line, ...] = ()
 
 
-SCALES = (1.0, 0.93, 0.87)  # type sizes tried before entries are left out
-
-
 def _flow(
     blocks: list[Block],
-    heights: list[float],
+    heights: list[tuple[float, ...]],
     capacity: float,
-    continued: Callable[[str], tuple[Block, float]],
+    continued: Callable[[str], tuple[Block, tuple[float, ...]]],
 ) -> list[list[Block]] | None:
-    """Fill column 1, then column 2, in rank order; None when the blocks do not fit. A column
-    that starts inside a section repeats its heading, marked "(continued)"."""
+    """Fill column 1, then column 2, in rank order; None when the blocks do not fit. An entry
+    that does not fit at the foot of column 1 is split there between two of its lines (its name
+    and first number always together) and goes on at the top of column 2; a column that starts
+    with a new entry inside a section repeats the section heading, marked "(continued)"."""
+    queue = list(zip(blocks, heights, strict=True))
     cols: list[list[Block]] = [[]]
     used = 0.0
     real = 0  # blocks of the sheet (not repeated headings) in the current column
     i = 0
-    while i < len(blocks):
-        b, h = blocks[i], heights[i]
-        if not cols[-1] and b.kind == "entry":
-            head, head_h = continued(b.section)
+    while i < len(queue):
+        b, hs = queue[i]
+        h = sum(hs)
+        if not cols[-1] and b.kind == "entry" and not b.continued:
+            head, head_hs = continued(b.section)
             cols[-1].append(head)
-            used += head_h
-        # keep a section heading with its first entry
-        need = h + heights[i + 1] if b.kind == "section" and i + 1 < len(blocks) else h
+            used += sum(head_hs)
+        need = h
+        if b.kind == "section" and i + 1 < len(queue):  # keep a heading with its entry's head
+            nb, nhs = queue[i + 1]
+            need += sum(nhs[: _head_len(nb.lines)])
         if used + need > capacity + 1e-6:
+            if b.kind == "entry" and len(cols) < COLUMNS:
+                k = len(b.lines) - 1
+                while k >= _head_len(b.lines) and used + sum(hs[:k]) > capacity + 1e-6:
+                    k -= 1
+                if k >= _head_len(b.lines):
+                    cols[-1].append(Block(b.kind, b.lines[:k], b.section, b.continued))
+                    queue[i] = (Block(b.kind, b.lines[k:], b.section, True), hs[k:])
+                    cols.append([])
+                    used, real = 0.0, 0
+                    continue
             if real == 0 or len(cols) == COLUMNS:
                 return None
             cols.append([])
@@ -221,42 +236,38 @@ def _flow(
 
 
 def plan_page(sheet: Sheet, paper: str, measure: Measure) -> PagePlan:
-    """Fit the sheet on one page: try each type scale, then keep fewer (the highest-ranked)
-    entries at the smallest scale, and as a last resort fewer notices."""
+    """Fit the sheet on one page at its fixed type sizes: all of it when it fits, else the most
+    highest-ranked entries that fit whole (bisection), and as a last resort fewer notices."""
     page_w, page_h = PAPER_MM[paper]
     inner_w = page_w - 2 * MARGIN_MM
     col_w = (inner_w - GUTTER_MM * (COLUMNS - 1)) / COLUMNS
-    fitted: dict[tuple[Block, float], tuple[Block, float]] = {}
+    fitted: dict[Block, tuple[Block, tuple[float, ...]]] = {}
 
-    def fit_block(b: Block, scale: float) -> tuple[Block, float]:
-        key = (b, scale)
-        hit = fitted.get(key)
+    def fit_block(b: Block) -> tuple[Block, tuple[float, ...]]:
+        hit = fitted.get(b)
         if hit is None:
-            lines = tuple(fit_line(ln, col_w, scale, measure) for ln in b.lines)
-            hit = (Block(b.kind, lines, b.section), lines_height(lines, col_w, scale, measure))
-            fitted[key] = hit
+            hit = fitted[b] = (b, line_heights(b.lines, col_w, measure))
         return hit
 
-    def attempt(candidate: Sheet, scale: float) -> PagePlan | None:
-        header = tuple(fit_line(ln, inner_w, scale, measure) for ln in header_lines(candidate))
-        bottom = tuple(fit_line(ln, inner_w, scale, measure) for ln in bottom_lines(candidate))
-        header_h = lines_height(header, inner_w, scale, measure) + HEADER_GAP_MM
-        bottom_h = lines_height(bottom, inner_w, scale, measure) + BOTTOM_GAP_MM
+    def attempt(candidate: Sheet) -> PagePlan | None:
+        header = header_lines(candidate)
+        bottom = bottom_lines(candidate)
+        header_h = lines_height(header, inner_w, measure) + HEADER_GAP_MM
+        bottom_h = lines_height(bottom, inner_w, measure) + BOTTOM_GAP_MM
         capacity = page_h - 2 * MARGIN_MM - header_h - bottom_h
         if capacity <= 0:
             return None
-        pairs = [fit_block(b, scale) for b in body_blocks(candidate)]
+        pairs = [fit_block(b) for b in body_blocks(candidate)]
         cols = _flow(
             [p[0] for p in pairs],
             [p[1] for p in pairs],
             capacity,
-            lambda key: fit_block(section_block(key, continued=True), scale),
+            lambda key: fit_block(section_block(key, continued=True)),
         )
         if cols is None:
             return None
         return PagePlan(
             sheet=candidate,
-            scale=scale,
             page_w=page_w,
             page_h=page_h,
             col_w=col_w,
@@ -267,24 +278,32 @@ def plan_page(sheet: Sheet, paper: str, measure: Measure) -> PagePlan:
             bottom=bottom,
         )
 
-    n_total = len(sheet.entries)
-    for scale in SCALES:
-        plan = attempt(sheet, scale)
-        if plan is not None:
-            return plan
-    scale = SCALES[-1]
-    for n in range(n_total - 1, -1, -1):
-        plan = attempt(sheet.keep(n), scale)
-        if plan is not None:
-            return plan
-    for nn in range(len(sheet.notices) - 1, -1, -1):
-        plan = attempt(sheet.keep(0, nn), scale)
-        if plan is not None:
-            return plan
+    plan = attempt(sheet)
+    if plan is not None:
+        return plan
+    best = _most_that_fit(len(sheet.entries) - 1, lambda n: attempt(sheet.keep(n)))
+    if best is not None:
+        return best
+    best = _most_that_fit(len(sheet.notices) - 1, lambda n: attempt(sheet.keep(0, n)))
+    if best is not None:
+        return best
     # Only an absurdly long title gets here: print the title alone.
     empty = sheet.keep(0, 0)
-    header = tuple(fit_line(ln, inner_w, scale, measure) for ln in header_lines(empty))
-    return PagePlan(empty, scale, page_w, page_h, col_w, 0.0, 0.0, (), header, ())
+    return PagePlan(empty, page_w, page_h, col_w, 0.0, 0.0, (), header_lines(empty)[:1], ())
+
+
+def _most_that_fit(high: int, attempt: Callable[[int], PagePlan | None]) -> PagePlan | None:
+    """The plan for the largest n in 0..high that fits, by bisection (a shorter list never
+    needs more room than a longer one), or None when even 0 does not fit."""
+    lo, best = 0, None
+    while lo <= high:
+        mid = (lo + high) // 2
+        plan = attempt(mid)
+        if plan is not None:
+            best, lo = plan, mid + 1
+        else:
+            high = mid - 1
+    return best
 
 
 def chars_measure(avg_em: float = 0.62, bold_em: float = 0.68) -> Measure:

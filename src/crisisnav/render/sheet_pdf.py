@@ -126,13 +126,13 @@ class _Writer:
     def measure(self, text: str, size: float, bold: bool, width: float) -> int:
         return len(self.wrap(text, size, bold, width))
 
-    def draw(self, ln: Line, x: float, y: float, width: float, scale: float) -> float:
+    def draw(self, ln: Line, x: float, y: float, width: float) -> float:
         """Draw one line (it may wrap) with its top at y + its space above; return the new y."""
         st = STYLES[ln.role]
-        size = st.size * scale
-        y += st.before * scale * PT_MM
+        size = st.size
+        y += st.before * PT_MM
         self.pdf.set_font(FONT_FAMILY, "B" if st.bold else "", size)
-        lh = line_height_mm(ln.role, scale)
+        lh = line_height_mm(ln.role)
         for part in self.wrap(ln.text, size, st.bold, width):
             self.pdf.set_xy(x, y)
             self.pdf.cell(width, lh, part, align="L", link=ln.link or "")
@@ -142,13 +142,12 @@ class _Writer:
 
 def _draw(pdf: Any, writer: _Writer, plan: PagePlan) -> float:
     """Draw the page; return the lowest y anything reached (mm from the top)."""
-    s = plan.scale
     inner_w = plan.page_w - 2 * MARGIN_MM
     pdf.set_text_color(0, 0, 0)
     pdf.set_draw_color(0, 0, 0)
     y = MARGIN_MM
     for ln in plan.header:
-        y = writer.draw(ln, MARGIN_MM, y, inner_w, s)
+        y = writer.draw(ln, MARGIN_MM, y, inner_w)
     pdf.set_line_width(0.6)
     pdf.line(MARGIN_MM, y + 0.8, plan.page_w - MARGIN_MM, y + 0.8)
     top = MARGIN_MM + plan.header_h
@@ -158,7 +157,7 @@ def _draw(pdf: Any, writer: _Writer, plan: PagePlan) -> float:
         y = top
         for block in col:
             for ln in block.lines:
-                y = writer.draw(ln, x, y, plan.col_w, s)
+                y = writer.draw(ln, x, y, plan.col_w)
                 if ln.role == "section":
                     pdf.set_line_width(0.3)
                     pdf.line(x, y + 0.3, x + plan.col_w, y + 0.3)
@@ -169,7 +168,7 @@ def _draw(pdf: Any, writer: _Writer, plan: PagePlan) -> float:
     pdf.line(MARGIN_MM, y, plan.page_w - MARGIN_MM, y)
     y += BOTTOM_GAP_MM * 0.5
     for ln in plan.bottom:
-        y = writer.draw(ln, MARGIN_MM, y, inner_w, s)
+        y = writer.draw(ln, MARGIN_MM, y, inner_w)
     return max(lowest, y)
 
 

@@ -12,7 +12,10 @@ from crisisnav.render.sheet_words import NOTICE_HEADS, section_title
 
 def render_plain(sheet: Sheet) -> str:
     """The whole sheet as plain text (not cut to a page; nothing left out)."""
-    out = [sheet.title, sheet.subtitle, ""]
+    out = [sheet.title, sheet.subtitle]
+    if sheet.police_once:
+        out.append(sheet.police_once)
+    out.append("")
     for key, entries in sheet.sections:
         heading = section_title(key).upper()
         out.append(heading)
@@ -21,23 +24,23 @@ def render_plain(sheet: Sheet) -> str:
             out.append(e.name)
             for r in e.reach:
                 out.append(f"  {r.text}" + (f"  ({r.note})" if r.note else ""))
+            if e.address:
+                out.append(f"  {e.address}")
             if e.how_to_ask:
                 out.append(f"  {e.how_to_ask}")
-            out.append(f"  Hours: {e.hours}")
-            out.append(f"  {e.police}")
-            if e.caveat:
-                out.append(f"  Note: {e.caveat}")
+            out.append(f"  {e.hours}")
+            if e.police:
+                out.append(f"  {e.police}")
+            out.extend(f"  {n}" for n in e.notes)
             out.append("")
     for group, head in NOTICE_HEADS:
         texts = [t for g, t in sheet.notices if g == group]
         if texts:
-            out.append(head.upper() + ":")
+            out.append(head.upper())
             out.extend(f"  * {t}" for t in texts)
             out.append("")
-    omitted = sheet.omitted_line()
-    if omitted:
-        out.append(omitted)
-    out.extend(sheet.footer_lines())
+    out.append(sheet.more_line())
+    out.append(sheet.footer_line())
     return "\n".join(out) + "\n"
 
 
@@ -55,6 +58,8 @@ def md_escape(text: str) -> str:
 def render_markdown(sheet: Sheet) -> str:
     """The whole sheet as Markdown (not cut to a page; nothing left out)."""
     out = [f"# {md_escape(sheet.title)}", "", md_escape(sheet.subtitle), ""]
+    if sheet.police_once:
+        out += [md_escape(sheet.police_once), ""]
     for key, entries in sheet.sections:
         out.append(f"## {md_escape(section_title(key))}")
         out.append("")
@@ -68,23 +73,23 @@ def render_markdown(sheet: Sheet) -> str:
                 if r.note:
                     text += f" ({md_escape(r.note)})"
                 out.append(f"- {text}")
+            if e.address:
+                out.append(f"- **{md_escape(e.address)}**")
             if e.how_to_ask:
                 out.append(f"- {md_escape(e.how_to_ask)}")
-            out.append(f"- Hours: {md_escape(e.hours)}")
-            out.append(f"- **{md_escape(e.police)}**")
-            if e.caveat:
-                out.append(f"- Note: {md_escape(e.caveat)}")
+            out.append(f"- {md_escape(e.hours)}")
+            if e.police:
+                out.append(f"- **{md_escape(e.police)}**")
+            out.extend(f"- {md_escape(n)}" for n in e.notes)
             out.append("")
     for group, head in NOTICE_HEADS:
         texts = [t for g, t in sheet.notices if g == group]
         if texts:
-            out.append(f"## {head}")
+            out.append(f"## {md_escape(head.rstrip(':'))}")
             out.append("")
             out.extend(f"- {md_escape(t)}" for t in texts)
             out.append("")
-    omitted = sheet.omitted_line()
-    if omitted:
-        out.append(f"**{md_escape(omitted)}**")
-        out.append("")
-    out.extend(f"{md_escape(f)}  " for f in sheet.footer_lines())
+    out.append(f"**{md_escape(sheet.more_line())}**")
+    out.append("")
+    out.append(md_escape(sheet.footer_line()))
     return "\n".join(out) + "\n"

@@ -1,20 +1,99 @@
 """Every word a printed sheet says that is not dataset text, in one place.
 
-Section titles come from render.words (shared with the terminal); everything else a sheet
-prints around the data (hours, police lines, status notes, the subtitle, the notice headings,
-the "not shown" line, the footer) is built here, so a message catalog can wrap each string
-without touching the layout or the data selection. Pure: no I/O, no heavy imports.
+Section titles and police words come from render.words (shared with the terminal); everything
+else a handout prints around the data is here: the title, the one police sentence, hours in
+12-hour time, status and audience notes, the notices about ended programs, the "where to find
+more" line and the footer. Each is a constant or a format string with named fields, so a
+message catalog can wrap every one of them without touching the data selection
+(sheet_model) or the layout (sheet_layout).
+
+A handout is for the public: nothing here prints a command line, a hash or a raw code.
+Pure: no I/O, no heavy imports.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from crisisnav.models import Resource
 from crisisnav.render import words
 from crisisnav.render.safe import printable as clean_text
 
+# --------------------------------------------------------------------------- page furniture
+
+TITLE = "Crisis help without police — {place}"
+SUBTITLE = "For a mental-health crisis. Services with the least police involvement come first."
+# Said once per page instead of under every entry that may involve police (issue 13 item 4).
+POLICE_ONCE = (
+    "About police: services marked “No police unless you ask” say they will not involve "
+    "police without your consent. The others may call police or emergency services in some "
+    "situations, for example when someone is in immediate danger."
+)
+CONTINUED = "{title} (continued)"
+# Where to find more, at the foot of every sheet. 988 is the national crisis line (call or
+# text, any time); 211 is the FCC-designated number for local community information and
+# referral, free, in most of the US (CPUC "211 Information Services",
+# https://www.cpuc.ca.gov/General.aspx?id=7846; 211us.org FAQ).
+MORE_HELP = "More help: ask 988 any time, or dial 211 for local community services."
+MORE_NOT_SHOWN = {
+    1: "1 more service for this area is not shown here.",
+    "n": "{n} more services for this area are not shown here.",
+}
+NOTICES_NOT_SHOWN = {
+    1: "1 more notice is not shown here.",
+    "n": "{n} more notices are not shown here.",
+}
+PRINTED = "Printed {printed}."
+DATA_CHECKED = "Data checked {oldest}."  # the oldest check of any entry on the page
+CALL_AHEAD = "Programs change: call ahead when you can."
+SOURCE_PACKAGED = "Each entry checked against its public sources."
+SOURCE_FILE = "From the dataset file {name}."
+
+NOTICE_HEADS = (
+    ("ended", "No longer available — do not use old flyers or saved numbers for these:"),
+    ("note", "Good to know:"),
+)
+
+# --------------------------------------------------------------------------- contacts
+
+CALL = "Call {number}"
+TEXT = "Text {number}"
+TEXT_KEYWORD = "Text {keyword} to {number}"
+CHAT = "Chat: {address}"
+WEB = "Web: {address}"
+TTY = "TTY {number}"
+VIDEOPHONE = "Videophone {number}"
+THROUGH_988 = "Reached through 988"
+ADDRESS = "Address: {address}"
+
+# --------------------------------------------------------------------------- police per entry
+
+
+def police_words(resource: Resource) -> str | None:
+    """The police line under one entry, in the compact answer's words (render.words), or None
+    when POLICE_ONCE already says it: `possible` reached directly or through 988."""
+    if resource.police == "possible" and resource.dispatch in ("direct", "via-988"):
+        return None
+    text = words.police_plain(resource)
+    if resource.dispatch == "via-911" and resource.police in ("co-responder", "police"):
+        text += ". " + words.ONLY_911
+    return text
+
+
+# --------------------------------------------------------------------------- status and people
+
+STATUS_NOTES = {
+    "limited": "Limited service — call ahead.",
+    "uncertain": "Not confirmed as current — call ahead before relying on it.",
+}
+STALE = "Last checked {verified}, over a year ago — it may have changed."
+
+FOR_AUDIENCES = "For {audiences}."
+LANGUAGES = "Languages: {languages}."
 LANGUAGE_NAMES = {
     "en": "English",
     "es": "Spanish",
@@ -31,6 +110,36 @@ LANGUAGE_NAMES = {
     "so": "Somali",
     "hmn": "Hmong",
 }
+AND = " and "
+
+
+def audience_words(code: str) -> str:
+    """ "youth" -> "young people" (render.words, shared with the terminal)."""
+    return clean_text(words.audience_people(code.lower()))
+
+
+def join_words(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + AND + items[-1]
+
+
+def for_audiences(codes: Sequence[str]) -> str:
+    return FOR_AUDIENCES.format(audiences=join_words([audience_words(c) for c in codes]))
+
+
+def language_names(codes: Sequence[str]) -> list[str]:
+    return [LANGUAGE_NAMES.get(c.lower(), clean_text(c)) for c in codes]
+
+
+def languages_note(codes: Sequence[str]) -> str | None:
+    """ "Languages: English and Spanish." — None when the entry lists English only (or nothing)."""
+    names = language_names(codes)
+    if not names or names == ["English"]:
+        return None
+    return LANGUAGES.format(languages=join_words(names))
 
 
 def section_title(key: str) -> str:
@@ -38,21 +147,43 @@ def section_title(key: str) -> str:
     return clean_text(words.section_title(key))
 
 
-def police_line(resource: Resource) -> str:
-    """What can happen with police, in plain words (render.words.police_line)."""
-    return words.police_line(resource, clean_text)
+def section_heading(key: str, continued: bool = False) -> str:
+    title = section_title(key)
+    return CONTINUED.format(title=title) if continued else title
 
 
-_DAY_NAMES = {
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
-}
+# --------------------------------------------------------------------------- hours, 12-hour
+
+DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
+EVERY_DAY = "Every day"
+ALWAYS = "24 hours, every day"
+TEAM_HOURS = "Team goes out: {hours}"
+HOURS_NOT_LISTED = "Hours not listed"
+NO_ZONE = "{hours} (time zone not listed)"
+OTHER_ZONE = "{hours} ({zone}, not local time)"
+NOON = "noon"
+MIDNIGHT = "midnight"
+AM = "{clock} am"
+PM = "{clock} pm"
+DAY_RANGE = "{first}–{last}"
+TIME_RANGE = "{start}–{end}"
+
 _RULE_RE = re.compile(r"^(?P<days>[a-z,\-]+) (?P<start>\d\d:\d\d)-(?P<end>\d\d:\d\d)$")
+
+
+def clock12(hhmm: str) -> str:
+    """ "14:00" -> "2 pm", "06:30" -> "6:30 am", "12:00" -> "noon", "00:00"/"24:00" -> "midnight"."""
+    try:
+        h, m = (int(x) for x in hhmm.split(":"))
+    except ValueError:
+        return hhmm
+    if m == 0 and h in (0, 24):
+        return MIDNIGHT
+    if m == 0 and h == 12:
+        return NOON
+    h12 = h % 12 or 12
+    clock = f"{h12}" if m == 0 else f"{h12}:{m:02d}"
+    return (PM if 12 <= h < 24 else AM).format(clock=clock)
 
 
 def _pretty_rule(rule: str) -> str:
@@ -61,121 +192,168 @@ def _pretty_rule(rule: str) -> str:
         return rule
     days = m.group("days")
     if days == "daily":
-        day_text = "Every day"
+        day_text = EVERY_DAY
     else:
-        day_text = ", ".join(
-            "–".join(_DAY_NAMES.get(d, d) for d in span.split("-")) for span in days.split(",")
-        )
-    return f"{day_text} {m.group('start')}–{m.group('end')}"
+        spans = []
+        for span in days.split(","):
+            ends = [DAY_NAMES.get(d, d) for d in span.split("-")]
+            spans.append(DAY_RANGE.format(first=ends[0], last=ends[-1]) if len(ends) > 1 else ends[0])
+        day_text = ", ".join(spans)
+    times = TIME_RANGE.format(start=clock12(m.group("start")), end=clock12(m.group("end")))
+    return f"{day_text} {times}"
 
 
-def hours_line(resource: Resource) -> str:
-    """Weekly hours as printed: "24 hours, every day" or "Mon–Fri 08:00–17:00 PT"."""
-    rules = [clean_text(r) for r in resource.hours if clean_text(r)]
+def hours_words(
+    rules: Sequence[str], timezone: str | None, *, team: bool = False, local_zone: str | None = None
+) -> str:
+    """Weekly hours as printed: "24 hours, every day", "Mon–Fri 10 am–10 pm ET", "Team goes
+    out: Every day 2 pm–11 pm PT"; another zone than the place's says so."""
+    rules = [clean_text(r) for r in rules if clean_text(r)]
     if not rules:
-        return "Hours not listed"
+        return HOURS_NOT_LISTED
     if rules == ["24/7"]:
-        return "24 hours, every day"
+        return ALWAYS
     text = "; ".join(_pretty_rule(r) for r in rules)
-    if resource.timezone:
+    if not timezone:
+        text = NO_ZONE.format(hours=text)
+    else:
         from crisisnav.hours import zone_abbr
 
         try:
-            abbr = zone_abbr(resource.timezone)
+            abbr = zone_abbr(timezone)
+            local = zone_abbr(local_zone) if local_zone else abbr
         except Exception:  # noqa: BLE001 - an unknown zone name is shown as written
-            abbr = clean_text(resource.timezone)
-        text += f" {abbr}"
-    else:
-        text += " (time zone not listed)"
-    return text
+            abbr, local = clean_text(timezone), clean_text(timezone)
+        text = f"{text} {abbr}" if abbr == local else OTHER_ZONE.format(hours=text, zone=abbr)
+    return TEAM_HOURS.format(hours=text) if team else text
 
 
-def checked_text(verified_iso: str, stale: bool) -> str:
-    if stale:
-        return f"checked {verified_iso} — over a year ago, may have changed"
-    return f"checked {verified_iso}"
+# --------------------------------------------------------------------------- dates and notices
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+LONG_DATE = "{month} {day}, {year}"
+ENDED = "{name} ended on {date}."
+ENDED_NO_DATE = "{name} has ended."
+SUSPENDED = "{name} is suspended (since {date})."
+SUSPENDED_NO_DATE = "{name} is suspended."
+PROGRAM_WHERE = "{name} ({where})"
+WHERE_WORDS = {"nationwide": "nationwide"}
+NOTE_TEXTS = {
+    "no-local-option": (
+        "No local non-police crisis service is listed for {place}. The statewide and national "
+        "services here still apply."
+    ),
+    "state-only": (
+        "This sheet covers all of {place}: only statewide and national services are listed. "
+        "A sheet for a city or county also lists local teams."
+    ),
+    "coverage-gap": (
+        "No statewide service for {state} is listed yet. That is a gap in this list, not a "
+        "sign that nothing exists."
+    ),
+    "stale": "{count} of the services here were last checked over a year ago: call ahead.",
+    "city-only": "Only for people in {city}: {names}.",
+    "audience-gap": (
+        "No service just for {audience} is listed for {place}; the services here still apply."
+    ),
+    "filtered-out": "No service for {place} matches the choices made for this sheet.",
+}
 
 
-def status_note(status: str) -> str | None:
-    if status == "limited":
-        return "Limited service — call ahead."
-    if status == "uncertain":
-        return "Status uncertain — check before relying on it."
-    return None
-
-
-def audiences_note(audiences: list[str]) -> str:
-    return "For: " + ", ".join(audiences) + "."
-
-
-def languages_note(names: list[str]) -> str:
-    return "Languages: " + ", ".join(names) + "."
-
-
-def title(place_label: str) -> str:
-    return f"Crisis help without police — {place_label}"
-
-
-SUBTITLE = "Alternatives to calling the police, least police involvement first."
-
-
-def lookup_command(query: str) -> str:
-    return f'crisisnav lookup "{query}"'
-
-
-def section_heading(key: str, continued: bool = False) -> str:
-    return section_title(key) + (" (continued)" if continued else "")
-
-
-NOTICE_HEADS = (
-    ("ended", "No longer available — do not use old flyers for these"),
-    ("note", "Good to know"),
-)
-
-
-def omitted_line(omitted: int, omitted_notices: int, command: str) -> str | None:
-    if not omitted and not omitted_notices:
+def long_date(iso: str | None) -> str | None:
+    """ "2025-04-07" -> "April 7, 2025" (a value that is not an ISO date is shown as written)."""
+    if not iso:
         return None
-    bits = []
-    if omitted:
-        bits.append(f"{omitted} more not shown")
-    if omitted_notices:
-        n = omitted_notices
-        bits.append(f"{n} more notice{'s' if n != 1 else ''} not shown")
-    return f"{', '.join(bits)} — run: {command}"
+    try:
+        d = date.fromisoformat(str(iso))
+    except ValueError:
+        return clean_text(iso)
+    return LONG_DATE.format(month=MONTHS[d.month - 1], day=d.day, year=d.year)
 
 
-def footer_lines(
-    printed_iso: str, oldest_iso: str | None, command: str, source: str
-) -> tuple[str, ...]:
-    first = f"Printed {printed_iso}."
-    if oldest_iso is not None:
-        first += f" Oldest check of an entry on this page: {oldest_iso}."
-    first += f" Programs change: call ahead when you can. Full details and sources: {command}"
-    return (first, f"Data: {source}")
+def stopped_sentence(kind: str, fields: Mapping[str, Any]) -> str:
+    """ "CAHOOTS (White Bird Clinic) (Eugene) ended on April 7, 2025." """
+    name = clean_text(fields.get("name"))
+    where = clean_text(fields.get("where") or "")
+    if where:
+        name = PROGRAM_WHERE.format(name=name, where=WHERE_WORDS.get(where, where))
+    when = long_date(fields.get("since"))
+    if kind == "ended":
+        return ENDED.format(name=name, date=when) if when else ENDED_NO_DATE.format(name=name)
+    return SUSPENDED.format(name=name, date=when) if when else SUSPENDED_NO_DATE.format(name=name)
 
 
-def filters_text(filters: dict[str, object]) -> str:
-    """The subtitle's words for the options used: what was left out, and what comes first."""
+def note_sentence(kind: str, fields: Mapping[str, Any]) -> str | None:
+    """A notice other than an ended program, in words for the public (no command-line advice);
+    None for a kind the sheet has no words for."""
+    template = NOTE_TEXTS.get(kind)
+    if template is None:
+        return None
+    values = {k: clean_text(v) for k, v in fields.items() if not isinstance(v, (list, tuple))}
+    if "state" in values:  # "OR" would read as a word: the state's name
+        from crisisnav.normalize import STATES
+
+        values["state"] = STATES.get(values["state"].upper(), values["state"])
+    if kind == "city-only":
+        values["names"] = "; ".join(clean_text(n) for n in fields.get("names") or ())
+    if kind == "audience-gap" or (kind == "filtered-out" and "audience" in fields):
+        values["audience"] = audience_words(str(fields.get("audience", "")))
+        template = NOTE_TEXTS["audience-gap"] if kind == "filtered-out" else template
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return None
+
+
+# --------------------------------------------------------------------------- subtitle, footer
+
+
+FILTER_WORDS = {
+    "contact": "reached by {value}",
+    "language": "in {value}",
+    "no_911": "not reached only through 911",
+}
+ONLY = " Only services {parts}."
+LISTED_FIRST = " Listed first: services for {audiences}."
+CONTACT_WORDS = {
+    "phone": "phone",
+    "text": "text message",
+    "chat": "chat",
+    "web": "the web",
+    "tty": "TTY",
+    "videophone": "videophone",
+}
+
+
+def filters_text(filters: Mapping[str, object]) -> str:
+    """The subtitle's words for the choices made: what was left out, and what comes first."""
     only: list[str] = []
     if filters.get("contact"):
-        only.append(f"reached by {clean_text(filters['contact'])}")
+        value = clean_text(filters["contact"])
+        only.append(FILTER_WORDS["contact"].format(value=CONTACT_WORDS.get(value, value)))
     if filters.get("language"):
         lang = clean_text(filters["language"])
-        only.append("in " + LANGUAGE_NAMES.get(lang.lower(), lang))
+        only.append(FILTER_WORDS["language"].format(value=LANGUAGE_NAMES.get(lang.lower(), lang)))
     if filters.get("no_911"):
-        only.append("not reached only through 911")
-    out = f" Only entries {'; '.join(only)}." if only else ""
+        only.append(FILTER_WORDS["no_911"])
+    out = ONLY.format(parts="; ".join(only)) if only else ""
     aud = filters.get("audiences") or filters.get("for")
     if aud:
-        seq = aud if isinstance(aud, (list, tuple)) else [aud]
-        people = (clean_text(words.audience_people(str(a))) for a in seq)
-        out += " Listed first: " + ", ".join(f"for {p}" for p in people) + "."
+        seq = [str(a) for a in aud] if isinstance(aud, (list, tuple)) else [str(aud)]
+        out += LISTED_FIRST.format(audiences=join_words([audience_words(a) for a in seq]))
     return out
 
 
-def dataset_source(path: str, sha256: str, version: str) -> str:
-    """Where the data came from, for the footer."""
+def count_words(table: Mapping[Any, str], n: int) -> str:
+    return table[1] if n == 1 else table["n"].format(n=n)
+
+
+def dataset_source(path: str, sha256: str = "", version: str = "") -> str:
+    """Where the data came from, for the footer: no hash and no command, only what a reader can
+    use (the file name when it is not the packaged dataset)."""
     import crisisnav
 
     name = Path(path).name or str(path)
@@ -184,8 +362,4 @@ def dataset_source(path: str, sha256: str, version: str) -> str:
         packaged = Path(path).resolve().is_relative_to(pkg_dir)
     except (OSError, ValueError):
         packaged = False
-    where = (
-        f"crisisnav {version} packaged dataset" if packaged else f"dataset file {clean_text(name)}"
-    )
-    sha = f" (sha256 {sha256[:12]})" if sha256 else ""
-    return f"{where}{sha}; each entry checked against its public sources on the date shown."
+    return SOURCE_PACKAGED if packaged else SOURCE_FILE.format(name=clean_text(name))
