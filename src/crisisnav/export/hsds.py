@@ -4,7 +4,13 @@ service areas, languages and attributes; or the same records as HSDS's tabular d
 HSDS has no field for police involvement or for how a team is dispatched, so this export
 defines a small `crisisnav` taxonomy and carries those facts (and every other field HSDS has
 no place for: kind, exact status, audiences, sources, the entry id) as HSDS `attribute`s of
-each service. Nothing is lost: `recover_entries` reads the ids, phones and police levels back.
+each service. Nothing is lost: every contact travels as a `contact:<type>` attribute in the
+entry's order, followed by its label and text keyword (phones also as HSDS phones, with the
+label in their description); the exact areas, hours rules, time zone and language codes
+travel as attributes beside HSDS's service areas, schedules and languages; a street address
+(walk-in centers, peer respites) becomes an HSDS location with a physical address, linked by
+a service_at_location (`_locations`: the one place where the dataset's location fields map).
+`recover_dataset` reads every field of every entry back, and the tests compare them all.
 
 Ids are uuid5 values under one fixed namespace, derived from the entry id (and, for child
 records, from the entry id plus the child's position), so re-exporting an unchanged dataset
@@ -15,6 +21,7 @@ Pure: builds dicts and rows; the command writes them.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -26,7 +33,9 @@ from crisisnav.models import (
     KINDS,
     POLICE_LEVELS,
     STATUSES,
+    Address,
     Area,
+    Contact,
     Dataset,
     Resource,
 )
@@ -131,8 +140,36 @@ PARENT_TERMS: dict[str, tuple[str, str, str]] = {
     "audience": ("Audience", "A community the service is for.", "audience"),
     "contact": (
         "Contact channel",
-        "A way to reach the service that HSDS has no field for (chat, web).",
+        "A way to reach the service, every one in the entry's order (phones are also HSDS phones).",
         "contact_channel",
+    ),
+    "contact-label": (
+        "Contact label",
+        "The label of the contact attribute just before this one (for a walk-in center it may be "
+        "the street address).",
+        "contact_channel",
+    ),
+    "contact-keyword": (
+        "Text keyword",
+        "The keyword to text to the contact attribute just before this one.",
+        "contact_channel",
+    ),
+    "serves": (
+        "Area served",
+        'One area the entry serves, exactly as the dataset has it (JSON: {"state": "OR", '
+        '"county": "Lane County"}); the service_areas carry the same areas as names.',
+        "service_area",
+    ),
+    "hours": (
+        "Hours rule",
+        'One opening-hours rule exactly as the dataset has it ("24/7", "mon-fri 08:00-17:00").',
+        "schedule",
+    ),
+    "timezone": ("Time zone", "The IANA time zone of the hours.", "schedule"),
+    "language": (
+        "Language code",
+        "One language code exactly as the dataset has it (asl, es, ...), in order.",
+        "language",
     ),
     "source": (
         "Source",
@@ -192,11 +229,7 @@ def _child_terms(audiences: Iterable[str] = ()) -> list[tuple[str, str, str, str
         if a not in seen:
             seen.append(a)
     out += [(f"audience:{a}", "audience", a, f"For the {a} community.") for a in seen]
-    out += [
-        (f"contact:{c}", "contact", c, f"A {c} contact.")
-        for c in CONTACT_TYPES
-        if c not in PHONE_TYPES
-    ]
+    out += [(f"contact:{c}", "contact", c, f"A {c} contact.") for c in CONTACT_TYPES]
     return out
 
 
@@ -360,9 +393,19 @@ def _attributes(r: Resource) -> list[dict[str, Any]]:
     if r.status_since:
         specs.append(("status-since", r.status_since.isoformat()))
     specs += [(f"audience:{a}", a) for a in r.audiences]
-    specs += [(f"contact:{c.type}", c.value) for c in r.contacts if c.type not in PHONE_TYPES]
+    for c in r.contacts:  # every contact, in order; its label and keyword right after it
+        specs.append((f"contact:{c.type}", c.value))
+        if c.label is not None:
+            specs.append(("contact-label", c.label))
+        if c.keyword is not None:
+            specs.append(("contact-keyword", c.keyword))
     specs += [("caveat", c) for c in r.caveats]
     specs += [("source", s) for s in r.sources]
+    specs += [("serves", json.dumps(a.to_json(), sort_keys=True, ensure_ascii=False)) for a in r.serves]
+    specs += [("hours", h) for h in r.hours]
+    if r.timezone:
+        specs.append(("timezone", r.timezone))
+    specs += [("language", code) for code in r.languages]
     return [_attribute(r, i, code, value) for i, (code, value) in enumerate(specs)]
 
 
@@ -417,6 +460,37 @@ def _service_areas(r: Resource, sid: str, state_name: Callable[[str], str]) -> l
             "description": f"{a.scope.capitalize()}: {a.label()}",
         }
         for i, a in enumerate(r.serves)
+    ]
+
+
+def _locations(r: Resource, sid: str) -> list[dict[str, Any]]:
+    """The entry's street address as an HSDS service_at_location with its location and physical
+    address nested (none when the entry has no address). This is where every location field of
+    the dataset maps to HSDS; a new one (coordinates, accessibility) belongs here too."""
+    a = r.address
+    if a is None:
+        return []
+    lid = make_id("location", r.id)
+    address: dict[str, Any] = {
+        "id": make_id("address", r.id),
+        "location_id": lid,
+        "address_1": a.street,
+        "city": a.city,
+        "state_province": a.state,
+        "postal_code": a.zip or "",
+        "country": "US",
+        "address_type": "physical",
+    }
+    if a.note:
+        address["address_2"] = a.note  # entrance, floor
+    location = {"id": lid, "location_type": "physical", "name": r.name, "addresses": [address]}
+    return [
+        {
+            "id": make_id("service_at_location", r.id),
+            "service_id": sid,
+            "location_id": lid,
+            "location": location,
+        }
     ]
 
 
@@ -479,6 +553,7 @@ def service(r: Resource, state_name: Callable[[str], str]) -> dict[str, Any]:
     svc["schedules"] = _schedules(r, sid)
     svc["service_areas"] = _service_areas(r, sid, state_name)
     svc["languages"] = _languages(r, sid)
+    svc["service_at_locations"] = _locations(r, sid)
     terms = {t["id"]: t for t in taxonomy_terms(r.audiences)}
     tax = taxonomy()
     attrs = []
@@ -513,6 +588,21 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "url", "email", "status", "interpretation_services", "application_process",
             "fees_description", "eligibility_description", "minimum_age", "maximum_age",
             "assured_date", "assurer_email", "alert", "last_modified",
+        ),
+    ),
+    "service_at_location": (
+        "service_at_locations.csv",
+        ("id", "service_id", "location_id", "description"),
+    ),
+    "location": (
+        "locations.csv",
+        ("id", "location_type", "url", "organization_id", "name", "alternate_name", "description"),
+    ),
+    "address": (
+        "addresses.csv",
+        (
+            "id", "location_id", "attention", "address_1", "address_2", "city", "region",
+            "state_province", "postal_code", "country", "address_type",
         ),
     ),
     "attribute": (
@@ -562,6 +652,9 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("schedule", "service_id"): ("service", "id"),
     ("service_area", "service_id"): ("service", "id"),
     ("language", "service_id"): ("service", "id"),
+    ("service_at_location", "service_id"): ("service", "id"),
+    ("service_at_location", "location_id"): ("location", "id"),
+    ("address", "location_id"): ("location", "id"),
     ("taxonomy_term", "parent_id"): ("taxonomy_term", "id"),
     ("taxonomy_term", "taxonomy_id"): ("taxonomy", "id"),
 }
@@ -573,6 +666,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "schedule": ("id",),
     "service_area": ("id",),
     "language": ("id",),
+    "service_at_location": ("id",),
+    "location": ("id", "location_type"),
+    "address": ("id", "address_1", "city", "state_province", "postal_code", "country", "address_type"),
     "taxonomy_term": ("id", "name", "description"),
     "taxonomy": ("id", "name", "description"),
 }
@@ -596,6 +692,11 @@ def tables(
         out["service_area"].extend(_service_areas(r, sid, names))
         out["language"].extend(_languages(r, sid))
         out["attribute"].extend(_attributes(r))
+        for sal in _locations(r, sid):
+            location = dict(sal.pop("location"))
+            out["address"].extend(location.pop("addresses"))
+            out["location"].append(location)
+            out["service_at_location"].append(sal)
         audiences.extend(r.audiences)
     out["taxonomy_term"] = taxonomy_terms(audiences)
     out["taxonomy"] = [taxonomy()]
@@ -687,3 +788,81 @@ def recover_entries(services_json: Sequence[dict[str, Any]]) -> dict[str, dict[s
                 rec[parent] = a["value"]
         out[rec["entry-id"]] = rec
     return out
+
+
+def _term_codes(services_json: Sequence[dict[str, Any]]) -> dict[str, str]:
+    audiences = [
+        a.get("value", "")
+        for svc in services_json
+        for a in svc.get("attributes", [])
+        if str(a.get("taxonomy_term", {}).get("code", "")).startswith("audience:")
+    ]
+    by_term = {term_id(code): code for code, _p, _n, _d in _child_terms(audiences)}
+    by_term.update({term_id(code): code for code in PARENT_TERMS})
+    return by_term
+
+
+def recover_dataset(services_json: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """From hsds-json services back to the dataset's entries, every field (Resource.to_json
+    without `line`, which is where an entry sat in its YAML file, not a fact about it), in order.
+    Reads HSDS's own fields where they hold the value exactly (name, application_process,
+    assured_date, the location's address) and the crisisnav attributes for the rest."""
+    by_term = _term_codes(services_json)
+    out: list[dict[str, Any]] = []
+    for svc in services_json:
+        e: dict[str, Any] = {
+            "name": svc["name"], "how_to_ask": svc.get("application_process"),
+            "verified": svc.get("assured_date"), "police_note": None, "status_since": None,
+            "timezone": None, "audiences": [], "contacts": [], "caveats": [], "sources": [],
+            "serves": [], "hours": [], "languages": [], "address": None,
+        }  # fmt: skip
+        for a in svc.get("attributes", []):
+            code = by_term.get(a["taxonomy_term_id"]) or a.get("taxonomy_term", {}).get("code", "")
+            parent, _, child = code.partition(":")
+            value = a["value"]
+            if parent in ("entry-id", "police", "dispatch", "kind", "status"):
+                e["id" if parent == "entry-id" else parent] = value
+            elif parent in ("police-note", "status-since", "timezone"):
+                e[parent.replace("-", "_")] = value
+            elif parent in ("audience", "caveat", "source", "hours", "language"):
+                key = {"audience": "audiences", "caveat": "caveats", "source": "sources",
+                       "hours": "hours", "language": "languages"}[parent]  # fmt: skip
+                e[key].append(value)
+            elif parent == "contact":
+                e["contacts"].append({"type": child, "value": value, "label": None, "keyword": None})
+            elif parent == "contact-label":
+                e["contacts"][-1]["label"] = value
+            elif parent == "contact-keyword":
+                e["contacts"][-1]["keyword"] = value
+            elif parent == "serves":
+                e["serves"].append(Area(**json.loads(value)).to_json())
+        for sal in svc.get("service_at_locations", []):
+            for ad in sal.get("location", {}).get("addresses", []):
+                e["address"] = Address(
+                    street=ad["address_1"], city=ad["city"], state=ad["state_province"],
+                    zip=ad.get("postal_code") or None, note=ad.get("address_2"),
+                ).to_json()  # fmt: skip
+        r = Resource.from_json({**e, "contacts": [Contact(**c).to_json() for c in e["contacts"]]})
+        rec = r.to_json()
+        del rec["line"]
+        out.append(rec)
+    return out
+
+
+def services_from_tables(tables_: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The hsds-csv tables nested back into services (rows in table order), for recover_dataset:
+    proves the tabular package carries the same facts as hsds-json."""
+    terms = {t["id"]: t for t in tables_.get("taxonomy_term", [])}
+    attrs: dict[str, list[dict[str, Any]]] = {}
+    for a in tables_["attribute"]:
+        attrs.setdefault(a["link_id"], []).append(dict(a, taxonomy_term=terms.get(a["taxonomy_term_id"], {})))
+    locations = {loc["id"]: dict(loc, addresses=[]) for loc in tables_.get("location", [])}
+    for ad in tables_.get("address", []):
+        locations[ad["location_id"]]["addresses"].append(ad)
+    sals: dict[str, list[dict[str, Any]]] = {}
+    for sal in tables_.get("service_at_location", []):
+        sals.setdefault(sal["service_id"], []).append(dict(sal, location=locations[sal["location_id"]]))
+    return [
+        dict(row, attributes=attrs.get(row["id"], []), service_at_locations=sals.get(row["id"], []))
+        for row in tables_["service"]
+    ]
