@@ -108,11 +108,16 @@ def main() -> None:
         # Shell completion of place names without building the whole Typer app (< 200 ms).
         from crisisnav.completion import fast_path
 
-        fast = fast_path(os.environ)
-        if fast is not None:
-            sys.stdout.write(fast + "\n")
-            return
-        build_app()(prog_name="crisisnav")
+        try:
+            fast = fast_path(os.environ)
+            if fast is not None:
+                sys.stdout.write(fast + "\n")
+                return
+            build_app()(prog_name="crisisnav")
+        except Exception:  # noqa: BLE001 - a completion never prints a traceback into a prompt
+            # e.g. Click reading a missing or non-numeric COMP_CWORD: offer nothing
+            if os.environ.get("CRISISNAV_DEBUG"):
+                raise
         return
     first = sys.argv[1] if len(sys.argv) > 1 else None
     build_app(first if first in COMMANDS else None)(prog_name="crisisnav")
