@@ -83,3 +83,39 @@ def check_audiences(audiences: Iterable[str], ds: Dataset) -> None:
             + (f'; did you mean "{guess}"?' if guess else ""),
             hint="known: " + ", ".join(known),
         )
+
+
+# Words people type for a language -> the code the dataset's `languages` lists use.
+LANGUAGE_NAMES = {
+    "english": "en", "inglés": "en", "ingles": "en",
+    "spanish": "es", "español": "es", "espanol": "es", "castellano": "es",
+    "chinese": "zh", "mandarin": "zh", "cantonese": "zh", "中文": "zh",
+    "farsi": "fa", "persian": "fa", "dari": "fa",
+    "sign": "asl", "sign-language": "asl", "american-sign-language": "asl",
+    "vietnamese": "vi", "korean": "ko", "tagalog": "tl", "filipino": "tl", "arabic": "ar",
+    "russian": "ru", "french": "fr", "haitian-creole": "ht", "creole": "ht",
+    "portuguese": "pt", "somali": "so", "hmong": "hmn", "navajo": "nv",
+}  # fmt: skip
+
+
+def check_language(word: str | None, ds: Dataset) -> str | None:
+    """--language: a language code the dataset uses ("es"), or a name people type for it
+    ("Spanish", "español") mapped to its code; anything else is a usage error (exit 2) with
+    a did-you-mean, never an empty answer that hides every option."""
+    if word is None:
+        return None
+    key = "-".join(word.strip().lower().split())
+    code = LANGUAGE_NAMES.get(key, key)
+    known = sorted({x.lower() for r in ds.resources for x in r.languages})
+    if code in known:
+        return code
+    from difflib import get_close_matches
+
+    close = get_close_matches(key, [*known, *LANGUAGE_NAMES], n=1, cutoff=0.6)
+    guess = LANGUAGE_NAMES.get(close[0], close[0]) if close else None
+    what = "is not a language code" if code == key else f"({code}) is listed by no entry"
+    raise errors.UsageError(
+        f'--language: "{shorten(word.strip())}" {what}'
+        + (f'; did you mean "{guess}"?' if guess and guess in known else ""),
+        hint="codes the dataset lists: " + ", ".join(known) + ' (names work too: "spanish")',
+    )

@@ -104,12 +104,17 @@ def data_path(option: Path | None) -> Path | None:
 
 
 def load_dataset(options: Options) -> Dataset:
-    """The dataset, with the --for words checked against it (usage error when unknown)."""
+    """The dataset, with the --for and --language words checked against it (usage error when
+    unknown; --language names such as "spanish" become the dataset's code)."""
     from crisisnav import dataset
 
     ds = dataset.load(data_path(options.data))
     if options.audiences:
         check_audiences(options.audiences, ds)
+    if options.language:
+        from crisisnav.audience import check_language
+
+        options.language = check_language(options.language, ds)
     return ds
 
 
