@@ -195,7 +195,7 @@ def batch_queries(source: str) -> Iterator[BatchLine]:
     """The one batch-input policy of every command (lookup, places, sheet):
 
     - `-` is standard input; anything else a file (a pipe such as `<(cmd)` is fine). A device
-      (`/dev/zero`, `/dev/urandom`), a directory or a path that cannot be opened is refused
+      other than a terminal or /dev/null (`/dev/zero`, `/dev/urandom`), a directory or a path that cannot be opened is refused
       (DataError, exit 4) before anything is read.
     - Encoding: UTF-8; a UTF-8 byte-order mark is dropped; a UTF-16 byte-order mark (Excel's
       "Unicode Text") means UTF-16 LE or BE. Undecodable bytes become U+FFFD and the line is
@@ -246,10 +246,19 @@ def _refuse_device(stream: IO[bytes], shown: str) -> None:
         return  # not a real file (an in-memory stream in tests): nothing to check
     if stat.S_ISDIR(st.st_mode):
         raise errors.DataError("a directory, not a file of places", path=shown, code="not-a-file")
-    if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) and not os.isatty(fd):
+    if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) and not os.isatty(fd) and not _is_devnull(st):
         raise errors.DataError(
             "a device, not a file of places (one place per line expected)", path=shown, code="not-a-file"
         )
+
+
+def _is_devnull(st: os.stat_result) -> bool:
+    """/dev/null (an empty input, e.g. a closed standard input reopened there) is fine."""
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return stat.S_ISCHR(st.st_mode) and st.st_rdev == null.st_rdev
 
 
 _BOMS = (
@@ -311,6 +320,8 @@ def _physical_lines(stream: IO[bytes], shown: str) -> Iterator[tuple[bytes, bool
         for m in eol.finditer(buf):
             if skipping:
                 skipping = 0  # the end of the over-long line: its first part was handed out
+            elif m.start() - start > LINE_LIMIT:
+                yield buf[start : start + LINE_LIMIT], True
             else:
                 yield buf[start : m.start()], False
             start = m.end()
@@ -356,3 +367,51 @@ def batch_lines(source: str) -> Iterator[bytes]:
     """The query lines of a batch input as UTF-8 bytes (batch_queries, without the flags)."""
     for line in batch_queries(source):
         yield line.text.encode("utf-8", "surrogatepass")
+
+
+# ----------------------------------------------------------------------- outputs vs inputs
+
+
+def _dataset_input(path: str | Path | None) -> Path:
+    if path is not None:
+        return Path(path)
+    from crisisnav.dataset import resolve_path
+
+    return resolve_path(None)
+
+
+def input_identities(paths: list[str | Path | None]) -> set[tuple[int, int]]:
+    """(device, inode) of each input file that exists; None stands for the dataset this run
+    reads when no --data is given (CRISISNAV_DATA, else the packaged file)."""
+    out = set()
+    seen_dataset = False
+    for p in paths:
+        if p is None:
+            if seen_dataset:
+                continue
+            seen_dataset = True
+        try:
+            st = os.stat(_dataset_input(p) if p is None else p)
+        except (OSError, ValueError):
+            continue
+        out.add((st.st_dev, st.st_ino))
+    return out
+
+
+def is_input(target: str | Path, identities: set[tuple[int, int]]) -> bool:
+    """Whether target (followed through links) is one of the input files."""
+    try:
+        st = os.stat(target)
+    except (OSError, ValueError):
+        return False
+    return (st.st_dev, st.st_ino) in identities
+
+
+def refuse_overwriting_inputs(target: str | Path, option: str, *inputs: str | Path | None) -> None:
+    """Usage error (exit 2) when an output file is an input of the same run (`export -o F
+    --data F`): the output would silently replace the dataset being read."""
+    if is_input(target, input_identities(list(inputs) or [None])):
+        raise errors.UsageError(
+            f"{option} {target}: that is the dataset this run reads; it would be replaced",
+            hint="write the output to another file",
+        )

@@ -40,6 +40,10 @@ def export_cmd(
     from crisisnav import dataset as dataset_mod
 
     fmt = EXPORT.check(fmt)
+    if output != "-":
+        from crisisnav.fileio import refuse_overwriting_inputs
+
+        refuse_overwriting_inputs(output, "-o", data_path(data))
     ds = dataset_mod.load(data_path(data))
     if fmt == "hsds-csv":
         if output == "-":

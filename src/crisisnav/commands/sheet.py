@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -33,6 +33,7 @@ import typer
 from crisisnav import errors
 from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
 from crisisnav.completion import complete_audience, complete_place
+from crisisnav.fileio import input_identities, is_input, refuse_overwriting_inputs
 from crisisnav.render.formats import SHEET
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ def sheet_cmd(
         raise errors.UsageError(f"--paper {paper!r}: choose letter or a4")
     if fmt is not None:
         fmt = SHEET.check(fmt)
-    from crisisnav.audience import check_audiences, parse_audiences  # the same filters as lookup
+    from crisisnav.audience import check_audiences, check_language, parse_audiences  # as lookup
     from crisisnav.flow import check_contact, parse_at
 
     contact = contact.strip().lower() if contact else None
@@ -257,6 +258,8 @@ def sheet_cmd(
     if fmt == "pdf" and to_stdout:
         raise errors.UsageError("a PDF needs a file: add -o FILE.pdf")
 
+    if not to_stdout and output is not None:
+        refuse_overwriting_inputs(output, "-o", data_path(data))
     if output is not None and not to_stdout and _is_regular_file(output) and not force:
         if skip_existing:
             eprint(f"crisisnav: {output} exists; left as it is (--skip-existing)")
@@ -266,6 +269,7 @@ def sheet_cmd(
         )
     ds = _load_dataset(data)
     check_audiences(opts.audiences, ds)
+    opts = replace(opts, language=check_language(opts.language, ds))
     resolution = _resolve(place)
     _check_resolution(resolution)
     sheet = make_sheet(ds, resolution, opts, printed=date.today())
@@ -369,9 +373,11 @@ def run_batch(
 
     lines = read_batch_lines(source)
     ds = _load_dataset(data)
-    from crisisnav.audience import check_audiences
+    from crisisnav.audience import check_audiences, check_language
 
     check_audiences(opts.audiences, ds)
+    opts = replace(opts, language=check_language(opts.language, ds))
+    inputs = input_identities([data_path(data), None if source == "-" else Path(source)])
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -404,6 +410,10 @@ def run_batch(
             name = f"{stem}-{n}.{ext}"
             n += 1
         target = out_dir / name
+        if is_input(target, inputs):
+            report.failed.append((lineno, query, f"{target} is an input of this run; not overwritten"))
+            used_names.add(name)
+            return
         if skip_existing and _is_regular_file(target):
             used_names.add(name)
             by_place[key] = target
