@@ -209,11 +209,11 @@ def _write_entry(d: _Dir, name: str, blob: bytes, *, exclusive: bool = False) ->
     """Write blob to a new 0600 temp file beside name, then rename (or, exclusive, link) it
     into place. False on any OSError; the temp file never stays behind."""
     tmp = f".{name}.{os.urandom(6).hex()}.tmp"
-    try:
-        fd = _open_temp(d, tmp)
-    except OSError:
-        return False
     try:  # SIGTERM/SIGHUP unwind through here too (crisisnav.__main__), removing the temp file
+        try:
+            fd = _open_temp(d, tmp)
+        except OSError:
+            return False
         try:
             view = memoryview(blob)
             while view:

@@ -1,6 +1,7 @@
 """The dataset flat, one row per entry, for spreadsheets (export --format json|csv).
 
-List-valued fields become one cell each, their items joined with " | ". Contacts are split
+List-valued fields become one cell each, their items joined with " | " (render.safe.join_list:
+a "|" inside an item is escaped as "\\|", so the cell splits back into exactly its items). Contacts are split
 by type so a spreadsheet can sort and filter on phones; the contact columns hold only the
 values (numbers, addresses), and labels and text keywords go to `contact_notes`, so a phone
 cell is never more than phone numbers. Pure: returns rows; the command writes.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from crisisnav.models import SCOPES, Contact, Dataset, Resource
-from crisisnav.render.safe import spreadsheet_cell
+from crisisnav.render.safe import join_list, spreadsheet_cell
 
 SEP = " | "
 
@@ -97,12 +98,12 @@ def records(dataset: Dataset) -> list[dict[str, Any]]:
 
 
 def csv_row(rec: dict[str, Any]) -> list[str]:
-    """A flat record as CSV cells: lists joined with SEP, None empty, formulas neutralised."""
+    """A flat record as CSV cells: lists joined with SEP (escaped), None empty, formulas neutralised."""
     out: list[str] = []
     for col in COLUMNS:
         value = rec[col]
         if isinstance(value, list):
-            out.append(spreadsheet_safe(SEP.join(value)))
+            out.append(spreadsheet_safe(join_list(value)))
         elif value is None:
             out.append("")
         else:

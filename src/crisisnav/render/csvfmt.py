@@ -3,7 +3,8 @@
 A notice row has `section` "notice", the notice's kind in `kind`, its text in `name` and the
 entry it is about in `id`. A result with no resources and no notices (ambiguous, not found)
 still gets one row carrying `query`, `result` and `place`, so a batch never loses a line.
-List cells join their items with " | " (the separator of `export csv` too); phone numbers are
+List cells join their items with " | " (the separator of `export csv` too), a "|" inside an
+item escaped as "\\|" (render.safe.join_list), so " | " inside a caveat never looks like two; phone numbers are
 written one way (541-682-1001, 1-800-273-8255, short codes as digits).
 
 Cell safety, one rule for every cell:
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 
 from crisisnav import phone
 from crisisnav.models import LookupResult, Notice, RankedResource
-from crisisnav.render.safe import inert, spreadsheet_cell
+from crisisnav.render.safe import inert, join_list, spreadsheet_cell
 from crisisnav.render.words import UNCONFIRMED, dispatch_text, hours_text, notice_text, why_texts
 
 COLUMNS = (
@@ -69,7 +70,7 @@ COLUMNS = (
     "includes",
     "evaluated_at",
 )
-SEP = " | "  # between the items of a list cell
+SEP = " | "  # between the items of a list cell (render.safe.join_list escapes it inside an item)
 
 def safe_cell(value: object) -> str:
     """One cell: sanitised, then formula-neutralised (render.safe.spreadsheet_cell)."""
@@ -90,7 +91,7 @@ def _contacts(item: RankedResource, kind: str) -> str:
             v = f"{c.keyword} to {v}"
         if v not in out:
             out.append(v)
-    return SEP.join(out)
+    return join_list(out)
 
 
 def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
@@ -125,22 +126,22 @@ def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
         _contacts(item, "web"),
         _contacts(item, "tty"),
         _contacts(item, "videophone"),
-        SEP.join(r.hours),
+        join_list(r.hours),
         hours_text(item),
         r.timezone or "",
         "" if item.open_now is None else item.open_now,
-        SEP.join(r.audiences),
-        SEP.join(r.languages),
+        join_list(r.audiences),
+        join_list(r.languages),
         r.how_to_ask,
-        SEP.join(((UNCONFIRMED,) if r.status == "uncertain" else ()) + tuple(r.caveats)),
+        join_list(((UNCONFIRMED,) if r.status == "uncertain" else ()) + tuple(r.caveats)),
         r.address.one_line() if r.address else "",
         r.status,
         r.status_since.isoformat() if r.status_since else "",
         r.verified.isoformat(),
         item.stale,
-        SEP.join(r.sources),
-        SEP.join(why_texts(item.why)),
-        SEP.join(x.id for x in item.includes),
+        join_list(r.sources),
+        join_list(why_texts(item.why)),
+        join_list(x.id for x in item.includes),
         result.evaluated_at,
     ]
 

@@ -31,10 +31,13 @@ def eprint(message: str) -> None:
 
 
 def use_color(color: str, stream: Any = None) -> bool:
-    """Whether to emit colour: --color always/never, else NO_COLOR, else a terminal check."""
+    """Whether to emit colour: --color always/never, else NO_COLOR, else TERM=dumb (none), else
+    a terminal check."""
     if color == "always":
         return True
     if color == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):  # a terminal without colour
         return False
     stream = stream or sys.stdout
     try:
