@@ -6,8 +6,8 @@ defines a small `crisisnav` taxonomy and carries those facts (and every other fi
 no place for: kind, exact status, audiences, sources, the entry id) as HSDS `attribute`s of
 each service. Nothing is lost: every contact travels as a `contact:<type>` attribute in the
 entry's order, followed by its label and text keyword (phones also as HSDS phones, with the
-label in their description); the exact areas, hours rules, time zone and language codes
-travel as attributes beside HSDS's service areas, schedules and languages; a street address
+label in their description); the exact areas, hours rules, time zone, language codes and
+the entry's own translations (the `es:` block) travel as attributes beside HSDS's service areas, schedules and languages; a street address
 (walk-in centers, peer respites) becomes an HSDS location with a physical address, linked by
 a service_at_location (`_locations`: the one place where the dataset's location fields map).
 `recover_dataset` reads every field of every entry back, and the tests compare them all.
@@ -166,6 +166,13 @@ PARENT_TERMS: dict[str, tuple[str, str, str]] = {
         "schedule",
     ),
     "timezone": ("Time zone", "The IANA time zone of the hours.", "schedule"),
+    "translation": (
+        "Translation",
+        'The entry\'s own text in another language, exactly as the dataset has it (JSON: '
+        '{"lang": "es", "name": ..., "how_to_ask": ..., "police_note": ..., "caveats": [...], '
+        '"labels": [...]}).',
+        "translation",
+    ),
     "language": (
         "Language code",
         "One language code exactly as the dataset has it (asl, es, ...), in order.",
@@ -406,6 +413,10 @@ def _attributes(r: Resource) -> list[dict[str, Any]]:
     if r.timezone:
         specs.append(("timezone", r.timezone))
     specs += [("language", code) for code in r.languages]
+    specs += [
+        ("translation", json.dumps({"lang": lang, **t.to_json()}, sort_keys=True, ensure_ascii=False))
+        for lang, t in r.translations
+    ]
     return [_attribute(r, i, code, value) for i, (code, value) in enumerate(specs)]
 
 
@@ -836,6 +847,9 @@ def recover_dataset(services_json: Sequence[dict[str, Any]]) -> list[dict[str, A
                 e["contacts"][-1]["keyword"] = value
             elif parent == "serves":
                 e["serves"].append(Area(**json.loads(value)).to_json())
+            elif parent == "translation":
+                text = json.loads(value)
+                e[text.pop("lang")] = text
         for sal in svc.get("service_at_locations", []):
             for ad in sal.get("location", {}).get("addresses", []):
                 e["address"] = Address(
