@@ -129,8 +129,8 @@ def spreadsheet_cell(text: str, clean: Callable[[str], str] | None = None) -> st
     except a cell of phone numbers only."""
     starts_with_control = text[:1] in ("\t", "\r")
     s = clean(text) if clean is not None else text
-    if starts_with_control:
-        return "'" + s.lstrip(" \t\r\n")
+    if starts_with_control:  # a cleaned cell drops the leading control (and the space it became)
+        return "'" + (s.lstrip(" \t\r\n") if clean is not None else s)
     if s.startswith(FORMULA_START) and not _PHONES_ONLY.match(s):
         return "'" + s
     return s
