@@ -372,26 +372,14 @@ def batch_lines(source: str) -> Iterator[bytes]:
 # ----------------------------------------------------------------------- outputs vs inputs
 
 
-def _dataset_input(path: str | Path | None) -> Path:
-    if path is not None:
-        return Path(path)
-    from crisisnav.dataset import resolve_path
-
-    return resolve_path(None)
-
-
 def input_identities(paths: list[str | Path | None]) -> set[tuple[int, int]]:
-    """(device, inode) of each input file that exists; None stands for the dataset this run
-    reads when no --data is given (CRISISNAV_DATA, else the packaged file)."""
+    """(device, inode) of each input file that exists (None entries are skipped)."""
     out = set()
-    seen_dataset = False
     for p in paths:
         if p is None:
-            if seen_dataset:
-                continue
-            seen_dataset = True
+            continue
         try:
-            st = os.stat(_dataset_input(p) if p is None else p)
+            st = os.stat(p)
         except (OSError, ValueError):
             continue
         out.add((st.st_dev, st.st_ino))
@@ -409,8 +397,9 @@ def is_input(target: str | Path, identities: set[tuple[int, int]]) -> bool:
 
 def refuse_overwriting_inputs(target: str | Path, option: str, *inputs: str | Path | None) -> None:
     """Usage error (exit 2) when an output file is an input of the same run (`export -o F
-    --data F`): the output would silently replace the dataset being read."""
-    if is_input(target, input_identities(list(inputs) or [None])):
+    --data F`): the output would silently replace the dataset being read. Callers pass the
+    dataset path as resolved (dataset.resolve_path: --data, CRISISNAV_DATA, the packaged file)."""
+    if is_input(target, input_identities(list(inputs))):
         raise errors.UsageError(
             f"{option} {target}: that is the dataset this run reads; it would be replaced",
             hint="write the output to another file",

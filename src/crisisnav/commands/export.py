@@ -43,7 +43,7 @@ def export_cmd(
     if output != "-":
         from crisisnav.fileio import refuse_overwriting_inputs
 
-        refuse_overwriting_inputs(output, "-o", data_path(data))
+        refuse_overwriting_inputs(output, "-o", dataset_mod.resolve_path(data_path(data)))
     ds = dataset_mod.load(data_path(data))
     if fmt == "hsds-csv":
         if output == "-":

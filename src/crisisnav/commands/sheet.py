@@ -259,7 +259,9 @@ def sheet_cmd(
         raise errors.UsageError("a PDF needs a file: add -o FILE.pdf")
 
     if not to_stdout and output is not None:
-        refuse_overwriting_inputs(output, "-o", data_path(data))
+        from crisisnav.dataset import resolve_path
+
+        refuse_overwriting_inputs(output, "-o", resolve_path(data_path(data)))
     if output is not None and not to_stdout and _is_regular_file(output) and not force:
         if skip_existing:
             eprint(f"crisisnav: {output} exists; left as it is (--skip-existing)")
@@ -377,7 +379,9 @@ def run_batch(
 
     check_audiences(opts.audiences, ds)
     opts = replace(opts, language=check_language(opts.language, ds))
-    inputs = input_identities([data_path(data), None if source == "-" else Path(source)])
+    from crisisnav.dataset import resolve_path
+
+    inputs = input_identities([resolve_path(data_path(data)), None if source == "-" else Path(source)])
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
