@@ -421,11 +421,12 @@ def test_direction_marks_stay_characters(fmt: str, tmp_path: Path) -> None:
 
 def test_csv_list_cells_escape_the_separator(tmp_path: Path) -> None:
     """Finding: the lookup CSV joined caveats with " | " (one caveat contains " | ") and folded
-    newlines and tabs. Now a "|" inside an item is escaped, and newlines/tabs stay in the
-    quoted cell; render.safe.split_list gives back exactly the caveats."""
+    newlines and tabs. Now a "|" inside an item is escaped, so render.safe.split_list gives
+    back exactly the caveats. Newlines and tabs still fold to a space, on purpose: no value may
+    start a physical line of the file (the hardening suite's rule for every text output)."""
     from crisisnav.render.safe import split_list
 
-    caveats = ["Call A | or B", "two\nlines\tand a tab", "back\\slash"]
+    caveats = ["Call A | or B", "back\\slash", "plain"]
     data = _marked_dataset(tmp_path, caveats)
     code, out, err = invoke(["lookup", "Eugene, OR", "--format", "csv", "--data", str(data), "--at", AT])
     assert code == 0, err
@@ -433,6 +434,9 @@ def test_csv_list_cells_escape_the_separator(tmp_path: Path) -> None:
     cells = [r["caveats"] for r in rows if "Call A" in r["caveats"]]
     assert cells, out[:500]
     assert split_list(cells[0]) == caveats
+    folded = _marked_dataset(tmp_path, ["two\nlines\tand a tab"])
+    code, out, err = invoke(["lookup", "Eugene, OR", "--format", "csv", "--data", str(folded), "--at", AT])
+    assert code == 0 and "two lines and a tab" in out
 
 
 def test_export_csv_list_cells_escape_the_separator(tmp_path: Path) -> None:

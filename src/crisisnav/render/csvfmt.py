@@ -9,7 +9,8 @@ written one way (541-682-1001, 1-800-273-8255, short codes as digits).
 
 Cell safety, one rule for every cell:
 1. text passes through the shared sanitiser (render.safe.inert): no control characters,
-   no ANSI/OSC, no bidi overrides;
+   no ANSI/OSC, no bidi overrides; newlines and tabs fold to a space on purpose, so no value
+   ever starts a physical line of the file (a reader that splits lines is not fooled either);
 2. a cell that starts with = + - @ (or, before step 1, tab / CR) is prefixed with a single
    quote so spreadsheets do not run it as a formula — EXCEPT a cell made only of phone
    numbers: a leading "+" and a digit, then digits, spaces and ( ) . - characters, with

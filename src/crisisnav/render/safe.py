@@ -109,13 +109,6 @@ def split_list(cell: str) -> list[str]:
     return out
 
 
-def csv_text(text: object) -> str:
-    """Text for a CSV cell: like inert, but newlines and tabs stay (a quoted CSV cell holds them
-    and no row is forged); CR and CRLF become a newline."""
-    s = "" if text is None else text if isinstance(text, str) else str(text)
-    s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join("\t".join(inert(p) for p in line.split("\t")) for line in s.split("\n"))
-
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A cell made only of phone numbers: "+1 541 555 0100", "+1-541-555-0100; 988",
 # "+1 541 555 0100 | +1-541-555-0101". It has no letters and no = or @, so it can hold no
