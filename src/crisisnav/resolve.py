@@ -303,6 +303,9 @@ def _first_pass_text(gaz: Gazetteer, query: str) -> Resolution | _Pending:
         interpretations.append((name, None, True, "county"))  # "Lane Co": county, not Colorado
     if p.state:
         interpretations.append((f"{name} {p.state_words}".strip(), None, False, ""))  # "Fort Washington"
+        head, _, last = p.state_words.rpartition(" ")
+        if head and last in STATE_KEYS:  # "Kings Park West, VA": the state is VA, not "West Va"
+            interpretations.append((f"{name} {head}".strip(), STATE_KEYS[last], False, ""))
     if not county:  # "City of Eugene", "Eugene city"
         for prefix in ("city of ", "town of ", "village of "):
             if name.startswith(prefix):
