@@ -464,3 +464,78 @@ def _two_user_attack(setup: str, attacker: Any, clean_answers: dict[str, bytes],
             assert stat.S_IMODE(st.st_mode) == 0o600, p.name
     if setup == "kiosk-sticky-directory":  # a second run reads the victim's own entries: same answer
         assert _victim(shared, EUGENE).stdout == clean_answers["eugene"]
+
+
+# ----------------------------------------------------------------- the cached-document check
+
+
+def test_cached_document_check_uses_the_schemas_vocabularies() -> None:
+    """cached_document_ok checks with models' and normalize's vocabularies: the same values
+    as data/schema.json's enums (so "the same vocabulary checks as the loader")."""
+    from crisisnav.models import CONTACT_TYPES, DISPATCH_PATHS, KINDS, POLICE_LEVELS, STATUSES
+    from crisisnav.normalize import STATES
+    from crisisnav.schema import load_schema
+
+    defs = load_schema()["$defs"]
+    props = defs["resource"]["properties"]
+    assert set(props["kind"]["enum"]) == set(KINDS)
+    assert set(props["police"]["enum"]) == set(POLICE_LEVELS)
+    assert set(props["dispatch"]["enum"]) == set(DISPATCH_PATHS)
+    assert set(props["status"]["enum"]) == set(STATUSES)
+    assert set(defs["contact"]["properties"]["type"]["enum"]) == set(CONTACT_TYPES)
+    assert set(defs["area"]["properties"]["state"]["enum"]) == set(STATES)
+    assert set(props) == dataset._RESOURCE_KEYS
+    assert set(defs["resource"]["required"]) == set(dataset._REQUIRED)
+    assert set(defs["contact"]["properties"]) == dataset._CONTACT_KEYS
+    assert set(defs["address"]["properties"]) == dataset._ADDRESS_KEYS
+    assert set(defs["translation"]["properties"]) == dataset._TRANSLATION_KEYS
+
+
+def _mutations() -> dict[str, Any]:
+    def first(doc: dict[str, Any]) -> dict[str, Any]:
+        r: dict[str, Any] = doc["resources"][0]
+        return r
+
+    def with_address(doc: dict[str, Any]) -> dict[str, Any]:
+        return next(r for r in doc["resources"] if "address" in r)
+
+    return {
+        "police-zzz": lambda d: first(d).__setitem__("police", "zzz"),
+        "kind-unknown": lambda d: first(d).__setitem__("kind", "helicopter"),
+        "dispatch-unknown": lambda d: first(d).__setitem__("dispatch", "via-carrier-pigeon"),
+        "status-unknown": lambda d: first(d).__setitem__("status", "fine"),
+        "name-list": lambda d: first(d).__setitem__("name", ["x"]),
+        "name-empty": lambda d: first(d).__setitem__("name", ""),
+        "contacts-string": lambda d: first(d).__setitem__("contacts", "541-555-0199"),
+        "contact-type": lambda d: first(d)["contacts"][0].__setitem__("type", "fax"),
+        "contact-extra-key": lambda d: first(d)["contacts"][0].__setitem__("evil", "x"),
+        "state-unknown": lambda d: first(d)["serves"][0].__setitem__("state", "ZZ"),
+        "serves-empty": lambda d: first(d).__setitem__("serves", []),
+        "area-national-false": lambda d: first(d)["serves"].__setitem__(0, {"national": False}),
+        "verified-not-a-date": lambda d: first(d).__setitem__("verified", "yesterday"),
+        "status-since-number": lambda d: first(d).__setitem__("status_since", 20250101),
+        "id-pattern": lambda d: first(d).__setitem__("id", "Not An Id"),
+        "extra-field": lambda d: first(d).__setitem__("injected", True),
+        "missing-required": lambda d: first(d).pop("sources"),
+        "sources-empty": lambda d: first(d).__setitem__("sources", []),
+        "hours-number": lambda d: first(d).__setitem__("hours", [24]),
+        "address-state": lambda d: with_address(d)["address"].__setitem__("state", "XX"),
+        "address-zip": lambda d: with_address(d)["address"].__setitem__("zip", "ABCDE"),
+        "translation-extra": lambda d: first(d).__setitem__("es", {"evil": "x"}),
+        "translation-labels-int": lambda d: first(d).__setitem__("es", {"labels": [1]}),
+        "resources-not-a-list": lambda d: d.__setitem__("resources", {"a": 1}),
+    }
+
+
+@pytest.mark.parametrize("how", sorted(_mutations()))
+def test_cached_document_check_refuses_what_the_schema_refuses(how: str) -> None:
+    import copy
+
+    from crisisnav.schema import schema_errors
+
+    doc = _genuine_document()["document"]
+    assert dataset.cached_document_ok(doc) and schema_errors(doc) == []  # the control
+    bad = copy.deepcopy(doc)
+    _mutations()[how](bad)
+    assert schema_errors(bad), "the mutation must be one the schema refuses"
+    assert not dataset.cached_document_ok(bad)
