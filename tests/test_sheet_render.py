@@ -305,16 +305,16 @@ def test_hours_are_weekly_rules_in_12_hour_time_not_open_now() -> None:
 
     def hours(rid: str, **kw: object) -> str:
         r = by_id[rid]
-        return sw.hours_words(r.hours, r.timezone, **kw)  # type: ignore[arg-type]
+        return sw.weekly_hours(r.hours, r.timezone, **kw)  # type: ignore[arg-type]
 
     assert hours("fixture-lane-mobile-team", team=True) == "Team goes out: Every day 2 pm–11 pm PT"
     assert hours("fixture-trans-peer-line") == "Mon–Fri 10 am–6 pm; Sat, Sun noon–4 pm PT"
     assert hours("fixture-text-line") == "24 hours, every day"
     assert hours("fixture-lane-co-responder") == "Fri 10 pm–2 am; Sat 10 pm–2 am PT"
-    assert sw.hours_words(["mon-fri 10:00-22:00"], "America/New_York", local_zone="America/Los_Angeles") == (
+    assert sw.weekly_hours(["mon-fri 10:00-22:00"], "America/New_York", local_zone="America/Los_Angeles") == (
         "Mon–Fri 10 am–10 pm (ET, not local time)"
     )
-    assert sw.hours_words(["daily 14:00-23:00"], None).endswith("(time zone not listed)")
+    assert sw.weekly_hours(["daily 14:00-23:00"], None).endswith("(time zone not listed)")
     for e in _sheet().entries:
         assert not re.search(r"\b\d\d:\d\d\b", e.hours), e.hours  # never a 24-hour clock
 

@@ -58,7 +58,7 @@ class SheetOptions:
 
 def make_sheet(dataset: Dataset, resolution: Resolution, opts: SheetOptions, *, printed: date) -> Sheet:
     """Rank the dataset for a resolved place and turn the result into a sheet."""
-    from crisisnav import __version__, rank
+    from crisisnav import rank
     from crisisnav.render.sheet_model import build_sheet
     from crisisnav.render.sheet_words import dataset_source
 
@@ -71,7 +71,7 @@ def make_sheet(dataset: Dataset, resolution: Resolution, opts: SheetOptions, *, 
         language=opts.language,
         no_911=opts.no_911,
     )
-    source = dataset_source(dataset.path, dataset.sha256, __version__)
+    source = dataset_source(dataset.path)
     return build_sheet(result, printed=printed, source=source)
 
 

@@ -9,10 +9,11 @@ or direction-changing characters) and decides, for a handout a person can read:
   only through 911 (it must never be the biggest thing on the page). Doubted numbers are still
   shown, in body type, with the data's own words beside them. Ended and suspended programs are
   never entries, only notices.
-- **988 once.** The state's 988 center and the national 988 Lifeline become one entry (the
-  state's name and how to ask, the national press 1 / press 2 / Spanish text / chat in it), and
-  "Call 988" / "Text 988" are printed there only; other entries that list 988 beside their own
-  number drop it, and one reached only through 988 says "Reached through 988".
+- **988 once.** The entry the ranking folded the broader 988 entries into (its `includes`: the
+  local 988 center, with the national press 1 / press 2 / Spanish text / chat) is the one entry
+  printing "Call 988" / "Text 988" large (without such a fold, the state and national Lifeline
+  entries are merged here the same way); other entries that list 988 beside their own number
+  drop it, and one reached only through 988 says "Reached through 988".
 - **What each entry says.** Name, ways to reach it, a street address for places to go, how to
   ask (the data's own words, whole), hours in 12-hour time, police only where it differs from
   the page's one police sentence, and short notes: status, who it is for, languages, and the
@@ -407,7 +408,7 @@ def _entry(item: RankedResource, reach: tuple[Reach, ...], local_zone: str | Non
         name=clean_text(r.name) or r.id,
         reach=reach,
         how_to_ask=clean_text(r.how_to_ask) or None,
-        hours=w.hours_words(r.hours, r.timezone, team=r.kind in TEAM_KINDS, local_zone=local_zone),
+        hours=w.weekly_hours(r.hours, r.timezone, team=r.kind in TEAM_KINDS, local_zone=local_zone),
         police=w.police_words(r),
         notes=entry_notes(item),
         verified=r.verified,

@@ -203,7 +203,7 @@ def _pretty_rule(rule: str) -> str:
     return f"{day_text} {times}"
 
 
-def hours_words(
+def weekly_hours(
     rules: Sequence[str], timezone: str | None, *, team: bool = False, local_zone: str | None = None
 ) -> str:
     """Weekly hours as printed: "24 hours, every day", "Mon–Fri 10 am–10 pm ET", "Team goes
@@ -351,7 +351,7 @@ def count_words(table: Mapping[Any, str], n: int) -> str:
     return table[1] if n == 1 else table["n"].format(n=n)
 
 
-def dataset_source(path: str, sha256: str = "", version: str = "") -> str:
+def dataset_source(path: str) -> str:
     """Where the data came from, for the footer: no hash and no command, only what a reader can
     use (the file name when it is not the packaged dataset)."""
     import crisisnav
