@@ -25,7 +25,11 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("CRISISNAV_CACHE_DIR", str(cache))
     monkeypatch.delenv("CRISISNAV_DATA", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("CRISISNAV_LANG", raising=False)
     yield cache
+    from crisisnav import i18n
+
+    i18n.use("en")  # a command run with --lang es in this process leaves no Spanish behind
 
 
 @pytest.fixture(scope="session")

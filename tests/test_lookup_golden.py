@@ -65,6 +65,27 @@ def test_format_matches_golden(key: str, fmt: str) -> None:
     check_golden(f"lookup_{key}.{FORMATS[fmt]}", out)
 
 
+# Spanish (--lang es): every format for a place with translated, untranslated and Spanish-speaking
+# entries, and the not-found and ambiguous answers in plain text.
+SPANISH = {"eugene": sorted(FORMATS), "springfield": ["plain"], "gibberish": ["plain"]}
+
+
+@pytest.mark.parametrize(
+    ("key", "fmt"), [(k, f) for k, fmts in sorted(SPANISH.items()) for f in fmts]
+)
+def test_spanish_matches_golden(key: str, fmt: str) -> None:
+    code, out = run(QUERIES[key], "--format", fmt, "--lang", "es")
+    assert code == EXIT.get(key, 0), out
+    check_golden(f"lookup_{key}.es.{FORMATS[fmt]}", out)
+
+
+@pytest.mark.parametrize("view", ["explain", "details"])
+def test_spanish_explain_and_details_match_golden(view: str) -> None:
+    code, out = run(QUERIES["eugene"], "--format", "plain", f"--{view}", "--lang", "es")
+    assert code == 0
+    check_golden(f"lookup_eugene.es.{view}.txt", out)
+
+
 @pytest.mark.parametrize("key", sorted(QUERIES))
 def test_details_matches_golden(key: str) -> None:
     """--details: everything about each entry (the compact answer is the .txt file)."""
@@ -143,6 +164,8 @@ def test_golden_directory_has_no_strays() -> None:
         for k in ("eugene", "springfield", "gibberish", "zip97401", "denver")
         for c in ("", ".color")
     }
+    expected |= {f"lookup_{k}.es.{FORMATS[f]}" for k, fmts in SPANISH.items() for f in fmts}
+    expected |= {"lookup_eugene.es.explain.txt", "lookup_eugene.es.details.txt"}
     if UPDATE:
         for stray in {p.name for p in GOLDEN.glob("lookup_*")} - expected:
             (GOLDEN / stray).unlink()

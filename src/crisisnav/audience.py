@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from crisisnav import errors
+from crisisnav.i18n import _
 from crisisnav.render.echo import shorten
 
 if TYPE_CHECKING:
@@ -53,8 +54,8 @@ def parse_audiences(values: Iterable[str] | None) -> tuple[str, ...]:
                 or a in BASE_SECTIONS
             ):
                 raise errors.UsageError(
-                    f'--for: "{shorten(part.strip())}" is not an audience word',
-                    hint="use words like trans, lgbtq, youth, veterans, native, deaf",
+                    _('--for: "{word}" is not an audience word').format(word=shorten(part.strip())),
+                    hint=_("use words like trans, lgbtq, youth, veterans, native, deaf"),
                 )
             if a not in out:
                 out.append(a)
@@ -78,11 +79,10 @@ def check_audiences(audiences: Iterable[str], ds: Dataset) -> None:
 
         close = get_close_matches(a, [*known, *AUDIENCE_SYNONYMS], n=1, cutoff=0.6)
         guess = AUDIENCE_SYNONYMS.get(close[0], close[0]) if close else None
-        raise errors.UsageError(
-            f'--for: "{shorten(a)}" is not a known audience'
-            + (f'; did you mean "{guess}"?' if guess else ""),
-            hint="known: " + ", ".join(known),
-        )
+        message = _('--for: "{word}" is not a known audience').format(word=shorten(a))
+        if guess:
+            message += _('; did you mean "{guess}"?').format(guess=guess)
+        raise errors.UsageError(message, hint=_("known: {words}").format(words=", ".join(known)))
 
 
 # Words people type for a language -> the code the dataset's `languages` lists use.
@@ -113,9 +113,16 @@ def check_language(word: str | None, ds: Dataset) -> str | None:
 
     close = get_close_matches(key, [*known, *LANGUAGE_NAMES], n=1, cutoff=0.6)
     guess = LANGUAGE_NAMES.get(close[0], close[0]) if close else None
-    what = "is not a language code" if code == key else f"({code}) is listed by no entry"
+    if code == key:
+        message = _('--language: "{word}" is not a language code')
+    else:
+        message = _('--language: "{word}" ({code}) is listed by no entry')
+    message = message.format(word=shorten(word.strip()), code=code)
+    if guess and guess in known:
+        message += _('; did you mean "{guess}"?').format(guess=guess)
     raise errors.UsageError(
-        f'--language: "{shorten(word.strip())}" {what}'
-        + (f'; did you mean "{guess}"?' if guess and guess in known else ""),
-        hint="codes the dataset lists: " + ", ".join(known) + ' (names work too: "spanish")',
+        message,
+        hint=_('codes the dataset lists: {codes} (names work too: "spanish")').format(
+            codes=", ".join(known)
+        ),
     )

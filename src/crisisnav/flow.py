@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from crisisnav import errors
 from crisisnav.audience import check_audiences
+from crisisnav.i18n import _
 from crisisnav.render.echo import shorten
 
 if TYPE_CHECKING:
@@ -75,12 +76,14 @@ def parse_at(text: str | None) -> datetime | None:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise errors.UsageError(
-            f'--at: cannot read "{shorten(text)}" as a date and time',
-            hint='write it like --at "2026-12-01 03:00" (local time at the place)',
+            _('--at: cannot read "{text}" as a date and time').format(text=shorten(text)),
+            hint=_('write it like --at "2026-12-01 03:00" (local time at the place)'),
         ) from None
     if not AT_YEARS[0] <= when.year <= AT_YEARS[1]:
         # hours, time zones and "stale" arithmetic need a year with room on both sides
-        raise errors.UsageError(f"--at: give a year from {AT_YEARS[0]} to {AT_YEARS[1]}")
+        raise errors.UsageError(
+            _("--at: give a year from {first} to {last}").format(first=AT_YEARS[0], last=AT_YEARS[1])
+        )
     return when
 
 
@@ -92,7 +95,11 @@ def check_contact(contact: str | None) -> None:
     from crisisnav.models import CONTACT_TYPES
 
     if contact is not None and contact not in CONTACT_TYPES:
-        raise errors.UsageError(f"--contact: {contact!r} is not one of {', '.join(CONTACT_TYPES)}")
+        raise errors.UsageError(
+            _("--contact: {value} is not one of {choices}").format(
+                value=repr(contact), choices=", ".join(CONTACT_TYPES)
+            )
+        )
 
 
 def data_path(option: Path | None) -> Path | None:
@@ -207,8 +214,8 @@ def batch_resolutions(lines: Iterable[BatchLine]) -> Iterator[Resolution]:
     slots: list[Resolution | None] = []
 
     def flush() -> Iterator[Resolution]:
-        done = resolve_many([q for _, q in pending]) if pending else []
-        for (slot, _), got in zip(pending, done, strict=True):
+        done = resolve_many([q for _slot, q in pending]) if pending else []
+        for (slot, _query), got in zip(pending, done, strict=True):
             slots[slot] = got
         for item in slots:
             assert item is not None

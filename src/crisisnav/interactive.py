@@ -14,26 +14,30 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from crisisnav import errors
+from crisisnav.i18n import N_, _
 from crisisnav.render.echo import eprint, shorten
 
 if TYPE_CHECKING:
     from crisisnav.flow import Options
     from crisisnav.models import Dataset, LookupResult, Place, Resolution
 
-BANNER = (
+BANNER = N_(
     "crisisnav: alternatives to calling the police, by place.\n"
     'Type a US city, county, ZIP or state (e.g. "Eugene, OR" or 97401).\n'
     "Ctrl-D or q to quit, ? for help."
 )
-HELP = (
+HELP = N_(
     'Examples: "Eugene, OR", 97401, "Lane County, OR", Oregon, Denver.\n'
     "When a name fits several places you get a numbered list: type the number,\n"
     "or a state code (TN) or state name to pick the one in that state, or a fuller place.\n"
     "After a lookup, type an entry's number to see everything about it.\n"
     "Nothing you type is saved anywhere."
 )
-PROMPT = "place> "
-EXPAND_HINT = "Type an entry's number for everything about it, or another place."
+PROMPT = N_("place> ")
+EXPAND_HINT = N_("Type an entry's number for everything about it, or another place.")
+HELP_WORDS = ("?", "help", "h", "ayuda")
+# What Enter (or q) does at the pick list, as the prompt says it.
+ENTER_WORDS = {"cancel": N_("cancel"), "skip": N_("skip")}
 
 
 def _setup_readline() -> Callable[[], None]:
@@ -86,22 +90,27 @@ def run(
     try:
         ds = dataset or flow.load_dataset(options)
         last: LookupResult | None = None  # the result shown last, for "type a number"
-        say(BANNER + "\n")
+        say(_(BANNER) + "\n")
         while True:
             try:
-                query = reader(PROMPT).strip()
+                query = reader(_(PROMPT)).strip()
             except EOFError:
                 say("\n")
                 return errors.EXIT_OK
             if not query:
                 continue
-            if query.lower() in ("q", "quit", "exit", ":q"):
+            if query.lower() in QUIT_WORDS:
                 return errors.EXIT_OK
-            if query in ("?", "help", "h"):
-                say(HELP + "\n")
+            if query.lower() in HELP_WORDS:
+                say(_(HELP) + "\n")
                 continue
             if len(query) > flow.MAX_QUERY:
-                say(f"That is too long for a place name (over {flow.MAX_QUERY} characters).\n")
+                say(
+                    _("That is too long for a place name (over {n} characters).").format(
+                        n=flow.MAX_QUERY
+                    )
+                    + "\n"
+                )
                 continue
             if last is not None and query.isascii() and query.isdigit() and len(query) <= 3:
                 # An entry's number after a lookup: everything about that one entry.
@@ -115,13 +124,13 @@ def run(
                     say("\n")
                     return errors.EXIT_OK
                 if choice is None:
-                    say("No place picked. Type another place.\n")
+                    say(_("No place picked. Type another place.") + "\n")
                     continue
                 resolution = flow.picked(resolution, choice)
             result = flow.rank_one(ds, resolution, options)
             say(formats.render_lookup(result, options, fmt))
             if result.resources and not options.details and fmt != "markdown":
-                say(EXPAND_HINT + "\n")
+                say(_(EXPAND_HINT) + "\n")
                 last = result
             say("\n")
     except KeyboardInterrupt:
@@ -139,7 +148,12 @@ def _expand(result: LookupResult, n: int, options: Options, fmt: str) -> str:
 
     item = next((i for i in result.resources if i.rank == n), None)
     if item is None:
-        return f"No entry {n} above: type a number from 1 to {len(result.resources)}, or a place.\n"
+        return (
+            _("No entry {n} above: type a number from 1 to {last}, or a place.").format(
+                n=n, last=len(result.resources)
+            )
+            + "\n"
+        )
     one = replace(result, resources=(item,), notices=())
     detailed = copy.copy(options)
     detailed.details = True
@@ -181,7 +195,9 @@ def more_line(resolution: Resolution) -> str | None:
         return None
     shown = {p.state for p in resolution.candidates}
     example = next((s for s in ("TN", "NJ", "PA", "TX", "NY", "CA") if s not in shown), "TN")
-    return f"{resolution.omitted} more not shown — type a state code like {example}, or add a state"
+    return _("{n} more not shown — type a state code like {example}, or add a state").format(
+        n=resolution.omitted, example=example
+    )
 
 
 def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str:
@@ -193,7 +209,7 @@ def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str
     if answer.isascii() and answer.isdigit():  # not "²" or "①": int() refuses those
         if 1 <= int(answer) <= n:
             return resolution.candidates[int(answer) - 1]
-        return f"Please type a number from 1 to {n}, or a state code, or press Enter."
+        return _("Please type a number from 1 to {n}, or a state code, or press Enter.").format(n=n)
     from crisisnav.normalize import ALL_STATES, state_code
 
     code = state_code(answer) if len(answer) <= 40 else None
@@ -211,13 +227,17 @@ def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str
     if again.status == "ambiguous" and any(p.state == code for p in again.candidates):
         return again
     where = ALL_STATES.get(code, code)
-    return f'No place called "{echo_query(name)}" in {where}. Pick a number or another state.'
+    return _('No place called "{name}" in {where}. Pick a number or another state.').format(
+        name=echo_query(name), where=where
+    )
 
 
 def _fuller_place(answer: str, n: int) -> Place | Resolution | str:
     """An answer that is not a number or a state: a fuller place ("springfield, oregon"), looked
     up as a new query. One place -> it; several -> a new list to pick from; else the question."""
-    again_msg = f"Please type a number from 1 to {n}, a state code like TN, or press Enter."
+    again_msg = _("Please type a number from 1 to {n}, a state code like TN, or press Enter.").format(
+        n=n
+    )
     from crisisnav.flow import MAX_QUERY
 
     if len(answer) > MAX_QUERY or not any(ch.isalpha() for ch in answer):
@@ -229,10 +249,10 @@ def _fuller_place(answer: str, n: int) -> Place | Resolution | str:
         return got.place
     if got.status == "ambiguous" and got.candidates:
         return got
-    return f'No US place found for "{echo_query(answer)}". ' + again_msg
+    return _('No US place found for "{query}".').format(query=echo_query(answer)) + " " + again_msg
 
 
-QUIT_WORDS = ("q", "quit", "exit", ":q")
+QUIT_WORDS = ("q", "quit", "exit", ":q", "salir")
 
 
 def echo_query(query: str) -> str:
@@ -260,15 +280,17 @@ def ask_pick(
     reader = read if callable(read) else input
     tell = say or eprint
     shown_for: Resolution | None = resolution if listed else None
-    for _ in range(8):  # a bounded number of tries: a stuck input never loops forever
+    for _attempt in range(8):  # a bounded number of tries: a stuck input never loops forever
         n = len(resolution.candidates)
         if shown_for is not resolution:
-            tell(f'"{echo_query(resolution.query)}" fits several places:')
+            tell(_('"{query}" fits several places:').format(query=echo_query(resolution.query)))
             for line in candidate_lines(resolution):
                 tell(line)
             shown_for = resolution
         try:
-            answer = str(reader(f"Pick 1-{n}, a state or a fuller place (Enter or q to {enter}): ")).strip()
+            enter_word = _(ENTER_WORDS[enter]) if enter in ENTER_WORDS else enter
+            question = _("Pick 1-{n}, a state or a fuller place (Enter or q to {enter}): ")
+            answer = str(reader(question.format(n=n, enter=enter_word))).strip()
         except EOFError:
             if eof == "raise":
                 raise

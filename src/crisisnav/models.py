@@ -390,10 +390,12 @@ class Notice:
 
     Data, not words: `kind` plus the `fields` that kind needs (render.words.notice_text puts
     them into a sentence). Kinds and their fields:
-    ended / suspended: name, where (or None), since (ISO date or None), caveats;
+    ended / suspended: name, where (or None), since (ISO date or None), caveats, translations
+    (the entry's own ((lang, Translation), ...), for its name and caveats in another language);
     no-local-option / state-only: place; coverage-gap: state;
     filtered-out: count, place (and audience when one --for section was emptied);
-    audience-gap: audience, place; stale: count; city-only: city, state, county, names."""
+    audience-gap: audience, place; stale: count; city-only: city, state, county, names,
+    translations (each named entry's, in order)."""
 
     kind: str
     fields: dict[str, Any] = field(default_factory=dict, hash=False)
@@ -404,7 +406,7 @@ class Notice:
 class Reason:
     """One reason behind an entry's position (--explain, JSON `why`): a kind plus fields, put
     into words by render.words.why_text. Kinds: section (section, moved_for), audiences
-    (audiences), police (police), dispatch (dispatch, name), scope (scope, areas), open
+    (audiences), police (police), dispatch (dispatch, name, translations), scope (scope, areas), open
     (open: True/False/None, at), stale (verified)."""
 
     kind: str

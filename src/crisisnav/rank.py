@@ -230,7 +230,11 @@ def _why(c: _Candidate, place: Place, at: datetime) -> tuple[Reason, ...]:
         reasons.append(Reason("audiences", {"audiences": tuple(r.audiences)}))
     reasons.append(Reason("police", {"police": r.police}))
     reasons.append(
-        Reason("dispatch", {"dispatch": r.dispatch, "name": r.name, "how_to_ask": r.how_to_ask})
+        Reason(
+            "dispatch",
+            {"dispatch": r.dispatch, "name": r.name, "how_to_ask": r.how_to_ask,
+             "translations": r.translations},
+        )  # fmt: skip
     )
     areas = tuple(a.label() for a in r.serves if area_scope_for(a, place) == c.scope)
     reasons.append(Reason("scope", {"scope": c.scope, "areas": areas}))
@@ -267,6 +271,7 @@ def _status_notice(resource: Resource, place: Place) -> Notice:
             "since": resource.status_since.isoformat() if resource.status_since else None,
             "caveats": tuple(resource.caveats),
             "scope": scope_for(resource, place),
+            "translations": resource.translations,  # its own text in other languages
         },
         resource_id=resource.id,
     )
@@ -471,6 +476,7 @@ def _city_only_notices(
 ) -> list[Notice]:
     lookup_counties = city_counties or _default_city_counties
     by_city: dict[tuple[str, str], list[str]] = {}
+    own: dict[str, object] = {}  # name -> the entry's translations (its name in other languages)
     cache: dict[tuple[str, str], Sequence[str]] = {}
     for r in dataset.resources:
         if not r.is_option or scope_for(r, place) is not None:
@@ -485,12 +491,19 @@ def _city_only_notices(
                 names = by_city.setdefault(key, [])
                 if r.name not in names:
                     names.append(r.name)
+                    own[r.name] = r.translations
     out = []
     for (city, state), names in sorted(by_city.items()):
         out.append(
             Notice(
                 kind="city-only",
-                fields={"city": city, "state": state, "county": place.name, "names": tuple(names)},
+                fields={
+                    "city": city,
+                    "state": state,
+                    "county": place.name,
+                    "names": tuple(names),
+                    "translations": tuple(own[n] for n in names),
+                },
             )
         )
     return out

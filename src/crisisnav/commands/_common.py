@@ -13,6 +13,7 @@ import typer
 
 from crisisnav import errors
 from crisisnav.flow import data_path as data_path
+from crisisnav.i18n import _
 from crisisnav.render.echo import eprint as eprint
 from crisisnav.render.echo import use_color as use_color
 
@@ -30,6 +31,26 @@ ColorOpt = Annotated[
     str,
     typer.Option("--color", help="Colour on a terminal: auto, always or never (NO_COLOR is honoured)."),
 ]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of everything shown: en or es (also: CRISISNAV_LANG). Not the same as "
+        "--language, which keeps only entries that serve people in a language. JSON keys and "
+        "enum values stay English.",
+        show_default=False,
+    ),
+]
+
+
+def use_lang(option: str | None) -> str:
+    """Show everything in the language of --lang, else CRISISNAV_LANG, else English (usage error
+    for any other value). Call it first in a command, so its own errors are in that language."""
+    from crisisnav import i18n
+
+    lang = i18n.choose(option)
+    i18n.use(lang)
+    return lang
 
 
 def guarded(func: F) -> F:
@@ -49,15 +70,15 @@ def guarded(func: F) -> F:
         except errors.DataError as exc:
             eprint(f"crisisnav: {exc.location()}: {exc.message}")
             if exc.hint:
-                eprint(f"  hint: {exc.hint}")
+                eprint(_("  hint: {hint}").format(hint=exc.hint))
             raise typer.Exit(exc.exit_code) from None
         except errors.CrisisNavError as exc:
             eprint(f"crisisnav: {exc.message}")
             if exc.hint:
-                eprint(f"  hint: {exc.hint}")
+                eprint(_("  hint: {hint}").format(hint=exc.hint))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            eprint("crisisnav: interrupted")
+            eprint(_("crisisnav: interrupted"))
             raise typer.Exit(errors.EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             _silence_stdout()
@@ -67,7 +88,9 @@ def guarded(func: F) -> F:
                 raise _internal(exc) from None
             # A full disk or an I/O error on standard output: the user's problem to fix, not ours.
             _silence_stdout()
-            eprint(f"crisisnav: cannot write to standard output: {exc.strerror or exc}")
+            eprint(
+                _("crisisnav: cannot write to standard output: {why}").format(why=exc.strerror or exc)
+            )
             raise typer.Exit(errors.EXIT_NOT_FOUND) from None
         except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
             raise _internal(exc) from None
@@ -79,8 +102,10 @@ def _internal(exc: Exception) -> BaseException:
     if os.environ.get("CRISISNAV_DEBUG"):
         return exc
     eprint(
-        f"crisisnav: internal error ({type(exc).__name__}: {exc}). "
-        "Please report it; set CRISISNAV_DEBUG=1 for details."
+        _(
+            "crisisnav: internal error ({error}). "
+            "Please report it; set CRISISNAV_DEBUG=1 for details."
+        ).format(error=f"{type(exc).__name__}: {exc}")
     )
     return typer.Exit(errors.EXIT_INTERNAL)
 

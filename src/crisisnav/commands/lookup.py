@@ -26,7 +26,7 @@ import typer
 
 from crisisnav import errors
 from crisisnav.audience import parse_audiences
-from crisisnav.commands._common import ColorOpt, DataOpt, eprint, guarded
+from crisisnav.commands._common import ColorOpt, DataOpt, LangOpt, eprint, guarded, use_lang
 from crisisnav.completion import complete_audience, complete_place
 from crisisnav.fileio import batch_queries
 from crisisnav.flow import (
@@ -40,6 +40,7 @@ from crisisnav.flow import (
     rank_one,
     with_suggestions,
 )
+from crisisnav.i18n import _
 from crisisnav.render.formats import LOOKUP, effective_format, render_lookup
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ def lookup_cmd(
         str | None,
         typer.Option(
             "--language",
-            help="Only entries listing this language code (es, asl, ...).",
+            help="Only entries listing this language code (es, asl, ...): who answers in it. "
+            "--lang sets the language crisisnav itself writes in.",
             show_default=False,
         ),
     ] = None,
@@ -142,12 +144,16 @@ def lookup_cmd(
     ] = False,
     data: DataOpt = None,
     color: ColorOpt = "auto",
+    lang: LangOpt = None,
 ) -> None:
     """Ranked alternatives to police for a place. Example: crisisnav lookup "Eugene, OR"."""
+    use_lang(lang)
     fmt = LOOKUP.check(fmt)
     check_contact(contact)
     if color not in ("auto", "always", "never"):
-        raise errors.UsageError(f"--color: {color!r} is not one of auto, always, never")
+        raise errors.UsageError(
+            _("--color: {value} is not one of auto, always, never").format(value=repr(color))
+        )
     options = Options(
         fmt=fmt,
         explain=explain,
@@ -164,7 +170,7 @@ def lookup_cmd(
     )
     given = sum(x for x in (place is not None, batch is not None, interactive))
     if given > 1:
-        raise errors.UsageError("give a PLACE, --batch FILE or --interactive, not more than one")
+        raise errors.UsageError(_("give a PLACE, --batch FILE or --interactive, not more than one"))
     if interactive:
         from crisisnav import interactive as interactive_mod
 
@@ -174,7 +180,8 @@ def lookup_cmd(
         raise typer.Exit(errors.EXIT_OK)
     if place is None:
         raise errors.UsageError(
-            "give a place to look up", hint='e.g. crisisnav lookup "Eugene, OR" (or -i to be asked)'
+            _("give a place to look up"),
+            hint=_('e.g. crisisnav lookup "Eugene, OR" (or -i to be asked)'),
         )
     raise typer.Exit(lookup_one(place, options))
 
@@ -195,8 +202,9 @@ def lookup_one(query: str, options: Options) -> int:
             from crisisnav.render.common import place_query
 
             eprint(
-                "No place picked. Add a state, e.g.: "
-                f'crisisnav lookup "{place_query(resolution.candidates[0])}"'
+                _('No place picked. Add a state, e.g.: crisisnav lookup "{query}"').format(
+                    query=place_query(resolution.candidates[0])
+                )
             )
             return errors.EXIT_AMBIGUOUS
     result = rank_one(ds, resolution, options)
@@ -225,7 +233,7 @@ def run_batch(source: str, options: Options) -> None:
         hit = memo.get(res.place)
         if hit is None:
             while len(memo) >= MEMO_PLACES:
-                old, _ = memo.popitem(last=False)
+                old, _result = memo.popitem(last=False)
                 tails.pop(old, None)
             hit = memo[res.place] = rank_one(ds, res, opts)
         else:
@@ -278,4 +286,5 @@ def interactive_entry() -> None:
     """`crisisnav` with no arguments on a terminal: the interactive loop with default options."""
     from crisisnav import interactive as interactive_mod
 
+    use_lang(None)  # CRISISNAV_LANG, else English
     raise typer.Exit(interactive_mod.run(Options()))

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 import typer
 
 from crisisnav import errors
-from crisisnav.commands._common import ColorOpt, eprint, guarded, use_color
+from crisisnav.commands._common import ColorOpt, LangOpt, eprint, guarded, use_color, use_lang
+from crisisnav.i18n import N_, _, ngettext
 from crisisnav.render.formats import PLACES
+from crisisnav.render.words import resolution_message
 
 FORMATS = PLACES.names
 BATCH_CHUNK = 2000  # lines resolved together: bounded memory, order kept
@@ -39,6 +41,7 @@ def places_cmd(
         ),
     ] = None,
     color: ColorOpt = "auto",
+    lang: LangOpt = None,
 ) -> None:
     """Show how a query resolves: status, the place (city, counties, state, ZIPs, time zone)
     and the candidates with scores. Example: crisisnav places "eugen or".
@@ -47,16 +50,21 @@ def places_cmd(
     asked to pick one, and picking one exits 0), 2 usage error.
     With --batch the exit code is 0 unless the run itself failed; each line's status is in its output.
     """
+    use_lang(lang)
     fmt = PLACES.check(fmt)
     if color not in ("auto", "always", "never"):
-        raise errors.UsageError(f"unknown --color {color!r}; use auto, always or never")
+        raise errors.UsageError(
+            _("--color: {value} is not one of auto, always, never").format(value=repr(color))
+        )
     if batch is not None:
         if query is not None:
-            raise errors.UsageError("give either a QUERY or --batch FILE, not both")
+            raise errors.UsageError(_("give either a QUERY or --batch FILE, not both"))
         _run_batch(batch, fmt)
         return
     if query is None:
-        raise errors.UsageError('missing QUERY: e.g. crisisnav places "Eugene, OR"', hint="or --batch FILE")
+        raise errors.UsageError(
+            _('missing QUERY: e.g. crisisnav places "Eugene, OR"'), hint=_("or --batch FILE")
+        )
     from crisisnav.flow import with_suggestions
     from crisisnav.resolve import resolve
 
@@ -79,7 +87,7 @@ def places_cmd(
             sys.stdout.write(render_plain(resolution))
             sys.stdout.flush()
     if resolution.message and resolution.status != "ok" and fmt in ("json", "jsonl"):
-        eprint(f"crisisnav: {resolution.message}")
+        eprint(f"crisisnav: {resolution_message(resolution.message)}")
     raise typer.Exit(EXIT_FOR_STATUS[resolution.status])
 
 
@@ -102,7 +110,8 @@ def _to_json(resolution: Any) -> dict[str, Any]:
     from crisisnav.render.jsonfmt import resolution_to_json
 
     out = resolution_to_json(resolution)
-    out["message"] = resolution.message  # beside the contract's keys, never instead of them
+    # beside the contract's keys, never instead of them; in the language chosen with --lang
+    out["message"] = resolution_message(resolution.message) if resolution.message else None
     return out
 
 
@@ -178,14 +187,14 @@ def _choose_hint(resolution: Any) -> str:
     """'Add a state to choose, e.g. "Portland, OR".', naming the first candidate."""
     first = resolution.candidates[0] if resolution.candidates else None
     if first is None:
-        return "Add a state to choose."
+        return _("Add a state to choose.")
     if first.kind == "zip" and first.zip:
         example = first.zip
     elif first.kind == "state":
         example = first.state
     else:
         example = f"{_one_line(first.name)}, {first.state}"
-    return f'Add a state to choose, e.g. "{example}".'
+    return _('Add a state to choose, e.g. "{example}".').format(example=example)
 
 
 def _more_line(resolution: Any) -> str | None:
@@ -197,42 +206,71 @@ def _more_line(resolution: Any) -> str | None:
 
 # ----- plain and Rich output ----------------------------------------------------------------
 
+STATUS_WORDS = {"ok": N_("ok"), "ambiguous": N_("ambiguous"), "not_found": N_("not_found")}
+PLACE_KINDS = {
+    "zip": N_("zip"),
+    "city": N_("city"),
+    "county": N_("county"),
+    "state": N_("state"),
+    "neighborhood": N_("neighborhood"),
+    "borough": N_("borough"),
+}
+CANDIDATE_TITLES = {"ambiguous": N_("candidates"), "not_found": N_("closest names")}
+
+
+def _status(status: str) -> str:
+    """The status in words (English keeps the contract's value: ok, ambiguous, not_found)."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+def _kind(kind: str) -> str:
+    return _(PLACE_KINDS[kind]) if kind in PLACE_KINDS else kind
+
 
 def _describe(place: Any) -> list[tuple[str, str]]:
     from crisisnav.normalize import ALL_STATES
 
-    rows = [("place", f"{place.label()} ({place.kind})")]
+    rows = [(_("place"), f"{place.label()} ({_kind(place.kind)})")]
     if place.kind == "zip":
-        rows.append(("city", f"{place.city}"))
+        rows.append((_("city"), f"{place.city}"))
     if place.kind in ("neighborhood", "borough") and place.city:
-        rows.append(("city", f"{place.city} (a {place.kind} of it: its programs apply)"))
+        rows.append(
+            (_("city"), _("{city} (a {kind} of it: its programs apply)").format(
+                city=place.city, kind=_kind(place.kind)))
+        )
     if place.counties:
-        label = "county" if len(place.counties) == 1 else "counties"
+        label = ngettext("county", "counties", len(place.counties))
         rows.append((label, ", ".join(place.counties)))
-    rows.append(("state", f"{ALL_STATES.get(place.state, place.state)} ({place.state})"))
+    rows.append((_("state"), f"{ALL_STATES.get(place.state, place.state)} ({place.state})"))
     if place.kind != "zip":
-        rows.append(("ZIP codes", str(place.zips)))
+        rows.append((_("ZIP codes"), str(place.zips)))
     if getattr(place, "population", 0):
-        rows.append(("people", f"{place.population:,} (GeoNames)"))
-    rows.append(("time zone", place.timezone or "unknown"))
-    rows.append(("score", f"{place.score:.0f}"))
+        rows.append((_("people"), _("{n} (GeoNames)").format(n=f"{place.population:,}")))
+    rows.append((_("time zone"), place.timezone or _("unknown")))
+    rows.append((_("score"), f"{place.score:.0f}"))
     return rows
 
 
 def _candidate_line(i: int, place: Any) -> str:
-    return f"{i:>2}. {place.label()} ({place.kind}, {place.zips} ZIP{'s' if place.zips != 1 else ''}) score {place.score:.0f}"
+    zips = ngettext("{n} ZIP", "{n} ZIPs", place.zips).format(n=place.zips)
+    return _("{i}. {place} ({kind}, {zips}) score {score}").format(
+        i=f"{i:>2}", place=place.label(), kind=_kind(place.kind), zips=zips, score=f"{place.score:.0f}"
+    )
 
 
 def render_plain(resolution: Any) -> str:
     """The plain-text report (also what tests read)."""
     query = _echo(resolution.query)
-    lines = [f"query: {query}", f"status: {resolution.status}"]
+    lines = [
+        _("query: {query}").format(query=query),
+        _("status: {status}").format(status=_status(resolution.status)),
+    ]
     if resolution.message:
-        lines.append(f"note: {resolution.message}")
+        lines.append(_("note: {note}").format(note=resolution_message(resolution.message)))
     if resolution.place is not None:
         lines += [f"{k}: {v}" for k, v in _describe(resolution.place)]
     if resolution.candidates:
-        title = {"ambiguous": "candidates", "not_found": "closest names"}.get(resolution.status, "also")
+        title = _(CANDIDATE_TITLES.get(resolution.status, N_("also")))
         lines.append(f"{title}:")
         lines += ["  " + _candidate_line(i, c) for i, c in enumerate(resolution.candidates, 1)]
     if resolution.status == "ambiguous":
@@ -252,18 +290,18 @@ def _print_rich(resolution: Any, color: str) -> None:
     head = Text()
     head.append(_echo(resolution.query), style="bold")
     head.append("  ")
-    head.append(resolution.status, style=style)
+    head.append(_status(resolution.status), style=style)
     console.print(head)
     if resolution.message:
-        console.print(Text(resolution.message, style="italic"))
+        console.print(Text(resolution_message(resolution.message), style="italic"))
     if resolution.place is not None:
-        for key, value in _describe(resolution.place):
+        for i, (key, value) in enumerate(_describe(resolution.place)):
             row = Text()
             row.append(f"{key:>10}  ", style="dim")
-            row.append(value, style="bold" if key == "place" else "")
+            row.append(value, style="bold" if i == 0 else "")  # the place itself
             console.print(row)
     if resolution.candidates:
-        title = {"ambiguous": "candidates", "not_found": "closest names"}.get(resolution.status, "also")
+        title = _(CANDIDATE_TITLES.get(resolution.status, N_("also")))
         console.print(Text(f"{title}:", style="dim"))
         for i, c in enumerate(resolution.candidates, 1):
             console.print(Text("  " + _candidate_line(i, c)))

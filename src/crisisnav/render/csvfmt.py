@@ -27,9 +27,19 @@ import io
 from collections.abc import Iterable
 
 from crisisnav import phone
+from crisisnav.i18n import _
 from crisisnav.models import LookupResult, Notice, RankedResource
 from crisisnav.render.safe import inert, join_list, spreadsheet_cell
-from crisisnav.render.words import UNCONFIRMED, dispatch_text, hours_text, notice_text, why_texts
+from crisisnav.render.words import (
+    dispatch_text,
+    display_name,
+    hours_text,
+    localized,
+    localized_caveats,
+    notice_text,
+    unconfirmed,
+    why_texts,
+)
 
 COLUMNS = (
     "query",
@@ -89,7 +99,7 @@ def _contacts(item: RankedResource, kind: str) -> str:
             continue
         v = phone.display(c.value) if kind in ("phone", "text", "tty", "videophone") else c.value
         if kind == "text" and c.keyword:
-            v = f"{c.keyword} to {v}"
+            v = _("{keyword} to {value}").format(keyword=c.keyword, value=v)
         if v not in out:
             out.append(v)
     return join_list(out)
@@ -114,10 +124,10 @@ def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
         item.rank,
         item.section,
         r.id,
-        r.name,
+        display_name(r),
         r.kind,
         r.police,
-        r.police_note,
+        localized(r, "police_note")[0],
         r.dispatch,
         dispatch_text(r),
         item.scope,
@@ -133,8 +143,11 @@ def _row(result: LookupResult, item: RankedResource | None) -> list[object]:
         "" if item.open_now is None else item.open_now,
         join_list(r.audiences),
         join_list(r.languages),
-        r.how_to_ask,
-        join_list(((UNCONFIRMED,) if r.status == "uncertain" else ()) + tuple(r.caveats)),
+        localized(r, "how_to_ask")[0],
+        join_list(
+            ((unconfirmed(),) if r.status == "uncertain" else ())
+            + tuple(c for c, _english in localized_caveats(r))
+        ),
         r.address.one_line() if r.address else "",
         r.status,
         r.status_since.isoformat() if r.status_since else "",

@@ -19,6 +19,7 @@ import sys
 from typing import IO, TYPE_CHECKING
 
 from crisisnav import errors
+from crisisnav.i18n import _
 
 if TYPE_CHECKING:
     from crisisnav.flow import Options
@@ -74,7 +75,9 @@ class Family:
 
 def unknown_format(value: str, names: tuple[str, ...]) -> str:
     """The one wording of an unknown --format, for every command."""
-    return f"--format: {value!r} is not one of {', '.join(names)}"
+    return _("--format: {value} is not one of {choices}").format(
+        value=repr(value), choices=", ".join(names)
+    )
 
 
 LOOKUP = Family(

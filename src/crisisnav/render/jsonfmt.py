@@ -15,7 +15,15 @@ from crisisnav.models import (
     Resolution,
     Resource,
 )
-from crisisnav.render.words import hours_text, notice_text, why_texts
+from crisisnav.render.words import (
+    contact_label,
+    display_name,
+    hours_text,
+    localized,
+    localized_caveats,
+    notice_text,
+    why_texts,
+)
 
 SCHEMA_VERSION = 1
 
@@ -35,28 +43,32 @@ def place_to_json(place: Place | None) -> dict[str, Any] | None:
     return None if place is None else place.to_json()
 
 
-def contact_to_json(c: Contact) -> dict[str, Any]:
+def contact_to_json(c: Contact, label: str | None = None) -> dict[str, Any]:
+    """A contact; label: its label in the language chosen with --lang (else the contact's own)."""
     out = c.to_json()
+    if label is not None:
+        out["label"] = label
     out["tel"] = phone.e164(c.value) if c.type in ("phone", "text", "tty", "videophone") else None
     return out
 
 
 def resource_fields(r: Resource) -> dict[str, Any]:
-    """Every field of a dataset entry (for one shown inside another, `includes`)."""
+    """Every field of a dataset entry (for one shown inside another, `includes`), its text in
+    the language chosen with --lang where the entry has it."""
     return {
         "id": r.id,
-        "name": r.name,
+        "name": display_name(r),
         "kind": r.kind,
         "police": r.police,
-        "police_note": r.police_note,
+        "police_note": localized(r, "police_note")[0],
         "dispatch": r.dispatch,
-        "contacts": [contact_to_json(c) for c in r.contacts],
+        "contacts": [contact_to_json(c, contact_label(r, i)) for i, c in enumerate(r.contacts)],
         "hours": list(r.hours),
         "timezone": r.timezone,
         "audiences": list(r.audiences),
         "languages": list(r.languages),
-        "how_to_ask": r.how_to_ask,
-        "caveats": list(r.caveats),
+        "how_to_ask": localized(r, "how_to_ask")[0],
+        "caveats": [c for c, _english in localized_caveats(r)],
         "status": r.status,
         "status_since": r.status_since.isoformat() if r.status_since else None,
         "verified": r.verified.isoformat(),
@@ -66,25 +78,27 @@ def resource_fields(r: Resource) -> dict[str, Any]:
 
 def ranked_to_json(item: RankedResource) -> dict[str, Any]:
     r = item.resource
+    # Text fields in the language chosen with --lang: the entry's own translation where it has
+    # one, else its English (keys and enum values never change).
     return {
         "rank": item.rank,
         "id": r.id,
-        "name": r.name,
+        "name": display_name(r),
         "section": item.section,
         "kind": r.kind,
         "police": r.police,
-        "police_note": r.police_note,
+        "police_note": localized(r, "police_note")[0],
         "dispatch": r.dispatch,
         "scope": item.scope,
-        "contacts": [contact_to_json(c) for c in r.contacts],
+        "contacts": [contact_to_json(c, contact_label(r, i)) for i, c in enumerate(r.contacts)],
         "hours": list(r.hours),
         "timezone": r.timezone,
         "hours_text": hours_text(item),
         "open_now": item.open_now,
         "audiences": list(r.audiences),
         "languages": list(r.languages),
-        "how_to_ask": r.how_to_ask,
-        "caveats": list(r.caveats),
+        "how_to_ask": localized(r, "how_to_ask")[0],
+        "caveats": [c for c, _english in localized_caveats(r)],
         "address": r.address.to_json() if r.address else None,
         "status": r.status,
         "status_since": r.status_since.isoformat() if r.status_since else None,

@@ -1,17 +1,20 @@
 """Every word a person reads about sections, police, dispatch, notices and `why` reasons, in one
 place. The core (rank) produces kinds and fields; only renderers call these functions to put
-them into words, so the wording lives here once and a message catalog can wrap each table
-entry or f-string in `_()` without touching the core.
+them into words, in the language chosen with --lang (crisisnav.i18n): tables hold English msgids
+marked with N_(), and every function translates with _() when it is called.
 
 Each concern is one table or one plain function:
-- section titles (terminal, plain, Markdown and printed sheets share them): SECTION_TITLES;
-- police wording: POLICE_BADGE (short label), POLICE_GENERIC (when the entry has no note),
+- section titles (terminal, plain, Markdown and printed sheets share them): section_title;
+- police wording: police_badge (short label), police_generic (when the entry has no note),
   POLICE_REASON (for --explain), police_line (printed sheets);
 - dispatch wording: DISPATCH_WORDS and dispatch_text;
-- notices: NOTICE_LABELS, notice_text, short_notice;
+- notices: notice_label, notice_text, short_notice;
 - hours at the evaluation time: hours_words (crisisnav.hours.hours_state gives the data);
-- audiences: AUDIENCE_PEOPLE ("youth" -> "young people");
-- `why` reasons: why_text.
+- audiences: AUDIENCE_PEOPLE ("youth" -> "young people"), audience_people, audience_word;
+- `why` reasons: why_text;
+- the entry's own text in the chosen language: localized (English, marked as English, where the
+  entry has no translation), kind_word, audience_word, language_name;
+- what the resolver said about a query: resolution_message.
 
 Dataset strings inside fields are returned as given: each renderer makes them safe (inert,
 clean_text, Markdown escaping) the way its format needs.
@@ -23,117 +26,147 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from crisisnav.i18n import N_, _, current, ngettext
+
 if TYPE_CHECKING:
     from crisisnav.models import Notice, RankedResource, Reason, Resource
 
 # --------------------------------------------------------------------------- sections
 
 SECTION_TITLES = {
-    "respond": "Someone comes to you",
-    "call": "Call, text or chat now",
-    "talk": "Talk it through (warmlines and peers)",
-    "go": "Places to go",
-    "through-911": "Through 911 — ask for them by name; police may be sent",
-    "communities": "For particular communities",
-    "last-resort": "Last resort: police are involved",
-    "directories": "Directories",
+    "respond": N_("Someone comes to you"),
+    "call": N_("Call, text or chat now"),
+    "talk": N_("Talk it through (warmlines and peers)"),
+    "go": N_("Places to go"),
+    "through-911": N_("Through 911 — ask for them by name; police may be sent"),
+    "communities": N_("For particular communities"),
+    "last-resort": N_("Last resort: police are involved"),
+    "directories": N_("Directories"),
 }
 # Who an audience word means, in words ("youth" -> "young people", never "youth people").
 AUDIENCE_PEOPLE = {
-    "trans": "trans people",
-    "lgbtq": "LGBTQ+ people",
-    "youth": "young people",
-    "veterans": "veterans",
-    "native": "Native people",
-    "deaf": "Deaf and hard-of-hearing people",
-    "black": "Black people",
-    "spanish-speaking": "Spanish speakers",
-    "older-adults": "older adults",
-    "disaster": "people after a disaster",
-    "substance-use": "people who use drugs or alcohol",
+    "trans": N_("trans people"),
+    "lgbtq": N_("LGBTQ+ people"),
+    "youth": N_("young people"),
+    "veterans": N_("veterans"),
+    "native": N_("Native people"),
+    "deaf": N_("Deaf and hard-of-hearing people"),
+    "black": N_("Black people"),
+    "spanish-speaking": N_("Spanish speakers"),
+    "older-adults": N_("older adults"),
+    "disaster": N_("people after a disaster"),
+    "substance-use": N_("people who use drugs or alcohol"),
 }
 # A section made for an audience asked for with --for.
-AUDIENCE_SECTION = "For {people}"
+AUDIENCE_SECTION = N_("For {people}")
 
 
 def audience_people(audience: str) -> str:
     """ "youth" -> "young people"; a word the table does not know is shown as the word itself
     ("for example-group"), never with a "people" that may not fit."""
-    return AUDIENCE_PEOPLE.get(audience, audience)
-ENDED_SECTION = "Ended or suspended programs"
+    people = AUDIENCE_PEOPLE.get(audience)
+    return _(people) if people else audience
+
+
+ENDED_SECTION = N_("Ended or suspended programs")
 
 SECTION_REASONS = {
-    "respond": "section respond: a team that comes to the person",
-    "call": "section call: a crisis line, text line or chat",
-    "talk": "section talk: a warmline or peer line for talking it through",
-    "go": "section go: a place to go in person",
-    "through-911": "section through-911: reached only through 911, where a dispatcher decides "
-    "who comes (police may be sent), so after every direct option",
-    "communities": "section communities: serves particular communities",
-    "last-resort": "section last-resort: police are part of the response",
-    "directories": "section directories: a list of other services, last",
+    "respond": N_("section respond: a team that comes to the person"),
+    "call": N_("section call: a crisis line, text line or chat"),
+    "talk": N_("section talk: a warmline or peer line for talking it through"),
+    "go": N_("section go: a place to go in person"),
+    "through-911": N_(
+        "section through-911: reached only through 911, where a dispatcher decides "
+        "who comes (police may be sent), so after every direct option"
+    ),
+    "communities": N_("section communities: serves particular communities"),
+    "last-resort": N_("section last-resort: police are part of the response"),
+    "directories": N_("section directories: a list of other services, last"),
 }
 
 
 def section_title(section: str) -> str:
     """The heading of a section; an audience section (--for) is "For young people" etc."""
-    return SECTION_TITLES.get(section) or AUDIENCE_SECTION.format(people=audience_people(section))
+    title = SECTION_TITLES.get(section)
+    if title:
+        return _(title)
+    return _(AUDIENCE_SECTION).format(people=audience_people(section))
+
+
+def ended_section() -> str:
+    return _(ENDED_SECTION)
 
 
 # --------------------------------------------------------------------------- police
 
 POLICE_BADGE = {
-    "none": "police: none",
-    "possible": "police: possible",
-    "co-responder": "police: CO-RESPONDER (officer on the team)",
-    "police": "police: POLICE RESPONSE",
+    "none": N_("police: none"),
+    "possible": N_("police: possible"),
+    "co-responder": N_("police: CO-RESPONDER (officer on the team)"),
+    "police": N_("police: POLICE RESPONSE"),
 }
 POLICE_GENERIC = {
-    "none": "the program says it does not involve police without consent",
-    "possible": "police may be called or sent in some situations",
-    "co-responder": "an officer is on the team or sent with it",
-    "police": "a police response",
+    "none": N_("the program says it does not involve police without consent"),
+    "possible": N_("police may be called or sent in some situations"),
+    "co-responder": N_("an officer is on the team or sent with it"),
+    "police": N_("a police response"),
 }
 POLICE_REASON = {
-    "none": "the program says it will not involve police without consent",
-    "possible": "police may be called or sent in some situations",
-    "co-responder": "an officer is on the team or sent with it",
-    "police": "this is a police response",
+    "none": N_("the program says it will not involve police without consent"),
+    "possible": N_("police may be called or sent in some situations"),
+    "co-responder": N_("an officer is on the team or sent with it"),
+    "police": N_("this is a police response"),
 }
 # Police in words that carry information (issue 13 item 4; DESIGN "police"): what can happen,
 # and when. Used by the compact answer and the printed sheets.
 POLICE_PLAIN = {
-    "none": "No police unless you ask",
-    "possible": "Police possible in an emergency",
-    "co-responder": "An officer comes with the team",
-    "police": "A police response",
+    "none": N_("No police unless you ask"),
+    "possible": N_("Police possible in an emergency"),
+    "co-responder": N_("An officer comes with the team"),
+    "police": N_("A police response"),
 }
 POLICE_PLAIN_VIA = {
-    "via-911": "Via 911: police may be sent",
-    "via-non-emergency": "Via police non-emergency line: police may come",
+    "via-911": N_("Via 911: police may be sent"),
+    "via-non-emergency": N_("Via police non-emergency line: police may come"),
 }
-NON_EMERGENCY_TOO = " (reached through the police non-emergency line)"
-ONLY_911 = "Only through 911"
-UNCONFIRMED = "UNCONFIRMED — this entry could not be confirmed as current; call ahead"
+NON_EMERGENCY_TOO = N_(" (reached through the police non-emergency line)")
+ONLY_911 = N_("Only through 911")
+UNCONFIRMED = N_("UNCONFIRMED — this entry could not be confirmed as current; call ahead")
 
-_ASK_RE = re.compile(r"\b(ask (?:them |the dispatcher )?for [^.;]+?)(?:[.;]|$)", re.IGNORECASE)
+# Whom to ask for, in how_to_ask, in the language it is written in ("ask for the STAR team",
+# "pida el equipo móvil de crisis").
+_ASK_RE = {
+    "en": re.compile(r"\b(ask (?:them |the dispatcher )?for [^.;]+?)(?:[.;]|$)", re.IGNORECASE),
+    "es": re.compile(r"\b(pida (?:al operador )?[^.;]+?)(?:[.;]|$)", re.IGNORECASE),
+}
 
 
 def police_badge(level: str) -> str:
-    return POLICE_BADGE.get(level, f"police: {level}")
+    badge = POLICE_BADGE.get(level)
+    return _(badge) if badge else _("police: {level}").format(level=level)
+
+
+def police_generic(level: str) -> str:
+    text = POLICE_GENERIC.get(level)
+    return _(text) if text else ""
+
+
+def unconfirmed() -> str:
+    return _(UNCONFIRMED)
 
 
 def police_plain(resource: Resource) -> str:
     """Police in plain words, briefly saying when: "No police unless you ask", "Police possible
     in an emergency", "Via 911: police may be sent"."""
     if resource.police in ("co-responder", "police"):
-        return POLICE_PLAIN[resource.police]
+        return _(POLICE_PLAIN[resource.police])
     if resource.dispatch == "via-non-emergency" and resource.police == "none":
-        return POLICE_PLAIN["none"] + NON_EMERGENCY_TOO
+        return _(POLICE_PLAIN["none"]) + _(NON_EMERGENCY_TOO)
     via = POLICE_PLAIN_VIA.get(resource.dispatch)
     if via:
-        return via
-    return POLICE_PLAIN.get(resource.police, f"police: {resource.police}")
+        return _(via)
+    plain = POLICE_PLAIN.get(resource.police)
+    return _(plain) if plain else _("police: {level}").format(level=resource.police)
 
 
 def police_line(resource: Resource, clean: Any = None) -> str:
@@ -141,35 +174,44 @@ def police_line(resource: Resource, clean: Any = None) -> str:
     and for an entry reached through a dispatcher how to ask for it (ask_line)."""
     text = police_plain(resource)
     if resource.dispatch == "via-911" and resource.police in ("co-responder", "police"):
-        text += ". " + ONLY_911
+        text += ". " + _(ONLY_911)
     if resource.dispatch in ("via-911", "via-non-emergency"):
         text += ". " + ask_line(resource, clean)
     return text
+
+
+def _own_ask(resource: Resource, clean: Any = None) -> str | None:
+    """Whom the entry's own how_to_ask says to ask for, in the chosen language; None when it
+    does not say, or says it only in English while another language is shown (an English
+    phrase inside a Spanish sentence helps no one: the generic words are used instead)."""
+    clean = clean or (lambda s: " ".join(str(s).split()))
+    how, english = localized(resource, "how_to_ask")
+    if not how or (english and current() != "en"):
+        return None
+    m = _ASK_RE.get(current(), _ASK_RE["en"]).search(clean(how))
+    return m.group(1) if m else None
 
 
 def ask_line(resource: Resource, clean: Any = None) -> str:
     """How to ask for an entry reached through a dispatcher: the entry's own words when its
     how_to_ask says whom to ask for ("Ask for the STAR team"), else "Ask for X by name" from
     its name, so the generated words never contradict the entry's own."""
-    clean = clean or (lambda s: " ".join(str(s).split()))
-    if resource.how_to_ask:
-        m = _ASK_RE.search(clean(resource.how_to_ask))
-        if m:
-            found = m.group(1)
-            return found[0].upper() + found[1:]
-    return ASK_BY_NAME_ALONE.format(name=short_name(resource.name))
+    found = _own_ask(resource, clean)
+    if found:
+        return found[0].upper() + found[1:]
+    return _(ASK_BY_NAME_ALONE).format(name=short_name(display_name(resource)))
 
 
 # --------------------------------------------------------------------------- dispatch
 
 DISPATCH_WORDS = {
-    "direct": "reached directly",
-    "via-988": "reached through 988",
-    "via-non-emergency": "reached through the police non-emergency line",
-    "via-911": "reached only through 911",
+    "direct": N_("reached directly"),
+    "via-988": N_("reached through 988"),
+    "via-non-emergency": N_("reached through the police non-emergency line"),
+    "via-911": N_("reached only through 911"),
 }
-ASK_BY_NAME = "{how} — ask for {name} by name"
-ASK_BY_NAME_ALONE = "Ask for {name} by name"
+ASK_BY_NAME = N_("{how} — ask for {name} by name")
+ASK_BY_NAME_ALONE = N_("Ask for {name} by name")
 
 
 def short_name(name: str) -> str:
@@ -177,57 +219,101 @@ def short_name(name: str) -> str:
     return name.split(" (", 1)[0].strip() or name
 
 
-def dispatch_words(dispatch: str, name: str, how_to_ask: str | None = None) -> str:
-    base = DISPATCH_WORDS.get(dispatch, dispatch)
+def dispatch_words(dispatch: str, name: str, own_ask: str | None = None) -> str:
+    """ "reached only through 911 — ask for X by name"; own_ask: whom the entry's own how_to_ask
+    says to ask for (used instead of the name, so the words never contradict the entry's)."""
+    words = DISPATCH_WORDS.get(dispatch)
+    base = _(words) if words else dispatch
     if dispatch in ("via-911", "via-non-emergency"):
-        if how_to_ask:
-            m = _ASK_RE.search(" ".join(how_to_ask.split()))
-            if m:  # the entry's own words about whom to ask for, never a contradiction of them
-                return f"{base} — {m.group(1)[0].lower()}{m.group(1)[1:]}"
-        return ASK_BY_NAME.format(how=base, name=short_name(name))
+        if own_ask:
+            return f"{base} — {own_ask[0].lower()}{own_ask[1:]}"
+        return _(ASK_BY_NAME).format(how=base, name=short_name(name))
     return base
 
 
 def dispatch_text(resource: Resource) -> str:
     """How the entry is reached, in words: "reached only through 911 — ask for X by name"."""
-    return dispatch_words(resource.dispatch, resource.name, resource.how_to_ask)
+    return dispatch_words(resource.dispatch, display_name(resource), _own_ask(resource))
 
 
 # --------------------------------------------------------------------------- notices
 
 NOTICE_LABELS = {
-    "ended": "ENDED",
-    "suspended": "SUSPENDED",
-    "coverage-gap": "GAP",
-    "no-local-option": "NO LOCAL OPTION",
-    "stale": "STALE",
-    "state-only": "STATE ONLY",
-    "city-only": "CITY ONLY",
-    "filtered-out": "FILTERED",
-    "audience-gap": "NONE LISTED",
+    "ended": N_("ENDED"),
+    "suspended": N_("SUSPENDED"),
+    "coverage-gap": N_("GAP"),
+    "no-local-option": N_("NO LOCAL OPTION"),
+    "stale": N_("STALE"),
+    "state-only": N_("STATE ONLY"),
+    "city-only": N_("CITY ONLY"),
+    "filtered-out": N_("FILTERED"),
+    "audience-gap": N_("NONE LISTED"),
 }
 # Notices about a program that stopped: one short line at the top, the full text after the list.
 STOPPED_KINDS = ("ended", "suspended")
 
 
 def notice_label(kind: str) -> str:
-    return NOTICE_LABELS.get(kind, kind.upper())
+    label = NOTICE_LABELS.get(kind)
+    return _(label) if label else kind.upper()
+
+
+def notice_tag(kind: str) -> str:
+    """A notice's kind as a tag (Markdown): English output keeps the kind itself ("ended")."""
+    return kind if current() == "en" else notice_label(kind)
+
+
+NATIONWIDE = N_("nationwide")
 
 
 def program_name(f: Mapping[str, Any]) -> str:
     """An ended or suspended program's name, with where it served when the name does not say."""
+    name = _translated_field(f, "name") or str(f["name"])
     where = f.get("where")
-    return f"{f['name']} ({where})" if where else str(f["name"])
+    if where == "nationwide":  # rank's word for a national entry
+        where = _(NATIONWIDE)
+    return f"{name} ({where})" if where else name
+
+
+def _translated_field(f: Mapping[str, Any], name: str) -> Any:
+    """A notice's copy of the entry's own translation of a field (None when it has none)."""
+    lang = current()
+    for code, t in f.get("translations") or ():
+        if code == lang:
+            return getattr(t, name, None) or None
+    return None
+
+
+def _names(f: Mapping[str, Any]) -> list[str]:
+    """The entry names of a city-only notice, each in the chosen language where it has one."""
+    names = list(f["names"])
+    if current() == "en":
+        return names
+    out = []
+    for i, name in enumerate(names):
+        translations = (f.get("translations") or ())[i : i + 1]
+        local = _translated_field({"translations": translations[0]}, "name") if translations else None
+        out.append(local or name)
+    return out
 
 
 def _either(items: Sequence[str]) -> str:
     """ "a", "a or b", "a, b or c"."""
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + _(" or ") + items[-1]
 
 
-def _entries(n: int) -> str:
-    return "entry" if n == 1 else "entries"
+def _notice_caveats(f: Mapping[str, Any]) -> list[str]:
+    """An ended program's caveats in the chosen language, English ones marked as English."""
+    caveats: Sequence[str] = f.get("caveats") or ()
+    if current() == "en" or not caveats:
+        return list(caveats)
+    translated = _translated_field(f, "caveats")
+    if translated and len(translated) == len(caveats):
+        return list(translated)
+    return [mark_english(c) for c in caveats]
 
 
 def notice_text(n: Notice) -> str:
@@ -235,58 +321,77 @@ def notice_text(n: Notice) -> str:
     f = n.fields
     k = n.kind
     if k == "ended":
-        when = f" on {f['since']}" if f.get("since") else ""
-        text = f"{program_name(f)} ended service{when} — do not use old flyers or saved numbers for it."
+        if f.get("since"):
+            text = _(
+                "{program} ended service on {since} — do not use old flyers or saved numbers for it."
+            ).format(program=program_name(f), since=f["since"])
+        else:
+            text = _(
+                "{program} ended service — do not use old flyers or saved numbers for it."
+            ).format(program=program_name(f))
     elif k == "suspended":
-        since = f" since {f['since']}" if f.get("since") else ""
-        text = f"{program_name(f)} is suspended{since} — do not rely on it until it is back."
+        if f.get("since"):
+            text = _(
+                "{program} is suspended since {since} — do not rely on it until it is back."
+            ).format(program=program_name(f), since=f["since"])
+        else:
+            text = _("{program} is suspended — do not rely on it until it is back.").format(
+                program=program_name(f)
+            )
     elif k == "no-local-option":
-        return (
-            f"No local non-police crisis service is listed for {f['place']}. "
+        return _(
+            "No local non-police crisis service is listed for {place}. "
             "The statewide and national options below still apply."
-        )
+        ).format(place=f["place"])
     elif k == "state-only":
-        return (
-            f"{f['place']} is a whole state: only statewide and national options are "
-            "listed. Give a city, county or ZIP code for local teams."
-        )
+        return _(
+            "{place} is a whole state: only statewide and national options are listed. "
+            "Give a city, county or ZIP code for local teams."
+        ).format(place=f["place"])
     elif k == "coverage-gap":
-        return (
-            f"No statewide entry for {f['state']} is in the dataset yet. That is a gap "
-            "in this dataset, not a sign that nothing exists; national options are listed."
-        )
+        return _(
+            "No statewide entry for {state} is in the dataset yet. That is a gap in this "
+            "dataset, not a sign that nothing exists; national options are listed."
+        ).format(state=f["state"])
     elif k == "filtered-out" and f.get("audience"):
-        return (
-            f"The filters you gave hide the {f['count']} {_entries(f['count'])} for "
-            f"{audience_people(f['audience'])} listed for {f['place']}, so that section is empty. Run again "
-            f"without {_either(f.get('filters') or ('those filters',))} to see them."
+        return ngettext(
+            "The filters you gave hide the {count} entry for {people} listed for {place}, so "
+            "that section is empty. Run again without {filters} to see them.",
+            "The filters you gave hide the {count} entries for {people} listed for {place}, so "
+            "that section is empty. Run again without {filters} to see them.",
+            f["count"],
+        ).format(
+            count=f["count"],
+            people=audience_people(f["audience"]),
+            place=f["place"],
+            filters=_either(f.get("filters") or (_("those filters"),)),
         )
     elif k == "filtered-out":
-        return (
-            f"The filters you gave hide all {f['count']} options for {f['place']}. "
+        return _(
+            "The filters you gave hide all {count} options for {place}. "
             "Run again without them to see every option."
-        )
+        ).format(count=f["count"], place=f["place"])
     elif k == "audience-gap":
-        return (
-            f"No entry for {audience_people(f['audience'])} is listed for {f['place']} in this "
-            "dataset; the general options below still apply."
-        )
+        return _(
+            "No entry for {people} is listed for {place} in this dataset; "
+            "the general options below still apply."
+        ).format(people=audience_people(f["audience"]), place=f["place"])
     elif k == "stale":
-        count = f["count"]
-        return (
-            f"{count} listed "
-            + ("entry was" if count == 1 else "entries were")
-            + " last verified over 12 months ago (marked STALE): confirm before relying on them."
-        )
+        return ngettext(
+            "{count} listed entry was last verified over 12 months ago (marked STALE): "
+            "confirm before relying on them.",
+            "{count} listed entries were last verified over 12 months ago (marked STALE): "
+            "confirm before relying on them.",
+            f["count"],
+        ).format(count=f["count"])
     elif k == "city-only":
-        return (
-            f"Serving only {f['city']}, {f['state']} (inside {f['county']}): "
-            f"{'; '.join(f['names'])}. "
-            f'Look up "{f["city"]}, {f["state"]}" for them.'
-        )
+        return _(
+            'Serving only {city}, {state} (inside {county}): {names}. Look up "{city}, {state}" '
+            "for them."
+        ).format(city=f["city"], state=f["state"], county=f["county"], names="; ".join(_names(f)))
     else:
         return str(f.get("text", k))
-    caveats: Sequence[str] = f.get("caveats") or ()
+    caveats = _notice_caveats(f)
     if caveats:
         text += " " + " ".join(caveats)
     return text
@@ -296,37 +401,64 @@ def short_notice(n: Notice, *, details: bool = True) -> tuple[str, str]:
     """(label, text): one line for an ended or suspended program, shown above the list
     (details=True: the full notice follows the list)."""
     f = n.fields
-    below = "; details below" if details else "."
     if n.kind == "ended":
-        when = f" {f['since']}" if f.get("since") else ""
-        return f"! ENDED{when}: ", f"{program_name(f)} — do not use old numbers{below}"
-    when = f" since {f['since']}" if f.get("since") else ""
-    return f"! SUSPENDED{when}: ", f"{program_name(f)} — do not rely on it{below}"
+        label = _("! ENDED {since}: ") if f.get("since") else _("! ENDED: ")
+        text = (
+            _("{program} — do not use old numbers; details below")
+            if details
+            else _("{program} — do not use old numbers.")
+        )
+    else:
+        label = _("! SUSPENDED since {since}: ") if f.get("since") else _("! SUSPENDED: ")
+        text = (
+            _("{program} — do not rely on it; details below")
+            if details
+            else _("{program} — do not rely on it.")
+        )
+    return label.format(since=f.get("since")), text.format(program=program_name(f))
 
 
-_REPLACED_RE = re.compile(r"[^.]*\b(?:instead|replaced by|still serves)\b[^.]*\.", re.IGNORECASE)
+# A sentence of an ended entry's own caveats that says what to use instead, per language.
+_REPLACED_RE = {
+    "en": re.compile(r"[^.]*\b(?:instead|replaced by|still serves)\b[^.]*\.", re.IGNORECASE),
+    "es": re.compile(
+        r"[^.]*\b(?:en su lugar|mejor|reemplaz\w*|sigue atendiendo)\b[^.]*\.", re.IGNORECASE
+    ),
+}
 
 
-def replacement_hint(caveats: Sequence[str]) -> str:
+def replacement_hint(caveats: Sequence[str], fields: Mapping[str, Any] | None = None) -> str:
     """The first sentence of an ended entry's own caveats that says what to use instead ("In
-    Eugene use Mobile Crisis Services of Lane County instead (...)."), or ""."""
+    Eugene use Mobile Crisis Services of Lane County instead (...)."), or "". With the notice's
+    fields, in the chosen language: the entry's Spanish caveats, or its English ones marked."""
+    lang = current()
+    translated = _translated_field(fields, "caveats") if fields is not None and lang != "en" else None
+    if translated:
+        caveats, pattern, english = translated, _REPLACED_RE.get(lang, _REPLACED_RE["en"]), False
+    else:
+        pattern, english = _REPLACED_RE["en"], lang != "en"
     for cav in caveats:
-        m = _REPLACED_RE.search(" ".join(str(cav).split()))
+        m = pattern.search(" ".join(str(cav).split()))
         if m:
-            return m.group(0).strip()
+            hint = m.group(0).strip()
+            return mark_english(hint) if english else hint
     return ""
 
 
-MORE_WITH_DETAILS = "How to ask, notes and sources for each: add --details."
+MORE_WITH_DETAILS = N_("How to ask, notes and sources for each: add --details.")
+
+
+def more_with_details() -> str:
+    return _(MORE_WITH_DETAILS)
 
 
 # --------------------------------------------------------------------------- hours
 
 DAY_NAMES = {
-    "mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun",
-    "tomorrow": "tomorrow",
+    "mon": N_("Mon"), "tue": N_("Tue"), "wed": N_("Wed"), "thu": N_("Thu"), "fri": N_("Fri"),
+    "sat": N_("Sat"), "sun": N_("Sun"), "tomorrow": N_("tomorrow"),
 }  # fmt: skip
-NOT_LOCAL = ", not local"  # after a zone abbreviation: the entry keeps another zone's hours
+NOT_LOCAL = N_(", not local")  # after a zone abbreviation: the entry keeps another zone's hours
 
 
 def hours_words(kind: str, f: Mapping[str, Any]) -> str:
@@ -334,18 +466,23 @@ def hours_words(kind: str, f: Mapping[str, Any]) -> str:
     24/7", "Open now until 23:00 PT", "Closed — opens tomorrow 10:00 ET, not local", "Team not
     out now — goes out 14:00 PT"."""
     if kind == "always":
-        return "Open 24/7"
+        return _("Open 24/7")
     if kind == "unknown-zone":
-        return f"Hours: {'; '.join(f['rules'])} (time zone unknown)"
+        return _("Hours: {rules} (time zone unknown)").format(rules="; ".join(f["rules"]))
     if kind == "unparsed":
-        return "Hours: " + "; ".join(f["rules"])
-    abbr = str(f.get("abbr", "")) + (NOT_LOCAL if f.get("other_zone") else "")
-    day = f"{DAY_NAMES.get(f['day'], f['day'])} " if f.get("day") else ""
-    when = f"{day}{f['clock']} {abbr}"
+        return _("Hours: {rules}").format(rules="; ".join(f["rules"]))
+    abbr = str(f.get("abbr", "")) + (_(NOT_LOCAL) if f.get("other_zone") else "")
+    name = DAY_NAMES.get(f["day"]) if f.get("day") else None
+    day = f"{_(name) if name else f['day']} " if f.get("day") else ""
+    fields = {"day": day, "time": f["clock"], "zone": abbr}
     if kind == "open-until":
-        return f"Team out now until {when}" if f.get("team") else f"Open now until {when}"
+        if f.get("team"):
+            return _("Team out now until {day}{time} {zone}").format(**fields)
+        return _("Open now until {day}{time} {zone}").format(**fields)
     if kind == "closed-opens":
-        return f"Team not out now — goes out {when}" if f.get("team") else f"Closed — opens {when}"
+        if f.get("team"):
+            return _("Team not out now — goes out {day}{time} {zone}").format(**fields)
+        return _("Closed — opens {day}{time} {zone}").format(**fields)
     return kind
 
 
@@ -357,41 +494,271 @@ def hours_text(item: RankedResource) -> str:
 # --------------------------------------------------------------------------- why
 
 OPEN_REASONS = {
-    True: "open now",
-    False: "closed at {at} (after entries open now)",
-    None: "open-now unknown (after entries open now)",
+    True: N_("open now"),
+    False: N_("closed at {at} (after entries open now)"),
+    None: N_("open-now unknown (after entries open now)"),
 }
 
 
 def why_text(reason: Reason) -> str:
-    """One reason behind an entry's position (--explain, JSON `why`)."""
+    """One reason behind an entry's position (--explain, JSON `why`). The enum values the JSON
+    carries (section, police, dispatch, scope) stay as they are; the words around them follow
+    the language."""
     f = reason.fields
     k = reason.kind
     if k == "section":
         if f.get("moved_for"):
-            return (
-                f"section {f['section']}: serves {audience_people(f['moved_for'])}, "
-                "asked for with --for"
+            return _("section {section}: serves {people}, asked for with --for").format(
+                section=f["section"], people=audience_people(f["moved_for"])
             )
         section = str(f["section"])
-        return SECTION_REASONS.get(section, f"section {section}")
+        text = SECTION_REASONS.get(section)
+        return _(text) if text else _("section {section}").format(section=section)
     if k == "audiences":
-        return "serves: " + ", ".join(f["audiences"])
+        return _("serves: {audiences}").format(
+            audiences=", ".join(audience_word(a) for a in f["audiences"])
+        )
     if k == "police":
         level = str(f["police"])
-        return f"police {level}: " + POLICE_REASON.get(level, level)
+        reason_words = POLICE_REASON.get(level)
+        return _("police {level}: {why}").format(
+            level=level, why=_(reason_words) if reason_words else level
+        )
     if k == "dispatch":
-        return f"dispatch {f['dispatch']}: " + dispatch_words(
-            f["dispatch"], f["name"], f.get("how_to_ask")
+        name = _translated_field(f, "name") or f["name"]
+        own_ask = None
+        how = _translated_field(f, "how_to_ask") if current() != "en" else f.get("how_to_ask")
+        if how:
+            m = _ASK_RE.get(current(), _ASK_RE["en"]).search(" ".join(str(how).split()))
+            own_ask = m.group(1) if m else None
+        return _("dispatch {dispatch}: {how}").format(
+            dispatch=f["dispatch"], how=dispatch_words(f["dispatch"], name, own_ask)
         )
     if k == "scope":
-        return f"scope {f['scope']}: serves {', '.join(f['areas']) or f['scope']}"
+        return _("scope {scope}: serves {areas}").format(
+            scope=f["scope"], areas=", ".join(f["areas"]) or f["scope"]
+        )
     if k == "open":
-        return OPEN_REASONS[f["open"]].format(at=f.get("at", ""))
+        return _(OPEN_REASONS[f["open"]]).format(at=f.get("at", ""))
     if k == "stale":
-        return f"stale: last verified {f['verified']}, over 12 months ago"
+        return _("stale: last verified {verified}, over 12 months ago").format(
+            verified=f["verified"]
+        )
     return k
 
 
 def why_texts(reasons: Sequence[Reason]) -> list[str]:
     return [why_text(r) for r in reasons]
+
+
+# --------------------------------------------------------------------------- the entry's own text
+
+ENGLISH_MARK = N_("(in English)")
+
+
+def mark_english(text: str) -> str:
+    """Dataset text shown in English in another language's output, marked as English."""
+    return f"{text} {_(ENGLISH_MARK)}"
+
+
+def localized(resource: Resource, field: str) -> tuple[str | None, bool]:
+    """(text, shown_in_english) of one text field (how_to_ask, police_note) in the chosen
+    language: the entry's translation when it has one, else its English (True: mark it)."""
+    english = getattr(resource, field)
+    if current() == "en" or not english:
+        return english, False
+    t = resource.translation(current())
+    got = getattr(t, field, None) if t is not None else None
+    return (got, False) if got else (english, True)
+
+
+def localized_caveats(resource: Resource) -> list[tuple[str, bool]]:
+    """[(caveat, shown_in_english)] in the chosen language."""
+    if current() == "en" or not resource.caveats:
+        return [(c, False) for c in resource.caveats]
+    t = resource.translation(current())
+    if t is not None and len(t.caveats) == len(resource.caveats):
+        return [(c, False) for c in t.caveats]
+    return [(c, True) for c in resource.caveats]
+
+
+def localized_text(resource: Resource, field: str) -> str | None:
+    """localized(), with English text marked as English: what a person reads."""
+    text, english = localized(resource, field)
+    return mark_english(text) if text and english else text
+
+
+def localized_caveat_texts(resource: Resource) -> list[str]:
+    return [mark_english(c) if en else c for c, en in localized_caveats(resource)]
+
+
+def display_name(resource: Resource) -> str:
+    """The program's name: its own name in the chosen language where it has one (names are
+    names: an English one is never marked)."""
+    if current() != "en":
+        t = resource.translation(current())
+        if t is not None and t.name:
+            return t.name
+    return resource.name
+
+
+def contact_label(resource: Resource, index: int) -> str | None:
+    """The label of the entry's index-th contact in the chosen language (English where the
+    entry has no translation of it)."""
+    label = resource.contacts[index].label if index < len(resource.contacts) else None
+    if current() == "en" or not label:
+        return label
+    t = resource.translation(current())
+    if t is not None and index < len(t.labels) and t.labels[index]:
+        return t.labels[index]
+    return label
+
+
+def answers_in_language(resource: Resource) -> bool:
+    """Shown in any output but English: the entry says it answers in the language shown (its
+    languages list that code, e.g. es)."""
+    lang = current()
+    return lang != "en" and any(x.lower() == lang for x in resource.languages)
+
+
+ANSWERS_IN = N_("answers in {language}")
+
+
+def answers_in() -> str:
+    """ "atienden en español": the mark of an entry that answers in the language shown."""
+    return _(ANSWERS_IN).format(language=language_name(current()))
+
+
+KIND_WORDS = {
+    "mobile-team": N_("mobile team"),
+    "community-responder": N_("community responder"),
+    "crisis-line": N_("crisis line"),
+    "text-line": N_("text line"),
+    "chat": N_("chat"),
+    "warmline": N_("warmline"),
+    "peer-line": N_("peer line"),
+    "walk-in": N_("walk-in center"),
+    "peer-respite": N_("peer respite"),
+    "directory": N_("directory"),
+    "co-responder": N_("co-responder team"),
+    "police-cit": N_("police crisis team"),
+}
+
+
+def kind_word(kind: str) -> str:
+    """A kind in words for people; English output keeps the dataset's own word (mobile-team)."""
+    if current() == "en":
+        return kind
+    words = KIND_WORDS.get(kind)
+    return _(words) if words else kind
+
+
+def audience_word(audience: str) -> str:
+    """An audience in a list ("for: trans, youth"): English output keeps the dataset's own word,
+    other languages say who it means (audience_people)."""
+    if current() == "en":
+        return audience
+    return audience_people(audience)
+
+
+LANGUAGE_NAMES = {
+    "en": N_("English"),
+    "es": N_("Spanish"),
+    "asl": N_("ASL"),
+    "zh": N_("Chinese"),
+    "vi": N_("Vietnamese"),
+    "ko": N_("Korean"),
+    "tl": N_("Tagalog"),
+    "ru": N_("Russian"),
+    "ar": N_("Arabic"),
+    "fr": N_("French"),
+    "ht": N_("Haitian Creole"),
+    "pt": N_("Portuguese"),
+    "so": N_("Somali"),
+    "hmn": N_("Hmong"),
+}
+
+
+def language_name(code: str) -> str:
+    name = LANGUAGE_NAMES.get(code.lower())
+    return _(name) if name else code
+
+
+def languages_text(codes: Sequence[str]) -> str:
+    """The languages an entry answers in: the codes in English output (as the dataset writes
+    them), names in any other language ("inglés, español")."""
+    if current() == "en":
+        return ", ".join(codes)
+    return ", ".join(language_name(c) for c in codes)
+
+
+# --------------------------------------------------------------------------- resolver messages
+
+# What resolve (and the batch reader) says about a query, as (pattern, msgid). The resolver
+# writes English; a renderer shows resolution_message(), which matches the text here and fills
+# the msgid's placeholders from the pattern's groups. tests/test_i18n_catalog.py checks that
+# every message the resolver can write matches one of these.
+RESOLUTION_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"no US place matches this name", N_("no US place matches this name")),
+    (r"nearest spelling", N_("nearest spelling")),
+    (r"did you mean this place\? add a state to be sure",
+     N_("did you mean this place? add a state to be sure")),
+    (r"did you mean this place\? it is two letters from what you typed",
+     N_("did you mean this place? it is two letters from what you typed")),
+    (r"a real place, but one letter from a much bigger one",
+     N_("a real place, but one letter from a much bigger one")),
+    (r"empty query: type a US city, county, ZIP code or state",
+     N_("empty query: type a US city, county, ZIP code or state")),
+    (r"no letters or digits in the query", N_("no letters or digits in the query")),
+    (r"not a US ZIP code \(a ZIP has 5 digits\)", N_("not a US ZIP code (a ZIP has 5 digits)")),
+    (r"(?P<zip>\S+) is not a US ZIP code", N_("{zip} is not a US ZIP code")),
+    (r"query too long \(over (?P<n>\d+) characters\)", N_("query too long (over {n} characters)")),
+    (r"looks like a place outside the US \((?P<where>.*)\); this tool covers US places only",
+     N_("looks like a place outside the US ({where}); this tool covers US places only")),
+    (r"no places for (?P<state>.*) in the gazetteer", N_("no places for {state} in the gazetteer")),
+    (r"ZIP (?P<zip>\S+) is in (?P<state>\S+), not (?P<other>\S+)",
+     N_("ZIP {zip} is in {state}, not {other}")),
+    (r"read as ZIP 0(?P<key>\d+) \(leading zero added\)",
+     N_("read as ZIP 0{key} (leading zero added)")),
+    (r"the city or the state of (?P<state>.*)\?", N_("the city or the state of {state}?")),
+    (r"no place of this name in (?P<where>.*?); it exists elsewhere(?P<rest>.*)",
+     N_("no place of this name in {where}; it exists elsewhere{rest}")),
+    (r"no place named (?P<head>.*) is known in (?P<place>.*); showing (?P<again>.*)",
+     N_("no place named {head} is known in {place}; showing {again}")),
+    (r"(?P<n>\d+) places fit; add a state", N_("{n} places fit; add a state")),
+    (r"(?P<n>\d+) places fit \((?P<more>\d+) not shown\); add a state",
+     N_("{n} places fit ({more} not shown); add a state")),
+    (r"this line is not valid UTF-8 text", N_("this line is not valid UTF-8 text")),
+    (r"line is not valid UTF-8", N_("line is not valid UTF-8")),
+    (r"empty line", N_("empty line")),
+    (r"this line is not a place name \(over (?P<n>\d+) characters\)",
+     N_("this line is not a place name (over {n} characters)")),
+    (r"this line is not a place name \(over (?P<n>\d+) characters or binary\)",
+     N_("this line is not a place name (over {n} characters or binary)")),
+    (r"this line is not a place name \(too long or binary\)",
+     N_("this line is not a place name (too long or binary)")),
+)  # fmt: skip
+_COMPILED: list[tuple[re.Pattern[str], str]] = []
+
+
+def resolution_message(message: str) -> str:
+    """The resolver's message in the chosen language (as written when it is not in the table)."""
+    if current() == "en" or not message:
+        return message
+    if not _COMPILED:
+        _COMPILED.extend((re.compile(p + r"\Z", re.S), m) for p, m in RESOLUTION_MESSAGES)
+    for pattern, msgid in _COMPILED:
+        m = pattern.match(message)
+        if m:
+            fields = m.groupdict()
+            if "rest" in fields:
+                fields["rest"] = _translate_rest(fields["rest"])
+            return _(msgid).format(**fields)
+    return message
+
+
+def _translate_rest(rest: str) -> str:
+    """": A; B and 3 more" after "it exists elsewhere": only the "and N more" has words."""
+    return re.sub(
+        r" and (\d+) more\Z", lambda m: _(" and {n} more").format(n=m.group(1)), rest
+    )
