@@ -31,10 +31,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from crisisnav import errors
-from crisisnav.commands._common import DataOpt, data_path, eprint, guarded
+from crisisnav.commands._common import DataOpt, LangOpt, data_path, eprint, guarded, use_lang
 from crisisnav.completion import complete_audience, complete_place
 from crisisnav.fileio import input_identities, is_input, refuse_overwriting_inputs
+from crisisnav.i18n import _
 from crisisnav.render.formats import SHEET
+from crisisnav.render.words import resolution_message
 
 if TYPE_CHECKING:
     from crisisnav.models import Dataset, Resolution
@@ -114,7 +116,11 @@ def _candidates_text(resolution: Resolution, limit: int = 10) -> list[str]:
     lines = [f"  {clean_text(c.label())}" for c in resolution.candidates[:limit]]
     more = len(resolution.candidates) - limit + resolution.omitted  # omitted: cut by the resolver
     if more > 0:
-        lines.append(f"  ... and {more} more (crisisnav places {_short(clean_text(resolution.query))!r})")
+        lines.append(
+            _("  ... and {n} more (crisisnav places {query})").format(
+                n=more, query=repr(_short(clean_text(resolution.query)))
+            )
+        )
     return lines
 
 
@@ -177,7 +183,7 @@ def sheet_cmd(
     ] = None,
     language: Annotated[
         str | None,
-        typer.Option("--language", help="Only entries offering this language code, e.g. es.", show_default=False),
+        typer.Option("--language", help="Only entries offering this language code, e.g. es (who answers in it); --lang sets the language the sheet is written in.", show_default=False),
     ] = None,
     no_911: Annotated[bool, typer.Option("--no-911", help="Leave out entries reached only through 911.")] = False,
     data: DataOpt = None,
@@ -203,6 +209,7 @@ def sheet_cmd(
             help="Leave files that exist already as they are and count them as done (re-run a batch).",
         ),
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Printable one-page sheet of alternatives to police for a place (HTML, PDF, Markdown, text).
 
@@ -215,9 +222,10 @@ def sheet_cmd(
     with --skip-existing they are left as they are and count as done, so a batch can be re-run.
     Exit 1 if any line was not found or not written, else 3 if any was ambiguous, else 0.
     """
+    use_lang(lang)
     paper = paper.strip().lower()
     if paper not in PAPERS:
-        raise errors.UsageError(f"--paper {paper!r}: choose letter or a4")
+        raise errors.UsageError(_("--paper {value}: choose letter or a4").format(value=repr(paper)))
     if fmt is not None:
         fmt = SHEET.check(fmt)
     from crisisnav.audience import check_audiences, check_language, parse_audiences  # as lookup
@@ -234,29 +242,29 @@ def sheet_cmd(
         paper=paper,
     )
     if force and skip_existing:
-        raise errors.UsageError("give --force (replace) or --skip-existing (keep), not both")
+        raise errors.UsageError(_("give --force (replace) or --skip-existing (keep), not both"))
     if batch is not None:
         if place is not None:
-            raise errors.UsageError("give either a PLACE or --batch FILE, not both")
+            raise errors.UsageError(_("give either a PLACE or --batch FILE, not both"))
         if output is not None:
-            raise errors.UsageError("--batch writes into --out-dir; -o is for one place")
+            raise errors.UsageError(_("--batch writes into --out-dir; -o is for one place"))
         if out_dir is None:
-            raise errors.UsageError("--batch needs --out-dir DIR")
+            raise errors.UsageError(_("--batch needs --out-dir DIR"))
         code = run_batch(
             batch, out_dir, fmt or "pdf", opts, data=data, force=force, skip_existing=skip_existing
         )
         raise typer.Exit(code)
     if out_dir is not None:
-        raise errors.UsageError("--out-dir goes with --batch")
+        raise errors.UsageError(_("--out-dir goes with --batch"))
     if (force or skip_existing) and (output is None or str(output) == "-"):
-        raise errors.UsageError("--force and --skip-existing go with -o FILE or --batch")
+        raise errors.UsageError(_("--force and --skip-existing go with -o FILE or --batch"))
     if place is None or not place.strip():
-        raise errors.UsageError("name a place, e.g. crisisnav sheet \"Eugene, OR\" -o eugene.pdf")
+        raise errors.UsageError(_('name a place, e.g. crisisnav sheet "Eugene, OR" -o eugene.pdf'))
     to_stdout = output is None or str(output) == "-"
     if fmt is None:
         fmt = "plain" if to_stdout or output is None else _SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
     if fmt == "pdf" and to_stdout:
-        raise errors.UsageError("a PDF needs a file: add -o FILE.pdf")
+        raise errors.UsageError(_("a PDF needs a file: add -o FILE.pdf"))
 
     if not to_stdout and output is not None:
         from crisisnav.dataset import resolve_path
@@ -264,10 +272,12 @@ def sheet_cmd(
         refuse_overwriting_inputs(output, "-o", resolve_path(data_path(data)))
     if output is not None and not to_stdout and _is_regular_file(output) and not force:
         if skip_existing:
-            eprint(f"crisisnav: {output} exists; left as it is (--skip-existing)")
+            eprint(_("crisisnav: {path} exists; left as it is (--skip-existing)").format(path=output))
             return
         raise errors.CrisisNavError(
-            f"{output} exists: give --force to replace it (or --skip-existing to keep it)"
+            _("{path} exists: give --force to replace it (or --skip-existing to keep it)").format(
+                path=output
+            )
         )
     ds = _load_dataset(data)
     check_audiences(opts.audiences, ds)
@@ -289,7 +299,9 @@ def sheet_cmd(
     try:
         _write_atomic(output, payload, overwrite=True)
     except OSError as exc:
-        raise errors.CrisisNavError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise errors.CrisisNavError(
+            _("cannot write {path}: {why}").format(path=output, why=exc.strerror or exc)
+        ) from None
 
 
 def _check_resolution(resolution: Resolution) -> None:
@@ -297,18 +309,26 @@ def _check_resolution(resolution: Resolution) -> None:
 
     query = _short(clean_text(resolution.query))
     if resolution.status == "ambiguous":
-        eprint(f"crisisnav: {query!r} could be several places; name one of them:")
+        eprint(
+            _("crisisnav: {query} could be several places; name one of them:").format(
+                query=repr(query)
+            )
+        )
         for line in _candidates_text(resolution):
             eprint(line)
         raise typer.Exit(errors.EXIT_AMBIGUOUS)
     if resolution.status != "ok" or resolution.place is None:
-        msg = f"no US place found for {query!r}"
+        msg = _("no US place found for {query}").format(query=repr(query))
         if resolution.message and resolution.message != "no US place matches this name":
-            msg += f" ({clean_text(resolution.message)})"
-        raise errors.NotFoundError(msg, hint="try a city with its state, a ZIP code or a county")
+            msg += f" ({clean_text(resolution_message(resolution.message))})"
+        raise errors.NotFoundError(msg, hint=_("try a city with its state, a ZIP code or a county"))
     if resolution.candidates:
         others = ", ".join(clean_text(c.label()) for c in resolution.candidates[:5])
-        eprint(f"crisisnav: {query!r} taken as {clean_text(resolution.place.label())} (also: {others})")
+        eprint(
+            _("crisisnav: {query} taken as {place} (also: {others})").format(
+                query=repr(query), place=clean_text(resolution.place.label()), others=others
+            )
+        )
 
 
 # --------------------------------------------------------------------------- batch
@@ -347,8 +367,8 @@ def read_batch_lines(source: str) -> list[tuple[int, str]]:
         out.append((line.number, line.text[:1000]))
         if len(out) > MAX_BATCH_SHEETS:
             raise errors.DataError(
-                f"more than {MAX_BATCH_SHEETS:,} places in one batch", path=shown, code="too-large",
-                hint="split the file into smaller batches",
+                _("more than {n} places in one batch").format(n=f"{MAX_BATCH_SHEETS:,}"),
+                path=shown, code="too-large", hint=_("split the file into smaller batches"),
             )  # fmt: skip
     return out
 
@@ -385,7 +405,9 @@ def run_batch(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise errors.CrisisNavError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+        raise errors.CrisisNavError(
+            _("cannot create {path}: {why}").format(path=out_dir, why=exc.strerror or exc)
+        ) from None
     ext = EXTENSIONS[fmt]
     report = BatchReport()
     by_place: dict[tuple[Any, ...], Path] = {}
@@ -415,7 +437,9 @@ def run_batch(
             n += 1
         target = out_dir / name
         if is_input(target, inputs):
-            report.failed.append((lineno, query, f"{target} is an input of this run; not overwritten"))
+            report.failed.append(
+                (lineno, query, _("{path} is an input of this run; not overwritten").format(path=target))
+            )
             used_names.add(name)
             return
         if skip_existing and _is_regular_file(target):
@@ -428,12 +452,15 @@ def run_batch(
             _write_atomic(target, payload, overwrite=force)
         except FileExistsError:
             report.failed.append(
-                (lineno, query, f"{target} exists (--force replaces it, --skip-existing keeps it)")
+                (lineno, query,
+                 _("{path} exists (--force replaces it, --skip-existing keeps it)").format(path=target))
             )
             used_names.add(name)
             return
         except OSError as exc:
-            report.failed.append((lineno, query, f"cannot write {target}: {exc.strerror or exc}"))
+            report.failed.append(
+                (lineno, query, _("cannot write {path}: {why}").format(path=target, why=exc.strerror or exc))
+            )
             return
         used_names.add(name)
         by_place[key] = target
@@ -452,7 +479,9 @@ def run_batch(
         except Exception as exc:  # noqa: BLE001 - one bad line never stops the batch
             if os.environ.get("CRISISNAV_DEBUG"):
                 raise
-            report.failed.append((lineno, query, f"internal error: {type(exc).__name__}: {exc}"))
+            report.failed.append(
+                (lineno, query, _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"))
+            )
 
     if show_progress:
         from rich.console import Console
@@ -495,20 +524,39 @@ def _stderr_is_terminal() -> bool:
 def _summary(report: BatchReport, out_dir: Path, total: int) -> None:
     from crisisnav.render.sheet_model import clean_text
 
-    eprint(f"crisisnav: {len(report.written)} sheet(s) written to {out_dir} from {total} line(s).")
+    def q(text: str) -> str:
+        return repr(_short(clean_text(text)))
+
+    eprint(
+        _("crisisnav: {n} sheet(s) written to {path} from {total} line(s).").format(
+            n=len(report.written), path=out_dir, total=total
+        )
+    )
     if report.skipped:
-        eprint(f"crisisnav: {len(report.skipped)} existing sheet(s) left as they are (--skip-existing).")
+        eprint(
+            _("crisisnav: {n} existing sheet(s) left as they are (--skip-existing).").format(
+                n=len(report.skipped)
+            )
+        )
     for lineno, query, path in report.duplicates:
-        eprint(f"  line {lineno}: {_short(clean_text(query))!r} is the same place as {path.name}; not written again")
+        eprint(
+            _("  line {line}: {query} is the same place as {name}; not written again").format(
+                line=lineno, query=q(query), name=path.name
+            )
+        )
     if report.ambiguous:
-        eprint(f"crisisnav: {len(report.ambiguous)} ambiguous line(s) (add the state):")
+        eprint(_("crisisnav: {n} ambiguous line(s) (add the state):").format(n=len(report.ambiguous)))
         for lineno, query, cands in report.ambiguous:
-            eprint(f"  line {lineno}: {_short(clean_text(query))!r} could be {'; '.join(cands)}")
+            eprint(
+                _("  line {line}: {query} could be {places}").format(
+                    line=lineno, query=q(query), places="; ".join(cands)
+                )
+            )
     if report.not_found:
-        eprint(f"crisisnav: {len(report.not_found)} line(s) not found:")
+        eprint(_("crisisnav: {n} line(s) not found:").format(n=len(report.not_found)))
         for lineno, query in report.not_found:
-            eprint(f"  line {lineno}: {_short(clean_text(query))!r}")
+            eprint(_("  line {line}: {query}").format(line=lineno, query=q(query)))
     if report.failed:
-        eprint(f"crisisnav: {len(report.failed)} line(s) failed:")
+        eprint(_("crisisnav: {n} line(s) failed:").format(n=len(report.failed)))
         for lineno, query, why in report.failed:
-            eprint(f"  line {lineno}: {_short(clean_text(query))!r}: {why}")
+            eprint(_("  line {line}: {query}: {why}").format(line=lineno, query=q(query), why=why))

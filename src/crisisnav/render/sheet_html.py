@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from crisisnav.i18n import current
 from crisisnav.render.sheet_layout import (
     GUTTER_MM,
     MARGIN_MM,
@@ -104,7 +105,7 @@ def render_html(sheet: Sheet, paper: str = "letter") -> str:
     title = escape(shown.title, quote=True)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{current()}"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from crisisnav.render.sheet_model import Sheet, SheetEntry
-from crisisnav.render.sheet_words import NOTICE_HEADS, section_heading
+from crisisnav.render.sheet_words import notice_heads, section_heading
 
 PAPER_MM = {"letter": (215.9, 279.4), "a4": (210.0, 297.0)}
 MARGIN_MM = 12.0
@@ -122,7 +122,7 @@ def header_lines(sheet: Sheet) -> tuple[Line, ...]:
 def bottom_lines(sheet: Sheet) -> tuple[Line, ...]:
     """Notices, where to find more and the footer: printed full width at the foot of the page."""
     lines: list[Line] = []
-    for group, head in NOTICE_HEADS:
+    for group, head in notice_heads():
         texts = [t for g, t in sheet.notices if g == group]
         if texts:
             lines.append(Line("notice_head", head))

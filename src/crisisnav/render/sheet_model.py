@@ -34,10 +34,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from crisisnav import phone
+from crisisnav.i18n import N_, _
 from crisisnav.models import Contact, LookupResult, Notice, Place, RankedResource, Resource
 from crisisnav.render import sheet_words as w
 from crisisnav.render.safe import printable
-from crisisnav.render.words import STOPPED_KINDS, replacement_hint
+from crisisnav.render.words import (
+    STOPPED_KINDS,
+    contact_label,
+    display_name,
+    localized_caveat_texts,
+    localized_text,
+    replacement_hint,
+)
 
 
 def clean_text(value: object) -> str:
@@ -144,7 +152,7 @@ class Sheet:
     @property
     def police_once(self) -> str | None:
         """The one police sentence, when any entry on the page relies on it."""
-        return w.POLICE_ONCE if any(e.police is None for e in self.entries) else None
+        return _(w.POLICE_ONCE) if any(e.police is None for e in self.entries) else None
 
     def more_line(self) -> str:
         """How many were left out, and where to find more (always printed)."""
@@ -153,14 +161,14 @@ class Sheet:
             bits.append(w.count_words(w.MORE_NOT_SHOWN, self.omitted))
         if self.omitted_notices:
             bits.append(w.count_words(w.NOTICES_NOT_SHOWN, self.omitted_notices))
-        return " ".join([*bits, w.MORE_HELP])
+        return " ".join([*bits, _(w.MORE_HELP)])
 
     def footer_line(self) -> str:
         oldest = self.oldest_verified
         bits = []
         if oldest is not None:
-            bits.append(w.DATA_CHECKED.format(oldest=oldest.isoformat()))
-        bits += [w.PRINTED.format(printed=self.printed.isoformat()), w.CALL_AHEAD, self.source]
+            bits.append(_(w.DATA_CHECKED).format(oldest=oldest.isoformat()))
+        bits += [_(w.PRINTED).format(printed=self.printed.isoformat()), _(w.CALL_AHEAD), self.source]
         return " ".join(b for b in bits if b)
 
     def keep(self, n_entries: int, n_notices: int | None = None) -> Sheet:
@@ -204,15 +212,25 @@ def _is_988(c: Contact) -> bool:
     return c.type in ("phone", "text") and _digits(c.value) == "988" and not (c.keyword or "").strip()
 
 
-def _note(label: str | None, verb: str) -> str | None:
+# The verb a label may start with, in English or the chosen language ("Call (press 1 ...)",
+# "Llamar (oprima 1 ...)"): under "Call 988" only the inside of the brackets is printed.
+_VERBS = {"Call": N_("Call"), "Text": N_("Text"), "TTY": N_("TTY"), "Videophone": N_("Videophone")}
+
+
+def _note(label: str | None, verb: str, shown: str | None = None) -> str | None:
+    """The label under a contact, or None when it says nothing a reader needs. label: the
+    contact's own (English) label, which decides; shown: the same label in the chosen language."""
     if not label:
         return None
-    text = clean_text(label)
-    if not text or text.lower() in _TRIVIAL_LABELS or _CODE_LABEL_RE.match(text):
+    own = clean_text(label)
+    if not own or own.lower() in _TRIVIAL_LABELS or _CODE_LABEL_RE.match(own):
         return None
+    text = clean_text(shown) if shown else own
     # "Call (press 1 Veterans Crisis Line, press 2 Spanish)" under "Call 988": the inside only
-    if text.lower().startswith(verb.lower() + " (") and text.endswith(")"):
-        text = text[len(verb) + 2 : -1]
+    msgid = _VERBS.get(verb)
+    for word in (verb, _(msgid)) if msgid else (verb,):
+        if word and text.lower().startswith(word.lower() + " (") and text.endswith(")"):
+            return text[len(word) + 2 : -1] or None
     return text or None
 
 
@@ -223,9 +241,11 @@ def _contact_key(c: Contact) -> tuple[str, str, str]:
     return (c.type if c.type != "chat" else "web", ident, clean_text(c.keyword or "").lower())
 
 
-def contact_reach(c: Contact, *, big: bool, keep_long_web: bool = True) -> Reach | None:
+def contact_reach(
+    c: Contact, *, big: bool, keep_long_web: bool = True, label: str | None = None
+) -> Reach | None:
     """One contact as printed; None when it has nothing printable (or is a long web address
-    and keep_long_web is False)."""
+    and keep_long_web is False). label: its label in the chosen language (else its own)."""
     raw = clean_text(c.value)
     if not raw:
         return None
@@ -233,28 +253,30 @@ def contact_reach(c: Contact, *, big: bool, keep_long_web: bool = True) -> Reach
     doubt = bool(c.label and _DOUBT_RE.search(clean_text(c.label)))
     big = big and not doubt and c.type in BIG_KINDS and _digits(value) != "911"
     if c.type == "phone":
-        return Reach(w.CALL.format(number=value), tel_link(value), _note(c.label, "Call"), big, number=value)
+        note = _note(c.label, "Call", label)
+        return Reach(_(w.CALL).format(number=value), tel_link(value), note, big, number=value)
     if c.type == "text":
         keyword = clean_text(c.keyword) if c.keyword else ""
         if keyword:
-            text = w.TEXT_KEYWORD.format(keyword=keyword, number=value)
+            text = _(w.TEXT_KEYWORD).format(keyword=keyword, number=value)
         else:
-            text = w.TEXT.format(number=value)
-        return Reach(text, sms_link(value), _note(c.label, "Text"), big, number=value)
+            text = _(w.TEXT).format(number=value)
+        return Reach(text, sms_link(value), _note(c.label, "Text", label), big, number=value)
     if c.type in ("chat", "web"):
         shown = _bare_url(raw)
         if len(shown) > WEB_MAX and not keep_long_web:
             return None
-        template = w.CHAT if c.type == "chat" else w.WEB
+        template = _(w.CHAT) if c.type == "chat" else _(w.WEB)
         long = len(shown) > WEB_MAX
         text = template.format(address=shown)
-        return Reach(text, web_link(raw), _note(c.label, ""), False, web=True, long=long)
+        return Reach(text, web_link(raw), _note(c.label, "", label), False, web=True, long=long)
     if c.type == "tty":
-        return Reach(w.TTY.format(number=value), tel_link(value), _note(c.label, "TTY"), big, number=value)
+        text = _(w.TTY).format(number=value)
+        return Reach(text, tel_link(value), _note(c.label, "TTY", label), big, number=value)
     if c.type == "videophone":
-        text = w.VIDEOPHONE.format(number=value)
-        return Reach(text, tel_link(value), _note(c.label, "Videophone"), big, number=value)
-    return Reach(raw, None, _note(c.label, ""), False)
+        text = _(w.VIDEOPHONE).format(number=value)
+        return Reach(text, tel_link(value), _note(c.label, "Videophone", label), big, number=value)
+    return Reach(raw, None, _note(c.label, "", label), False)
 
 
 def _may_be_big(item: RankedResource) -> bool:
@@ -276,7 +298,7 @@ def reach_lines(
     printed_988 = False
     dropped_988: list[Contact] = []
     seen: set[tuple[str, str, str]] = set()
-    for c in r.contacts:
+    for index, c in enumerate(r.contacts):
         key = _contact_key(c)
         if key in seen:
             continue
@@ -284,7 +306,9 @@ def reach_lines(
         if _is_988(c) and (skip_988 or not big988_free):
             dropped_988.append(c)
             continue
-        reach = contact_reach(c, big=may_be_big, keep_long_web=False)
+        reach = contact_reach(
+            c, big=may_be_big, keep_long_web=False, label=contact_label(r, index)
+        )
         if reach is None:
             continue
         if _digits(clean_text(c.value)) == "988" and c.keyword and c.type == "text":
@@ -293,11 +317,15 @@ def reach_lines(
         printed_988 = printed_988 or (_is_988(c) and reach.big)
     if not out and r.contacts:  # everything dropped: say how it is reached, never nothing
         if dropped_988:
-            note = next((_note(c.label, "Call") for c in dropped_988 if c.label), None)
-            out.append(Reach(w.THROUGH_988, "tel:988", note, big=False))
+            note = next(
+                (_note(c.label, "Call", contact_label(r, r.contacts.index(c)))
+                 for c in dropped_988 if c.label),
+                None,
+            )  # fmt: skip
+            out.append(Reach(_(w.THROUGH_988), "tel:988", note, big=False))
         else:
             for c in others:
-                reach = contact_reach(c, big=may_be_big)
+                reach = contact_reach(c, big=may_be_big, label=contact_label(r, r.contacts.index(c)))
                 if reach is not None:
                     out.append(reach)
     return tuple(out), printed_988
@@ -329,8 +357,9 @@ def _merged_988(first: RankedResource, group: Sequence[Resource], local_zone: st
     distinct contact of it and of the broader 988 entries in `group` (former numbers left out:
     988 reaches them; one chat or web address), each how-to-ask once."""
     contacts: dict[tuple[str, str, str], Contact] = {}
+    labels: dict[tuple[str, str, str], str | None] = {}  # each label in the chosen language
     for r in group:
-        for c in r.contacts:
+        for index, c in enumerate(r.contacts):
             if not clean_text(c.value) or (c.label and _DOUBT_RE.search(clean_text(c.label))):
                 continue
             key = _contact_key(c)
@@ -338,12 +367,14 @@ def _merged_988(first: RankedResource, group: Sequence[Resource], local_zone: st
                 continue  # one chat or web address is enough
             if key not in contacts:
                 contacts[key] = c
+                labels[key] = contact_label(r, index)
             elif c.label and not contacts[key].label:
                 contacts[key] = replace(contacts[key], label=c.label)
+                labels[key] = contact_label(r, index)
     may_be_big = _may_be_big(first)
     reach: list[Reach] = []
-    for c in contacts.values():
-        one = contact_reach(c, big=may_be_big)
+    for key, c in contacts.items():
+        one = contact_reach(c, big=may_be_big, label=labels.get(key))
         if one is None:
             continue
         if c.type == "text" and (c.keyword or "").strip():
@@ -352,7 +383,7 @@ def _merged_988(first: RankedResource, group: Sequence[Resource], local_zone: st
     reach.sort(key=lambda x: (not x.big, x.web))  # the large numbers first, then the rest
     asks: list[str] = []
     for r in group:
-        text = clean_text(r.how_to_ask)
+        text = clean_text(localized_text(r, "how_to_ask"))
         if text and text not in asks:
             asks.append(text)
     entry = _entry(first, tuple(reach), local_zone)
@@ -360,7 +391,7 @@ def _merged_988(first: RankedResource, group: Sequence[Resource], local_zone: st
     return replace(
         entry,
         how_to_ask=" ".join(asks) or None,
-        hours=w.ALWAYS if always else entry.hours,
+        hours=_(w.ALWAYS) if always else entry.hours,
         verified=min(r.verified for r in group),
     )
 
@@ -382,15 +413,15 @@ def entry_notes(item: RankedResource) -> tuple[str, ...]:
     notes: list[str] = []
     status = w.STATUS_NOTES.get(r.status)
     if status:
-        notes.append(status)
+        notes.append(_(status))
     if item.stale:
-        notes.append(w.STALE.format(verified=r.verified.isoformat()))
+        notes.append(_(w.STALE).format(verified=r.verified.isoformat()))
     if r.audiences:
         notes.append(w.for_audiences(list(r.audiences)))
     langs = w.languages_note(list(r.languages))
     if langs:
         notes.append(langs)
-    caveat = short_caveat(r.caveats)
+    caveat = short_caveat(localized_caveat_texts(r))
     if caveat:
         notes.append(caveat)
     return tuple(notes)
@@ -402,12 +433,12 @@ def _entry(item: RankedResource, reach: tuple[Reach, ...], local_zone: str | Non
     if r.address is not None:
         one = clean_text(r.address.one_line())
         note = clean_text(r.address.note) if r.address.note else ""
-        address = w.ADDRESS.format(address=f"{one} ({note})" if note else one)
+        address = _(w.ADDRESS).format(address=f"{one} ({note})" if note else one)
     return SheetEntry(
         rank=item.rank,
-        name=clean_text(r.name) or r.id,
+        name=clean_text(display_name(r)) or r.id,
         reach=reach,
-        how_to_ask=clean_text(r.how_to_ask) or None,
+        how_to_ask=clean_text(localized_text(r, "how_to_ask")) or None,
         hours=w.weekly_hours(r.hours, r.timezone, team=r.kind in TEAM_KINDS, local_zone=local_zone),
         police=w.police_words(r),
         notes=entry_notes(item),
@@ -429,7 +460,7 @@ def notice_lines(notices: Sequence[Notice]) -> tuple[tuple[str, str], ...]:
     for n in notices:
         if n.kind in STOPPED_KINDS:
             text = w.stopped_sentence(n.kind, n.fields)
-            hint = clean_text(replacement_hint(n.fields.get("caveats") or ()))
+            hint = clean_text(replacement_hint(n.fields.get("caveats") or (), n.fields))
             text = f"{text} {hint}" if hint else text
             stopped.append((1 if n.fields.get("where") == "nationwide" else 0, text))
         else:
@@ -510,9 +541,9 @@ def build_sheet(
             by_section[item.section] = []
             order.append(item.section)
         by_section[item.section].append(entry)
-    subtitle = w.SUBTITLE + w.filters_text(filters if filters is not None else result.filters)
+    subtitle = _(w.SUBTITLE) + w.filters_text(filters if filters is not None else result.filters)
     return Sheet(
-        title=w.TITLE.format(place=place_words(place)),
+        title=_(w.TITLE).format(place=place_words(place)),
         subtitle=subtitle,
         sections=tuple((k, tuple(by_section[k])) for k in order),
         notices=notice_lines(result.notices),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from crisisnav.i18n import _, current
 from crisisnav.render.sheet_layout import (
     BOTTOM_GAP_MM,
     GUTTER_MM,
@@ -184,9 +185,9 @@ def render_pdf(sheet: Sheet, paper: str = "letter") -> bytes:
     writer = _Writer(pdf)
     plan = plan_page(sheet, paper, writer.measure)
     pdf.set_title(writer.printable(sheet.title))
-    pdf.set_subject("Alternatives to calling the police in a mental-health crisis")
+    pdf.set_subject(_("Alternatives to calling the police in a mental-health crisis"))
     pdf.set_creator("crisisnav")
-    pdf.set_lang("en-US")
+    pdf.set_lang(f"{current()}-US")
     lowest = _draw(pdf, writer, plan)
     # The plan is measured with the embedded font, so this only guards against a layout bug.
     if pdf.pages_count != 1 or lowest > plan.page_h - MARGIN_MM / 2:  # pragma: no cover

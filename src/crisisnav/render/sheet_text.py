@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from crisisnav.render.sheet_model import Sheet
-from crisisnav.render.sheet_words import NOTICE_HEADS, section_title
+from crisisnav.render.sheet_words import notice_heads, section_title
 
 
 def render_plain(sheet: Sheet) -> str:
@@ -33,7 +33,7 @@ def render_plain(sheet: Sheet) -> str:
                 out.append(f"  {e.police}")
             out.extend(f"  {n}" for n in e.notes)
             out.append("")
-    for group, head in NOTICE_HEADS:
+    for group, head in notice_heads():
         texts = [t for g, t in sheet.notices if g == group]
         if texts:
             out.append(head.upper())
@@ -82,7 +82,7 @@ def render_markdown(sheet: Sheet) -> str:
                 out.append(f"- **{md_escape(e.police)}**")
             out.extend(f"- {md_escape(n)}" for n in e.notes)
             out.append("")
-    for group, head in NOTICE_HEADS:
+    for group, head in notice_heads():
         texts = [t for g, t in sheet.notices if g == group]
         if texts:
             out.append(f"## {md_escape(head.rstrip(':'))}")

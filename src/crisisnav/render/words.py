@@ -284,7 +284,7 @@ def _translated_field(f: Mapping[str, Any], name: str) -> Any:
     return None
 
 
-def _names(f: Mapping[str, Any]) -> list[str]:
+def notice_names(f: Mapping[str, Any]) -> list[str]:
     """The entry names of a city-only notice, each in the chosen language where it has one."""
     names = list(f["names"])
     if current() == "en":
@@ -388,7 +388,7 @@ def notice_text(n: Notice) -> str:
         return _(
             'Serving only {city}, {state} (inside {county}): {names}. Look up "{city}, {state}" '
             "for them."
-        ).format(city=f["city"], state=f["state"], county=f["county"], names="; ".join(_names(f)))
+        ).format(city=f["city"], state=f["state"], county=f["county"], names="; ".join(notice_names(f)))
     else:
         return str(f.get("text", k))
     caveats = _notice_caveats(f)
