@@ -256,3 +256,26 @@ def test_pick_list_in_spanish() -> None:
     assert said[0] == '"Springfield" corresponde a varios lugares:'
     assert prompts[0].startswith("Elija 1-") and "Enter o q para cancelar" in prompts[0]
     assert any("Escriba un número del 1 al" in s for s in said)
+
+
+def test_a_code_label_stays_hidden_when_translated() -> None:
+    """Compact lines hide a label that is only a code ("US"); its translation ("EE. UU.") is
+    hidden too: what decides is the entry's own label, not its length in another language."""
+    import dataclasses
+
+    from crisisnav import dataset
+    from crisisnav.models import Contact, RankedResource, Translation
+    from crisisnav.render.common import compact_lines
+
+    base = next(r for r in dataset.load(SMALL).resources if r.id == "fixture-trans-peer-line")
+    r = dataclasses.replace(
+        base,
+        contacts=(Contact("phone", "541-555-0100", label="US"),),
+        translations=(("es", Translation(labels=("EE. UU.",))),),
+    )
+    item = RankedResource(rank=1, resource=r, section="communities", scope="national",
+                          open_now=None, stale=False, why=(), hours_state=("always", {}))  # fmt: skip
+    for lang in ("en", "es"):
+        with i18n.using(lang):
+            text = " ".join(t for line in compact_lines(item) for t, _role in line.spans)
+        assert "541-555-0100" in text and "(US)" not in text and "EE. UU." not in text, (lang, text)

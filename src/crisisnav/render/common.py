@@ -208,7 +208,7 @@ def compact_lines(item: RankedResource, *, only: str | None = None) -> list[Line
             i == 0
             and c.type in ("phone", "text", "tty")
             and len(text) <= COMPACT_LABEL
-            and not (len(text) <= 3 and text.isupper())
+            and not (len(c.label or "") <= 3 and (c.label or "").isupper())  # a code such as US
             and (c.label or "").casefold() not in TRIVIAL_LABELS
             and len(reachable) * 16 + len(text) <= COMPACT_WIDTH  # the other ways fit too
         )
