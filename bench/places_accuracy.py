@@ -95,17 +95,25 @@ class Naive:
             if zp is not None:
                 return Resolution(query=query, status="ok", place=zp)
         best = process.extractOne(
-            query[:1000], self.labels, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=self.cutoff
+            query[:1000],
+            self.labels,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            score_cutoff=self.cutoff,
         )
         if not best:
             return Resolution(query=query, status="not_found")
-        return Resolution(query=query, status="ok", place=self.gaz.place(self.ids[best[2]], best[1]))
+        return Resolution(
+            query=query, status="ok", place=self.gaz.place(self.ids[best[2]], best[1])
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cutoff", type=float, default=80.0, help="baseline's score cutoff")
-    ap.add_argument("--set", choices=("queries", "named"), default="queries", help="which query set")
+    ap.add_argument(
+        "--set", choices=("queries", "named"), default="queries", help="which query set"
+    )
     args = ap.parse_args()
     source = NAMED if args.set == "named" else QUERIES
     cases: list[dict[str, Any]] = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -123,8 +131,12 @@ def main() -> None:
     theirs = [naive(q) for q in queries]
     t_naive = time.perf_counter() - t0
 
-    namesakes = via_city = 0  # confident wrong to a place named exactly as asked; right via the city
-    stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # n, ours ok, ours wrong, naive ok, naive wrong
+    namesakes = via_city = (
+        0  # confident wrong to a place named exactly as asked; right via the city
+    )
+    stats: dict[str, list[int]] = defaultdict(
+        lambda: [0, 0, 0, 0, 0]
+    )  # n, ours ok, ours wrong, naive ok, naive wrong
     failures = []
     for case, r, b in zip(cases, ours, theirs, strict=True):
         form = case["form"]
@@ -139,18 +151,28 @@ def main() -> None:
             s[4] += w2
         if not c1:
             failures.append((case, r))
-        if w1 and r.place is not None and normalize(r.place.name) == normalize(case["q"].rsplit(",", 1)[0]):
+        if (
+            w1
+            and r.place is not None
+            and normalize(r.place.name) == normalize(case["q"].rsplit(",", 1)[0])
+        ):
             namesakes += 1
         if c1 and r.message and r.message.startswith("no place named"):
             via_city += 1
     print(f"{len(cases)} queries from {source.name}; index load {t_load * 1000:.0f} ms")
-    print(f"{'form':28} {'n':>4} {'ours ok%':>9} {'ours wrong':>10} {'naive ok%':>10} {'naive wrong':>11}")
+    print(
+        f"{'form':28} {'n':>4} {'ours ok%':>9} {'ours wrong':>10} {'naive ok%':>10} {'naive wrong':>11}"
+    )
     for form in sorted(stats, key=lambda f: (f == "ALL", f)):
         n, a, w, na, nw = stats[form]
         print(f"{form:28} {n:4d} {100 * a / n:9.1f} {w:10d} {100 * na / n:10.1f} {nw:11d}")
     if args.set == "named":
-        print(f"of the confident-wrong answers, {namesakes} are a real place named exactly as asked in the state asked")
-        print(f"of the right answers, {via_city} are the city or borough named after the comma (the neighborhood itself is not held)")
+        print(
+            f"of the confident-wrong answers, {namesakes} are a real place named exactly as asked in the state asked"
+        )
+        print(
+            f"of the right answers, {via_city} are the city or borough named after the comma (the neighborhood itself is not held)"
+        )
     print(
         f"time per query: ours {1000 * t_ours / len(cases):.3f} ms (batch path), "
         f"naive {1000 * t_naive / len(cases):.3f} ms; ratio naive/ours {t_naive / max(t_ours, 1e-9):.1f}x"
@@ -160,7 +182,9 @@ def main() -> None:
         for case, r in failures:
             got = place_id(r.place) if r.place else ", ".join(place_id(c) for c in r.candidates[:3])
             want = case.get("place") or case.get("county") or case.get("name") or ""
-            print(f"  [{case['form']}] {case['q'][:50]!r}: want {case['status']} {want} -> {r.status} {got}")
+            print(
+                f"  [{case['form']}] {case['q'][:50]!r}: want {case['status']} {want} -> {r.status} {got}"
+            )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,9 @@ def generate(gaz: Gazetteer, n: int, seed: int) -> list[tuple[str, str, str | No
     rng = random.Random(seed)
     cities = [p for p in range(len(gaz)) if gaz.kind(p) == "city" and gaz.state(p) in STATES]
     big = [p for p in cities if gaz.zips(p) >= 10]
-    counties = [p for p in range(len(gaz)) if gaz.kind(p) == "county" and gaz.name(p).endswith(" County")]
+    counties = [
+        p for p in range(len(gaz)) if gaz.kind(p) == "county" and gaz.name(p).endswith(" County")
+    ]
     zips = gaz.zip_codes()
     weights = [gaz.zips(p) for p in cities]
     out: list[tuple[str, str, str | None]] = []
@@ -70,7 +72,9 @@ def generate(gaz: Gazetteer, n: int, seed: int) -> list[tuple[str, str, str | No
             out.append(("typo with state", f"{typo(rng, name)}, {st}", cid))
         elif r < 0.58:
             b = rng.choice(big)
-            out.append(("typo, big city, no state", typo(rng, gaz.name(b)).lower(), place_id(gaz.place(b))))
+            out.append(
+                ("typo, big city, no state", typo(rng, gaz.name(b)).lower(), place_id(gaz.place(b)))
+            )
         elif r < 0.62:
             b = rng.choice(big)
             out.append(("big city, no state", gaz.name(b), place_id(gaz.place(b))))
@@ -103,7 +107,9 @@ def main() -> None:
     ap.add_argument("--naive-sample", type=int, default=300)
     args = ap.parse_args()
     # build the cached index in another process first, so this one measures the warm batch path
-    subprocess.run([sys.executable, "-c", "from crisisnav.gazetteer import load; load()"], check=True)
+    subprocess.run(
+        [sys.executable, "-c", "from crisisnav.gazetteer import load; load()"], check=True
+    )
     t0 = time.perf_counter()
     gaz = load()
     t_load = time.perf_counter() - t0
@@ -140,11 +146,18 @@ def main() -> None:
     ours_sample = tally(list(zip(cases[: len(sample)], results[: len(sample)], strict=True)))
     print(f"{len(queries)} messy queries (seed {args.seed}); index load {t_load * 1000:.0f} ms")
     print(f"batch: {t_batch:.2f} s = {rate:,.0f} queries/s   target >= 5,000")
-    print(f"naive baseline on the first {len(sample)}: {naive_rate:,.0f} queries/s ({1000 / naive_rate:.1f} ms/query)")
+    print(
+        f"naive baseline on the first {len(sample)}: {naive_rate:,.0f} queries/s ({1000 / naive_rate:.1f} ms/query)"
+    )
     print(f"speed ratio ours/naive: {rate / naive_rate:.0f}x")
     print(f"peak memory (ru_maxrss) after the batch: {peak_mb:.0f} MB   target < 150 MB")
     print("answers vs the source place, all queries (ours):", dict(sorted(ours.items())))
-    print(f"same first {len(sample)} queries: ours", dict(sorted(ours_sample.items())), "naive", dict(sorted(theirs.items())))
+    print(
+        f"same first {len(sample)} queries: ours",
+        dict(sorted(ours_sample.items())),
+        "naive",
+        dict(sorted(theirs.items())),
+    )
     forms = Counter(f for f, _, _ in cases)
     print("forms:", dict(sorted(forms.items())))
 

@@ -43,7 +43,9 @@ def _time(cmd: list[str], env: dict[str, str]) -> float:
     proc = subprocess.run(cmd, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - t0
     if proc.returncode not in (0, 1, 3):
-        raise SystemExit(f"{cmd} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}")
+        raise SystemExit(
+            f"{cmd} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}"
+        )
     return elapsed
 
 
@@ -64,7 +66,11 @@ def main() -> None:
         subprocess.run([py, "-m", "compileall", "-q", str(hello)], env=env, check=False)
         import crisisnav
 
-        subprocess.run([py, "-m", "compileall", "-q", str(Path(crisisnav.__file__).parent)], env=env, check=False)
+        subprocess.run(
+            [py, "-m", "compileall", "-q", str(Path(crisisnav.__file__).parent)],
+            env=env,
+            check=False,
+        )
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         first = _time(places, env)  # empty cache: builds the index
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

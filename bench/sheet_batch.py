@@ -30,10 +30,23 @@ def _queries(n: int) -> list[str]:
     return [f"{p.name}, {p.state}" for p in gazetteer.load().top_cities(n)]
 
 
-def run_cli(queries: list[str], out_dir: Path, fmt: str, data: str | None) -> tuple[float, int, str]:
+def run_cli(
+    queries: list[str], out_dir: Path, fmt: str, data: str | None
+) -> tuple[float, int, str]:
     src = out_dir.parent / "cities.txt"
     src.write_text("\n".join(queries) + "\n", encoding="utf-8")
-    cmd = [sys.executable, "-m", "crisisnav", "sheet", "--batch", str(src), "--out-dir", str(out_dir), "--format", fmt]
+    cmd = [
+        sys.executable,
+        "-m",
+        "crisisnav",
+        "sheet",
+        "--batch",
+        str(src),
+        "--out-dir",
+        str(out_dir),
+        "--format",
+        fmt,
+    ]
     if data:
         cmd += ["--data", data]
     t0 = time.perf_counter()
@@ -62,16 +75,22 @@ def run_in_process(n: int, out_dir: Path, fmt: str, data: str | None) -> tuple[f
         while name in seen:
             name, k = f"{slug(p)}-{k}", k + 1
         seen.add(name)
-        (out_dir / f"{name}.{fmt}").write_bytes(render(make_sheet(ds, res, opts, printed=today), fmt, "letter"))
+        (out_dir / f"{name}.{fmt}").write_bytes(
+            render(make_sheet(ds, res, opts, printed=today), fmt, "letter")
+        )
     return time.perf_counter() - t0, 0, ""
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--format", default="pdf", choices=("pdf", "html"))
     ap.add_argument("--data", default=None)
-    ap.add_argument("--keep", default=None, help="write the sheets here (must not exist) instead of a temp dir")
+    ap.add_argument(
+        "--keep", default=None, help="write the sheets here (must not exist) instead of a temp dir"
+    )
     ap.add_argument("--in-process", action="store_true")
     args = ap.parse_args()
 
@@ -90,14 +109,18 @@ def main() -> int:
         if args.format == "pdf":
             from pypdf import PdfReader
 
-            one_page = sum(1 for f in files if len(PdfReader(io.BytesIO(f.read_bytes())).pages) == 1)
+            one_page = sum(
+                1 for f in files if len(PdfReader(io.BytesIO(f.read_bytes())).pages) == 1
+            )
         total_bytes = sum(f.stat().st_size for f in files)
         print(f"mode: {mode}")
         print(f"places asked: {args.n}; files written: {len(files)}; exit code: {code}")
         if args.format == "pdf":
             print(f"PDFs with exactly one page: {one_page}/{len(files)}")
         print(f"total size: {total_bytes / 1e6:.1f} MB")
-        print(f"wall time: {elapsed:.2f} s ({elapsed / max(len(files), 1) * 1000:.0f} ms per file); target < 30 s")
+        print(
+            f"wall time: {elapsed:.2f} s ({elapsed / max(len(files), 1) * 1000:.0f} ms per file); target < 30 s"
+        )
         if stderr.strip():
             print("stderr (last lines):")
             for line in stderr.strip().splitlines()[-8:]:

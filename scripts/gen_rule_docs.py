@@ -42,7 +42,10 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
         if current != text:
-            print("docs/validate-rules.md is out of date: run python scripts/gen_rule_docs.py", file=sys.stderr)
+            print(
+                "docs/validate-rules.md is out of date: run python scripts/gen_rule_docs.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     DOC.write_text(text, encoding="utf-8")

@@ -76,7 +76,12 @@ def calls(source: str) -> list[tuple[str, str | None, int]]:
         args = node.args
         if node.func.id in ("_", "N_") and len(args) == 1 and _is_text(args[0]):
             out.append((args[0].value, None, node.lineno))  # type: ignore[attr-defined]
-        elif node.func.id == "ngettext" and len(args) == 3 and _is_text(args[0]) and _is_text(args[1]):
+        elif (
+            node.func.id == "ngettext"
+            and len(args) == 3
+            and _is_text(args[0])
+            and _is_text(args[1])
+        ):
             out.append((args[0].value, args[1].value, node.lineno))  # type: ignore[attr-defined]
     return sorted(out, key=lambda x: x[2])
 
@@ -109,9 +114,7 @@ def _unquote(s: str) -> str:
 
 
 def _quote(s: str) -> str:
-    body = (
-        s.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
-    )
+    body = s.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
     return f'"{body}"'
 
 
@@ -291,12 +294,19 @@ def problems(lang: str, po: Path | None = None, mo: Path | None = None) -> list[
             else:
                 ok = have == want
             if not ok:
-                out.append(f"{lang}: placeholders {have} in the translation of {m.msgid!r}, want {want}")
-            if sorted(re.findall(r"\d+", s)) != sorted(re.findall(r"\d+", m.msgid)) and m.plural is None:
+                out.append(
+                    f"{lang}: placeholders {have} in the translation of {m.msgid!r}, want {want}"
+                )
+            if (
+                sorted(re.findall(r"\d+", s)) != sorted(re.findall(r"\d+", m.msgid))
+                and m.plural is None
+            ):
                 out.append(f"{lang}: numbers differ in the translation of {m.msgid!r}: {s!r}")
     for key in catalog:
         if key not in code:
-            out.append(f"{lang}: msgid {key[0]!r} is no longer in the code: run scripts/i18n.py extract")
+            out.append(
+                f"{lang}: msgid {key[0]!r} is no longer in the code: run scripts/i18n.py extract"
+            )
     mo = mo or mo_path(lang)
     if not mo.exists() or mo.read_bytes() != compile_mo(header, catalog):
         out.append(f"{lang}: {mo.name} is stale or missing: run scripts/i18n.py compile")

@@ -20,7 +20,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("CRISISNAV_CACHE_DIR", str(cache))
     monkeypatch.delenv("CRISISNAV_DATA", raising=False)

@@ -27,7 +27,9 @@ def test_contributing_example_entry_validates() -> None:
     doc = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     block = re.search(r"```yaml\n(  - id: or-lane-county-crisis-line\b.*?)```", doc, re.S)
     assert block is not None, "CONTRIBUTING.md lost its example entry"
-    entry = block.group(1).replace('"https://www.lanecounty.org/..."', '"https://www.lanecounty.org/crisis"')
+    entry = block.group(1).replace(
+        '"https://www.lanecounty.org/..."', '"https://www.lanecounty.org/crisis"'
+    )
     text = "schema_version: 1\nresources:\n" + entry
     problems = validate_text(text, "example.yaml", today=date(2026, 11, 29))
     assert [p for p in problems if p.severity == "error"] == [], problems
@@ -41,4 +43,7 @@ def test_contributing_colon_trap_is_what_validate_explains() -> None:
     text = "schema_version: 1\nresources:\n  - id: a\n" + line
     found = [p for p in validate_text(text, "t.yaml") if p.code == "yaml-syntax"]
     assert found and "colon" in found[0].message
-    assert found[0].fix == 'put the whole text in double quotes: how_to_ask: "Call 911: ask for STAR by name"'
+    assert (
+        found[0].fix
+        == 'put the whole text in double quotes: how_to_ask: "Call 911: ask for STAR by name"'
+    )

@@ -237,9 +237,9 @@ def _place(name: str, state: str, counties: tuple[str, ...], population: int) ->
 
 def test_people_are_weighted_by_population_and_split_by_size() -> None:
     places = [
-        _place("Eugene", "OR", ("Lane County",), 170_000),       # fixture has Lane County entries
+        _place("Eugene", "OR", ("Lane County",), 170_000),  # fixture has Lane County entries
         _place("Portland", "OR", ("Multnomah County",), 650_000),  # no local entry in the fixture
-        _place("Tinyville", "OR", ("Lane County",), 900),          # covered, but under 15,000
+        _place("Tinyville", "OR", ("Lane County",), 900),  # covered, but under 15,000
         _place("Springfield", "IL", ("Sangamon County",), 114_000),
     ]
     out = coverage.people_report(fixture_resources(), places)
@@ -249,7 +249,9 @@ def test_people_are_weighted_by_population_and_split_by_size() -> None:
     assert out["people_in_all_places"] == 934_900 and out["people_covered_all_places"] == 170_900
     assert out["states"]["OR"]["share_covered"] == round(170_000 / 820_000, 4)
     assert out["states"]["TX"]["share_covered"] is None  # no people counted there
-    missing = [(c["county"], c["people_in_places"]) for c in out["largest_counties_without_local_entry"]]
+    missing = [
+        (c["county"], c["people_in_places"]) for c in out["largest_counties_without_local_entry"]
+    ]
     assert missing == [("Multnomah County", 650_000), ("Sangamon County", 114_000)]
 
 
@@ -264,7 +266,9 @@ def test_a_place_in_two_counties_splits_its_people_and_ended_entries_do_not_coun
     assert coverage.people_report(ended, eugene)["people_covered"] == 0
 
 
-def test_coverage_text_leads_with_the_people_figure(fake_gaz: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_coverage_text_leads_with_the_people_figure(
+    fake_gaz: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(FakeGazetteer, "populated_places",
                         lambda self: [_place("Eugene", "OR", ("Lane County",), 170_000),
                                       _place("Portland", "OR", ("Multnomah County",), 650_000)])  # fmt: skip
@@ -273,6 +277,10 @@ def test_coverage_text_leads_with_the_people_figure(fake_gaz: None, monkeypatch:
     first = result.stdout.splitlines()[0]
     assert first.startswith("People in places of 15,000+ served by a city or county entry: 21%")
     assert "Multnomah County, OR  650,000" in result.stdout
-    js = json.loads(CliRunner().invoke(app, ["coverage", "--format", "json", "--data", str(FIXTURE)]).stdout)
+    js = json.loads(
+        CliRunner().invoke(app, ["coverage", "--format", "json", "--data", str(FIXTURE)]).stdout
+    )
     assert js["people"]["people_covered"] == 170_000
-    assert next(s for s in js["states"] if s["state"] == "OR")["people"]["share_covered"] == round(170 / 820, 4)
+    assert next(s for s in js["states"] if s["state"] == "OR")["people"]["share_covered"] == round(
+        170 / 820, 4
+    )

@@ -76,7 +76,9 @@ def test_unreadable_files(tmp_path: Path) -> None:
     assert "directory" in _error(tmp_path).message
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
-    assert _error(fifo).code == "not-a-file"  # returns at once: never opens the FIFO for a blocking read
+    assert (
+        _error(fifo).code == "not-a-file"
+    )  # returns at once: never opens the FIFO for a blocking read
     big = tmp_path / "big.yaml"
     with open(big, "wb") as fh:
         fh.truncate(20 * 1024 * 1024 + 1)
@@ -130,7 +132,9 @@ def test_python_tag_never_runs_through_the_loader(tmp_path: Path) -> None:
 
 def test_cache_round_trip_equals_a_fresh_parse() -> None:
     first = dataset.load(SMALL)
-    assert cache.read(dataset.CACHE_NAME, f"dataset:{dataset.CACHE_FORMAT}:{_version()}:{first.sha256}")
+    assert cache.read(
+        dataset.CACHE_NAME, f"dataset:{dataset.CACHE_FORMAT}:{_version()}:{first.sha256}"
+    )
     second = dataset.load(SMALL)
     fresh = dataset.load(SMALL, use_cache=False)
     assert first == second == fresh
@@ -147,7 +151,9 @@ def test_changed_content_is_not_served_from_cache(tmp_path: Path) -> None:
     text = SMALL.read_text(encoding="utf-8")
     p.write_text(text, encoding="utf-8")
     assert dataset.load(p).resources[0].name == "Fixture National Crisis Line"
-    p.write_text(text.replace("name: Fixture National Crisis Line", "name: Renamed Line"), encoding="utf-8")
+    p.write_text(
+        text.replace("name: Fixture National Crisis Line", "name: Renamed Line"), encoding="utf-8"
+    )
     assert dataset.load(p).resources[0].name == "Renamed Line"
 
 
@@ -193,7 +199,9 @@ def test_a_clock_behind_the_verified_dates_still_loads(tmp_path: Path) -> None:
     text = dataset.packaged_path().read_text(encoding="utf-8")
     future = tmp_path / "future.yaml"
     future.write_text(text.replace("verified: 2026-", "verified: 2999-", 1), encoding="utf-8")
-    assert any(p.code == "date-future" for p in validate.validate_file(future, today=dt.date(2026, 11, 26)))
+    assert any(
+        p.code == "date-future" for p in validate.validate_file(future, today=dt.date(2026, 11, 26))
+    )
     loaded = dataset.load(future, use_cache=False)
     assert any(r.verified.year == 2999 for r in loaded.resources)
 

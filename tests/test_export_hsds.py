@@ -26,8 +26,6 @@ from fixture_data import FIXTURE, fixture_dataset
 STATE_NAMES = {"OR": "Oregon", "WA": "Washington"}
 
 
-
-
 def names(code: str) -> str:
     return STATE_NAMES.get(code, code)
 

@@ -409,7 +409,9 @@ def test_big_millions_of_tiny_values_are_refused_in_bounded_memory(tmp_path: Pat
 
     path = tmp_path / "wide.yaml"
     n = 9_900_000  # "a," each: a 19.8 MB file, just under the 20 MB size limit
-    path.write_text(dataset_text(ENTRY.replace("    languages: [en]", "    languages: [" + "a," * n + "a]")))
+    path.write_text(
+        dataset_text(ENTRY.replace("    languages: [en]", "    languages: [" + "a," * n + "a]"))
+    )
     assert path.stat().st_size < 20 * 1024 * 1024
     t0 = time.perf_counter()
     proc = subprocess.run(
@@ -421,8 +423,14 @@ def test_big_millions_of_tiny_values_are_refused_in_bounded_memory(tmp_path: Pat
     elapsed = time.perf_counter() - t0
     report = json.loads(proc.stdout)
     peak_mb = report["maxrss_kb"] / 1024
-    print(f"\n19.8 MB of tiny values: validate exit {report['rc']}, {elapsed:.1f} s, peak {peak_mb:.0f} MB")
+    print(
+        f"\n19.8 MB of tiny values: validate exit {report['rc']}, {elapsed:.1f} s, peak {peak_mb:.0f} MB"
+    )
     assert peak_mb < 300, f"peak {peak_mb:.0f} MB, {elapsed:.1f} s"  # unbounded: 1.5 GB
     assert report["rc"] == 4  # too-large: refused like a file over the size limit
     code, out, err = invoke(["validate", str(path)])
-    assert code == 4 and f"{path}:13:" in out and " error too-large more than 1,000,000 YAML values" in out
+    assert (
+        code == 4
+        and f"{path}:13:" in out
+        and " error too-large more than 1,000,000 YAML values" in out
+    )

@@ -192,7 +192,11 @@ CORRUPTIONS = {
     "wrong-key": lambda b, k: _forge(_payload(b), k + "other"),
     "forged-garbage": lambda b, k: _forge(b"\xff\xfe not a payload", k),
     "forged-wrong-shape": lambda b, k: _forge(
-        _reencode(_payload(b), lambda v: {"document": {"schema_version": 1, "resources": [{"id": 1}]}, "lines": [1]}), k
+        _reencode(
+            _payload(b),
+            lambda v: {"document": {"schema_version": 1, "resources": [{"id": 1}]}, "lines": [1]},
+        ),
+        k,
     ),
     "forged-bad-date": lambda b, k: _forge(_reencode(_payload(b), _bad_date), k),
     "forged-not-a-dict": lambda b, k: _forge(_reencode(_payload(b), lambda v: [1, 2, 3]), k),
@@ -549,7 +553,9 @@ def test_sigint_during_startup_has_no_traceback(module: str, warm_cache: Path) -
     ],
     ids=["export-json", "export-hsds-csv", "sheet-pdf"],
 )
-def test_full_disk_for_named_output_files(args: list[str], tmp_path: Path, warm_cache: Path) -> None:
+def test_full_disk_for_named_output_files(
+    args: list[str], tmp_path: Path, warm_cache: Path
+) -> None:
     """ENOSPC while writing a file the user named: exit 1 with the reason, no partial file."""
     out = tmp_path / "out"
     out.mkdir()
@@ -588,7 +594,10 @@ def test_output_to_a_device_writes_to_the_device(args: list[str], tmp_path: Path
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({"XDG_CACHE_HOME": "relative/cache", "HOME": "/home/someone"}, "/home/someone/.cache/crisisnav"),
+        (
+            {"XDG_CACHE_HOME": "relative/cache", "HOME": "/home/someone"},
+            "/home/someone/.cache/crisisnav",
+        ),
         ({"XDG_CACHE_HOME": "", "HOME": "/home/someone"}, "/home/someone/.cache/crisisnav"),
         ({"XDG_CACHE_HOME": "/xdg", "HOME": "/home/someone"}, "/xdg/crisisnav"),
         ({"XDG_CACHE_HOME": None, "HOME": "relative-home"}, None),

@@ -49,7 +49,19 @@ LONG = "W" * 5000
 NEWLINE = "first line\n2. forged entry"
 
 RAW = [ANSI, OSC8, TITLE, C1, CR, BIDI, ISOLATE, MISC, MARKUP, LONG, NEWLINE]
-RAW_IDS = ["ansi", "osc8", "title", "c1", "cr", "bidi", "isolate", "misc", "markup", "long", "newline"]
+RAW_IDS = [
+    "ansi",
+    "osc8",
+    "title",
+    "c1",
+    "cr",
+    "bidi",
+    "isolate",
+    "misc",
+    "markup",
+    "long",
+    "newline",
+]
 
 # Code points that must never reach a terminal or a document raw.
 DANGEROUS_RE = re.compile(
@@ -134,7 +146,9 @@ def test_control_sequences_are_inert_in_every_lookup_format(s: str) -> None:
     assert item["contacts"][0]["label"] == f"label {s}"
 
 
-@pytest.mark.parametrize("s", [ANSI, OSC8, TITLE, C1, BIDI], ids=["ansi", "osc8", "title", "c1", "bidi"])
+@pytest.mark.parametrize(
+    "s", [ANSI, OSC8, TITLE, C1, BIDI], ids=["ansi", "osc8", "title", "c1", "bidi"]
+)
 def test_plain_and_terminal_escape_the_same_way(s: str) -> None:
     """Consistency: the escape is visible (\\x1b, \\u202e), the same in plain and terminal."""
     from crisisnav.render.safe import inert
@@ -201,7 +215,7 @@ def _assert_no_formula(rows: list[list[str]], phones: set[str]) -> None:
 
 @pytest.mark.parametrize(
     "s",
-    ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"x\")"],
+    ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", '=HYPERLINK("x")'],
     ids=["eq", "plus-dde", "minus", "at", "tab", "cr", "hyperlink"],
 )
 def test_lookup_csv_neutralises_formulas(s: str) -> None:
@@ -291,8 +305,18 @@ def _md_rows(text: str) -> list[str]:
         "\\| escaped pipe",
         NEWLINE,
     ],
-    ids=["pipes", "link", "image", "script", "autolink", "emphasis", "heading", "entity",
-         "backslash-pipe", "newline"],  # fmt: skip
+    ids=[
+        "pipes",
+        "link",
+        "image",
+        "script",
+        "autolink",
+        "emphasis",
+        "heading",
+        "entity",
+        "backslash-pipe",
+        "newline",
+    ],  # fmt: skip
 )
 def test_markdown_escapes_pipes_links_and_html(s: str) -> None:
     from crisisnav.render import markdown
@@ -385,7 +409,9 @@ def test_pdf_sheet_renders_hostile_text(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ through the real CLI
 
 
-@pytest.mark.parametrize("fmt", [f for f in EXPORT.names if not f.startswith("hsds")])  # hsds: below
+@pytest.mark.parametrize(
+    "fmt", [f for f in EXPORT.names if not f.startswith("hsds")]
+)  # hsds: below
 def test_export_of_legal_hostile_strings_is_valid(fmt: str) -> None:
     code, out, err = invoke(["export", "--format", fmt, "--data", str(INERT)])
     assert code == 0, err
@@ -473,9 +499,19 @@ def _assert_diag_inert(text: str) -> None:
         ["lookup", "97401", "--format", "x\x1b]0;t\x07"],
         ["lookup", "97401", "--at", "\x1b[2J"],
     ],
-    ids=["lookup-data-missing", "lookup-data-bad", "export-data-bad", "sheet-data-missing",
-         "lookup-batch-missing", "places-batch-missing", "sheet-output-dir", "export-output-dir",
-         "for", "format", "at"],  # fmt: skip
+    ids=[
+        "lookup-data-missing",
+        "lookup-data-bad",
+        "export-data-bad",
+        "sheet-data-missing",
+        "lookup-batch-missing",
+        "places-batch-missing",
+        "sheet-output-dir",
+        "export-output-dir",
+        "for",
+        "format",
+        "at",
+    ],  # fmt: skip
 )
 def test_hostile_file_names_and_arguments_in_diagnostics(args: list[str], tmp_path: Path) -> None:
     """A file name or argument holding escape sequences is echoed escaped, never raw (a
@@ -536,10 +572,12 @@ def test_pdf_long_word_is_split_in_linear_work(monkeypatch: pytest.MonkeyPatch) 
 def test_csv_batch_neutralises_formulas_in_the_query_column(tmp_path: Path) -> None:
     """The query column echoes what a spreadsheet user pasted: it is a cell like any other."""
     src = tmp_path / "q.txt"
-    src.write_text("=HYPERLINK(\"https://evil.example\",\"x\")\n+cmd|' /C calc'!A0\n-2+3\n@SUM(A1)\n97401\n")
+    src.write_text(
+        '=HYPERLINK("https://evil.example","x")\n+cmd|\' /C calc\'!A0\n-2+3\n@SUM(A1)\n97401\n'
+    )
     code, out, err = invoke(["lookup", "--batch", str(src), "--format", "csv"])
     assert code == 0, err
     rows = _csv_cells(out)
     _assert_no_formula(rows, set())
     queries = [r[0] for r in rows[1:]]
-    assert "'=HYPERLINK(\"https://evil.example\",\"x\")" in queries and "97401" in queries
+    assert '\'=HYPERLINK("https://evil.example","x")' in queries and "97401" in queries

@@ -90,7 +90,6 @@ def _commands(tmp: Path) -> dict[str, list[str]]:
     }
 
 
-
 _MANY = """
 import json, sys
 from crisisnav.cli import app
@@ -155,7 +154,9 @@ def test_guard_catches_a_planted_socket_call(tmp_path: Path, warm_cache: Path) -
         {"lookup": ["lookup", "Eugene, OR", "--format", "json"]}, tmp_path, warm_cache, _PLANT
     )
     assert codes == {"lookup": 0}  # the careless code swallowed the error...
-    assert any(a.startswith("lookup: create_connection") for a in attempts), attempts  # ...not the guard
+    assert any(a.startswith("lookup: create_connection") for a in attempts), (
+        attempts
+    )  # ...not the guard
 
 
 # ------------------------------------------------------------------ writes and queries on disk

@@ -117,7 +117,12 @@ AREAS = [
     {"state": "IL", "county": "Sangamon County"},
 ]
 PHONES = ["541-555-0100", "988", "741741", "+1 541 555 0101", "(541) 555-0102", "911"]
-HOURS = [["24/7"], ["mon-fri 08:00-17:00"], ["daily 14:00-23:00"], ["fri 22:00-02:00", "sat 10:00-12:00"]]
+HOURS = [
+    ["24/7"],
+    ["mon-fri 08:00-17:00"],
+    ["daily 14:00-23:00"],
+    ["fri 22:00-02:00", "sat 10:00-12:00"],
+]
 
 
 def _id_strategy() -> st.SearchStrategy[str]:
@@ -137,7 +142,9 @@ def resources(draw: st.DrawFn, rid: str) -> dict[str, Any]:
         "kind": draw(st.sampled_from(KINDS)),
         "police": draw(st.sampled_from(POLICE_LEVELS)),
         "dispatch": draw(st.sampled_from(DISPATCH_PATHS)),
-        "serves": draw(st.lists(st.sampled_from(AREAS), min_size=1, max_size=3, unique_by=json.dumps)),
+        "serves": draw(
+            st.lists(st.sampled_from(AREAS), min_size=1, max_size=3, unique_by=json.dumps)
+        ),
         "contacts": [
             {"type": "phone", "value": v, "label": draw(st.none() | SAFE_TEXT)}
             for v in draw(st.lists(st.sampled_from(PHONES), min_size=1, max_size=3, unique=True))
@@ -150,7 +157,9 @@ def resources(draw: st.DrawFn, rid: str) -> dict[str, Any]:
         "sources": [f"https://example.org/{rid}"],
     }
     if hours != ["24/7"]:
-        r["timezone"] = draw(st.sampled_from(["America/Los_Angeles", "America/Denver", "America/Chicago"]))
+        r["timezone"] = draw(
+            st.sampled_from(["America/Los_Angeles", "America/Denver", "America/Chicago"])
+        )
     if status in ("ended", "suspended") or draw(st.booleans()):
         r["status_since"] = draw(st.dates(date(2020, 1, 1), date(2024, 1, 1))).isoformat()
     for opt in ("police_note", "how_to_ask"):
@@ -187,7 +196,9 @@ def _yaml(entries: list[dict[str, Any]]) -> str:
     for e in entries:
         first = True
         for k, v in e.items():
-            lines.append(("  - " if first else "    ") + f"{k}: " + json.dumps(v, ensure_ascii=False))
+            lines.append(
+                ("  - " if first else "    ") + f"{k}: " + json.dumps(v, ensure_ascii=False)
+            )
             first = False
     return "\n".join(lines) + "\n"
 
@@ -210,7 +221,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(entries=datasets())
-def test_schema_datasets_round_trip_load_to_json(entries: list[dict[str, Any]], data_dir: Path) -> None:
+def test_schema_datasets_round_trip_load_to_json(
+    entries: list[dict[str, Any]], data_dir: Path
+) -> None:
     from crisisnav import dataset, validate
     from crisisnav.export.flat import records
 
@@ -257,8 +270,10 @@ def test_any_dataset_string_renders_in_every_format(
         police_note=note,
         how_to_ask=note,
         caveats=(caveat,),
-        contacts=(Contact(type="phone", value="541-555-0100", label=label),
-                  Contact(type="web", value=source)),  # fmt: skip
+        contacts=(
+            Contact(type="phone", value="541-555-0100", label=label),
+            Contact(type="web", value=source),
+        ),  # fmt: skip
         sources=(source,),
     )
     ds = Dataset(path="<prop>", schema_version=1, resources=(r,))
@@ -296,12 +311,16 @@ def test_any_dataset_string_renders_as_pdf(name: str, caveat: str) -> None:
     r = make_resource(name=name or "x", caveats=(caveat,), how_to_ask=caveat)
     ds = Dataset(path="<prop>", schema_version=1, resources=(r,))
     result = rank.lookup(ds, Resolution(query="q", status="ok", place=_place()))
-    assert render_pdf(build_sheet(result, printed=date(2026, 12, 1), source="p")).startswith(b"%PDF")
+    assert render_pdf(build_sheet(result, printed=date(2026, 12, 1), source="p")).startswith(
+        b"%PDF"
+    )
 
 
 @needs_resolver
 @settings(max_examples=30, deadline=None)
-@given(lines=st.lists(st.binary(max_size=40).filter(lambda b: b"\n" not in b), min_size=1, max_size=12))
+@given(
+    lines=st.lists(st.binary(max_size=40).filter(lambda b: b"\n" not in b), min_size=1, max_size=12)
+)
 def test_any_bytes_batch_gives_one_result_per_line_in_order(lines: list[bytes]) -> None:
     """The batch policy (fileio.batch_queries): LF, CRLF and CR end a line; blank and # lines
     are not queries; every other line gets exactly its own result, in order."""

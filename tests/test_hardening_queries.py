@@ -136,7 +136,10 @@ def _batch_bytes() -> tuple[bytes, list[str]]:
         (b"\xef\xbb\xbfEugene, OR", "Eugene, OR"),  # a BOM on the first line only
         (b"\xff\xfe not utf-8 \xc0\xaf", "\ufffd\ufffd not utf-8 \ufffd\ufffd"),
         (b"97401\r", "97401"),  # CRLF
-        (b"", None),  # a blank line: not a query, no result (the batch policy: fileio.batch_queries)
+        (
+            b"",
+            None,
+        ),  # a blank line: not a query, no result (the batch policy: fileio.batch_queries)
         (b"\x00\x00", None),  # type: ignore[list-item]
         (b"," * 10_000, None),  # type: ignore[list-item]
         (b"x" * 1_000_000, None),  # type: ignore[list-item]
@@ -168,9 +171,7 @@ def test_batch_bad_lines_get_results_and_the_rest_go_on(fmt: str, tmp_path: Path
         want = [q for q in expected if q is not None]
         assert [q for q in order if q in want] == want, order
         return
-    results = (
-        [json.loads(ln) for ln in out.splitlines()] if fmt == "jsonl" else json.loads(out)
-    )
+    results = [json.loads(ln) for ln in out.splitlines()] if fmt == "jsonl" else json.loads(out)
     assert len(results) == len(expected)
     for res, q in zip(results, expected, strict=True):
         assert tuple(res) == (*RESULT_KEYS, *RESULT_EXTRA_KEYS)
@@ -279,8 +280,10 @@ def test_big_batch_of_100000_lines_streams_in_bounded_memory(
     with out.open("rb") as fh:
         for n, line in enumerate(fh, start=1):  # noqa: B007
             res = json.loads(line)
-            assert res["query"] == wanted[n - 1].strip() or len(wanted[n - 1]) > 200 or (
-                "\x00" in wanted[n - 1]
+            assert (
+                res["query"] == wanted[n - 1].strip()
+                or len(wanted[n - 1]) > 200
+                or ("\x00" in wanted[n - 1])
             ), (n, res["query"][:80], wanted[n - 1][:80])
             statuses[res["status"]] = statuses.get(res["status"], 0) + 1
             if res["status"] == "ok":
@@ -326,8 +329,6 @@ _BATCH_COMMANDS = {
 }
 
 
-
-
 @pytest.mark.parametrize(
     "command",
     ["lookup", "places", "sheet"],
@@ -360,7 +361,8 @@ def test_sheet_batch_summary_does_not_echo_a_huge_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "at", ["1970-01-01T00:00:00+14:00", "2026-03-08 02:30", "2026-11-01 01:30", "nan", "", "\x1b[2J"]
+    "at",
+    ["1970-01-01T00:00:00+14:00", "2026-03-08 02:30", "2026-11-01 01:30", "nan", "", "\x1b[2J"],
 )
 @pytest.mark.parametrize("command", ["lookup", "sheet"])
 def test_odd_at_values_are_answers_or_usage_errors(command: str, at: str) -> None:
@@ -407,9 +409,7 @@ def test_non_utf8_output_stream_never_crashes(
     from test_hardening_support import CONTROL
 
     argv = [a.format(control=CONTROL) for a in args]
-    proc = run_cli(
-        argv, env={"CRISISNAV_CACHE_DIR": str(warm_cache), "PYTHONIOENCODING": encoding}
-    )
+    proc = run_cli(argv, env={"CRISISNAV_CACHE_DIR": str(warm_cache), "PYTHONIOENCODING": encoding})
     assert_no_traceback(proc.stdout, proc.stderr)
     assert proc.returncode in (0, 1), proc.stderr
     text = proc.stdout.decode(encoding)
@@ -432,10 +432,14 @@ def test_interactive_undecodable_input_is_a_question_not_a_crash(warm_cache: Pat
 def test_sheet_batch_bad_lines_are_reported_and_the_rest_go_on(tmp_path: Path) -> None:
     src = tmp_path / "b.txt"
     src.write_bytes(
-        b"97401\n\xff\xfe bad\n\n" + b"," * 10_000 + b"\nEugene, OR\n97401\nSpringfield\n\xed\xa0\x80\n"
+        b"97401\n\xff\xfe bad\n\n"
+        + b"," * 10_000
+        + b"\nEugene, OR\n97401\nSpringfield\n\xed\xa0\x80\n"
     )
     out = tmp_path / "sheets"
-    code, stdout, err = invoke(["sheet", "--batch", str(src), "--out-dir", str(out), "--format", "html"])
+    code, stdout, err = invoke(
+        ["sheet", "--batch", str(src), "--out-dir", str(out), "--format", "html"]
+    )
     assert code == 1, err  # some lines not found
     assert sorted(p.name for p in out.iterdir()) == ["97401.html", "eugene-or.html"]
     assert "line 2:" in err and "line 8:" in err  # the undecodable lines, by number
@@ -449,14 +453,29 @@ def test_sheet_batch_treats_a_nul_line_like_lookup(tmp_path: Path) -> None:
     src = tmp_path / "b.txt"
     src.write_bytes(b"97401\n\x00\x00\nEugene, OR\n")
     out = tmp_path / "sheets"
-    code, stdout, err = invoke(["sheet", "--batch", str(src), "--out-dir", str(out), "--format", "html"])
+    code, stdout, err = invoke(
+        ["sheet", "--batch", str(src), "--out-dir", str(out), "--format", "html"]
+    )
     assert code == 1 and "line 2" in err, err
     assert len(list(out.iterdir())) == 2  # 97401 and Eugene, OR
 
 
 # ------------------------------------------------------------------ the pick list
 
-_PICKS = ["\u00b2", "\u00b9\u00b2", "\u2460", "\u0663", "\uff11", "1\x00", "-1", "0", "99999999999999999999999", " 1 ", "1.0", "\u202e1"]
+_PICKS = [
+    "\u00b2",
+    "\u00b9\u00b2",
+    "\u2460",
+    "\u0663",
+    "\uff11",
+    "1\x00",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    " 1 ",
+    "1.0",
+    "\u202e1",
+]
 
 
 def test_pick_list_answers_never_crash() -> None:
@@ -475,7 +494,9 @@ def test_interactive_pick_list_survives_odd_answers() -> None:
     from crisisnav import interactive
     from crisisnav.flow import Options
 
-    answers = iter(["Springfield", "-1", "0", "99999999999999999999999", "1.0", "\u202e1", "1", "q"])
+    answers = iter(
+        ["Springfield", "-1", "0", "99999999999999999999999", "1.0", "\u202e1", "1", "q"]
+    )
     said: list[str] = []
     code = interactive.run(
         Options(fmt="plain", data=SMALL), read=lambda prompt: next(answers), out=said.append

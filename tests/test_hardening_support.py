@@ -163,7 +163,3 @@ def make_resource(**overrides: object) -> object:
     }
     fields.update(overrides)
     return Resource(**fields)  # type: ignore[arg-type]
-
-
-
-

@@ -15,7 +15,13 @@ from crisisnav.models import Place, Resolution
 from crisisnav.render import plain, terminal
 
 AT = datetime(2026, 12, 1, 15, 0)  # mid-afternoon: the compact lines are their usual length
-BIG_CITIES = ("Eugene, OR", "Brooklyn, NY", "Denver, CO", "Los Angeles, CA", "Miami-Dade County, FL")
+BIG_CITIES = (
+    "Eugene, OR",
+    "Brooklyn, NY",
+    "Denver, CO",
+    "Los Angeles, CA",
+    "Miami-Dade County, FL",
+)
 
 
 def places_the_dataset_mentions() -> list[Place]:
@@ -54,7 +60,10 @@ def test_the_first_number_is_never_one_reached_only_through_911() -> None:
             assert first.resource.dispatch != "via-911", (place.label(), first.resource.id)
             assert first.section != "through-911"
             way = first.contacts[0].value if first.contacts else ""
-            assert "".join(ch for ch in way if ch.isdigit()) != "911", (place.label(), first.resource.id)
+            assert "".join(ch for ch in way if ch.isdigit()) != "911", (
+                place.label(),
+                first.resource.id,
+            )
             checked_911 += any(i.resource.dispatch == "via-911" for i in out.resources)
     assert checked_911  # some of these places do have a 911-only team (Brooklyn, Denver, ...)
 
@@ -113,9 +122,13 @@ def test_988_appears_once_with_the_national_options_in_the_state_center() -> Non
 
 
 def test_contact_text_hides_phone_only_numbers() -> None:
-    out = CliRunner().invoke(
-        app, ["lookup", "Eugene, OR", "--contact", "text", "--format", "plain", "--details"]
-    ).stdout
+    out = (
+        CliRunner()
+        .invoke(
+            app, ["lookup", "Eugene, OR", "--contact", "text", "--format", "plain", "--details"]
+        )
+        .stdout
+    )
     body = [line for line in out.splitlines() if line.startswith("   ")]
     assert any("text " in line for line in body)
     assert not any(line.strip().startswith("call ") for line in body)

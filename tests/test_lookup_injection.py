@@ -109,8 +109,10 @@ def _hostile_dataset() -> tuple[Dataset, Resolution]:
         police="none",
         dispatch="direct",
         serves=(Area(state="OR", city="Eugene"),),
-        contacts=(Contact("phone", "541-555-0100", label="\x1b[5mblink"),
-                  Contact("text", "741741", keyword="[b]HI[/b]")),  # fmt: skip
+        contacts=(
+            Contact("phone", "541-555-0100", label="\x1b[5mblink"),
+            Contact("text", "741741", keyword="[b]HI[/b]"),
+        ),  # fmt: skip
         hours=("24/7",),
         status="active",
         verified=date(2026, 11, 1),
@@ -175,7 +177,9 @@ def test_csv_formula_rule() -> None:
     assert csvfmt.safe_cell("+1-541-555-0100; 988") == "+1-541-555-0100; 988"
     assert csvfmt.safe_cell("+1 (541) 555.0100") == "+1 (541) 555.0100"
     assert csvfmt.safe_cell("+1 541 HYPERLINK") == "'+1 541 HYPERLINK"
-    assert csvfmt.safe_cell("+1 541 555 0100; +1-541-555-0101") == "+1 541 555 0100; +1-541-555-0101"
+    assert (
+        csvfmt.safe_cell("+1 541 555 0100; +1-541-555-0101") == "+1 541 555 0100; +1-541-555-0101"
+    )
     for bad in ("+1;=2", "+1; +cmd", "+1;;2", "+1 541\t=1", "+1; @x", "+1+cmd", "+1 A1"):
         assert csvfmt.safe_cell(bad).startswith("'"), bad
     assert csvfmt.safe_cell("541-555-0100") == "541-555-0100"

@@ -168,7 +168,9 @@ def test_terminal_colour_follows_no_color(tmp_path: Path, warm_cache: str) -> No
         assert "Team not out now — goes out 14:00 PT" in bare
 
 
-def test_picking_a_place_that_was_not_shown_by_its_state_code(tmp_path: Path, warm_cache: str) -> None:
+def test_picking_a_place_that_was_not_shown_by_its_state_code(
+    tmp_path: Path, warm_cache: str
+) -> None:
     child = spawn(["lookup", "Springfield", "--data", str(SMALL), "--at", AT], tmp_path, warm_cache)
     child.expect_exact("more not shown — type a state code")
     child.expect(r"Pick 1-\d+, a state")

@@ -83,7 +83,9 @@ def test_json_text_follows_the_language() -> None:
 
 def test_csv_header_and_enums_never_change() -> None:
     en = list(csv.reader(io.StringIO(run("lookup", "Eugene, OR", "--format", "csv")[1])))
-    es = list(csv.reader(io.StringIO(run("lookup", "Eugene, OR", "--format", "csv", "--lang", "es")[1])))
+    es = list(
+        csv.reader(io.StringIO(run("lookup", "Eugene, OR", "--format", "csv", "--lang", "es")[1]))
+    )
     assert en[0] == es[0] and len(en) == len(es)
     header = en[0]
     for col in ("rank", "section", "id", "kind", "police", "dispatch", "scope", "status", "stale"):
@@ -156,14 +158,20 @@ def _fully_spanish_dataset(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("extra", [(), ("--details",), ("--explain",), ("--format", "markdown")])
-@pytest.mark.parametrize("query", ["Eugene, OR", "Lane County, OR", "Oregon", "Springfield", "qxzv"])
-def test_no_english_words_in_spanish_output(tmp_path: Path, query: str, extra: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "query", ["Eugene, OR", "Lane County, OR", "Oregon", "Springfield", "qxzv"]
+)
+def test_no_english_words_in_spanish_output(
+    tmp_path: Path, query: str, extra: tuple[str, ...]
+) -> None:
     data = _fully_spanish_dataset(tmp_path)
     code, out, _ = run("lookup", query, "--lang", "es", "--format", "plain", *extra, data=data)
     assert code in (0, 1, 3)
     text = re.sub(r"https?://\S+", " ", out)  # addresses
     text = re.sub(r"crisisnav lookup \"[^\"]*\"", " ", text)  # a command to type
-    text = re.sub(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*(?: County| Parish)?, [A-Z]{2}\b", " ", text)  # places
+    text = re.sub(
+        r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*(?: County| Parish)?, [A-Z]{2}\b", " ", text
+    )  # places
     text = re.sub(r"\b[A-Z]{2}\b", " ", text)  # state codes
     for enum in ("respond", "call", "talk", "go", "communities", "last-resort", "directories",
                  "none", "possible", "co-responder", "police", "direct", "via-988",
@@ -201,7 +209,11 @@ def test_usage_errors_are_in_the_chosen_language() -> None:
 
 
 def test_help_says_how_lang_differs_from_language() -> None:
-    out = CliRunner().invoke(app, ["lookup", "--help"], prog_name="crisisnav", env={"COLUMNS": "200"}).stdout
+    out = (
+        CliRunner()
+        .invoke(app, ["lookup", "--help"], prog_name="crisisnav", env={"COLUMNS": "200"})
+        .stdout
+    )
     squeezed = " ".join(out.split())
     assert "--lang" in squeezed and "Not the same as --language" in squeezed
     assert "--lang sets the language crisisnav itself writes in" in squeezed

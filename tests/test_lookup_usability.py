@@ -43,7 +43,9 @@ def lookup_text(query: str, fmt: str, *extra: str) -> str:
 def test_ambiguous_resolution_counts_the_candidates_left_out() -> None:
     res = resolve("Springfield")
     assert res.status == "ambiguous" and len(res.candidates) == 12
-    assert res.omitted == 15  # 27 Springfields (GeoNames adds two census-designated places), 12 shown
+    assert (
+        res.omitted == 15
+    )  # 27 Springfields (GeoNames adds two census-designated places), 12 shown
     sizes = [(-p.score, -p.zips) for p in res.candidates]
     assert sizes == sorted(sizes)  # best first: score, then size
 
@@ -79,6 +81,7 @@ def test_ask_pick_accepts_a_state_code(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_interactive_pick_accepts_a_state_name() -> None:
     from crisisnav import dataset as dataset_mod
+
     answers = iter(["Springfield", "pennsylvania", "q"])
     said: list[str] = []
     code = interactive.run(
@@ -142,7 +145,9 @@ def test_compact_answer_puts_a_local_ended_program_in_one_line_on_top() -> None:
     assert "ended service" not in text and "details below" not in text
     # With the shipped data: CAHOOTS's own caveat says what to use instead, on the same line.
     shipped = invoke("lookup", "Eugene, OR", "--format", "plain", "--at", AT).stdout
-    (cahoots,) = [line for line in shipped.splitlines() if line.startswith("! ENDED") and "CAHOOTS" in line]
+    (cahoots,) = [
+        line for line in shipped.splitlines() if line.startswith("! ENDED") and "CAHOOTS" in line
+    ]
     assert "Mobile Crisis Services of Lane County instead" in cahoots
 
 
@@ -223,7 +228,9 @@ def test_for_unknown_word_is_a_usage_error_as_a_subprocess() -> None:
 def test_for_accepts_an_audience_only_the_dataset_uses(tmp_path) -> None:  # type: ignore[no-untyped-def]
     custom = tmp_path / "custom.yaml"
     custom.write_text(SMALL.read_text().replace("audiences: [deaf]", "audiences: [farmworkers]"))
-    data = json.loads(lookup_text("Eugene, OR", "json", "--data", str(custom), "--for", "farmworkers"))
+    data = json.loads(
+        lookup_text("Eugene, OR", "json", "--data", str(custom), "--for", "farmworkers")
+    )
     assert data["resources"][0]["id"] == "fixture-national-chat"
 
 

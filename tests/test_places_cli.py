@@ -23,11 +23,19 @@ def cache_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The gazetteer cache, built once (in a subprocess) for this module's subprocess tests."""
     where = tmp_path_factory.mktemp("gaz")
     env = dict(os.environ, CRISISNAV_CACHE_DIR=str(where))
-    subprocess.run([sys.executable, "-c", "from crisisnav.gazetteer import load; load()"], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-c", "from crisisnav.gazetteer import load; load()"], env=env, check=True
+    )
     return where
 
 
-def run(args: list[str], cache: Path, files: Path, stdin: bytes | None = None, extra: list[str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    args: list[str],
+    cache: Path,
+    files: Path,
+    stdin: bytes | None = None,
+    extra: list[str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
     for f in files.iterdir():
         if not (cache / f.name).exists():
             shutil.copy(f, cache / f.name)
@@ -51,7 +59,10 @@ def test_ambiguous_exits_3_with_candidates() -> None:
     r = runner.invoke(app, ["places", "Springfield"])
     assert r.exit_code == 3
     assert "status: ambiguous" in r.stdout
-    assert "Springfield, Sangamon County, IL" in r.stdout and "Springfield, Lane County, OR" in r.stdout
+    assert (
+        "Springfield, Sangamon County, IL" in r.stdout
+        and "Springfield, Lane County, OR" in r.stdout
+    )
 
 
 def test_not_found_exits_1() -> None:
@@ -65,7 +76,11 @@ def test_json_shape() -> None:
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
     assert set(RESULT_KEYS) <= set(doc) and doc["resources"] == [] and doc["notices"] == []
-    assert doc["status"] == "ok" and doc["place"]["name"] == "Lane County" and doc["place"]["kind"] == "county"
+    assert (
+        doc["status"] == "ok"
+        and doc["place"]["name"] == "Lane County"
+        and doc["place"]["kind"] == "county"
+    )
     assert tuple(doc["place"]) == PLACE_KEYS
     assert [c["state"] for c in doc["candidates"]] == ["KS"]
     amb = json.loads(runner.invoke(app, ["places", "Portland", "--format", "jsonl"]).stdout)
@@ -74,7 +89,12 @@ def test_json_shape() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["places", "x", "--format", "xml"], ["places"], ["places", "x", "--batch", "-"], ["places", "x", "--color", "pink"]],
+    [
+        ["places", "x", "--format", "xml"],
+        ["places"],
+        ["places", "x", "--batch", "-"],
+        ["places", "x", "--color", "pink"],
+    ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
     r = runner.invoke(app, args)
@@ -83,12 +103,23 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 
 def test_batch_jsonl_in_order_with_a_bad_line() -> None:
-    data = b"eugene or\n\xff\xfe not utf-8\nSpringfield\n\n97401\r\nParis, France\n" + b"x" * 5000 + b"\n"
+    data = (
+        b"eugene or\n\xff\xfe not utf-8\nSpringfield\n\n97401\r\nParis, France\n"
+        + b"x" * 5000
+        + b"\n"
+    )
     r = runner.invoke(app, ["places", "--batch", "-", "--format", "jsonl"], input=data)
     assert r.exit_code == 0, r.output
     lines = [json.loads(line) for line in r.stdout.splitlines()]
     # the blank line is not a query (fileio.batch_queries): no result for it
-    assert [d["status"] for d in lines] == ["ok", "not_found", "ambiguous", "ok", "not_found", "not_found"]
+    assert [d["status"] for d in lines] == [
+        "ok",
+        "not_found",
+        "ambiguous",
+        "ok",
+        "not_found",
+        "not_found",
+    ]
     assert lines[0]["place"]["name"] == "Eugene" and lines[3]["place"]["zip"] == "97401"
     assert lines[1]["message"] == "line is not valid UTF-8"
     assert all(set(RESULT_KEYS) <= set(d) for d in lines)
@@ -105,7 +136,10 @@ def test_batch_file_plain_and_json(tmp_path: Path) -> None:
     assert [d["status"] for d in json.loads(arr.stdout)] == ["ok", "ok", "not_found"]
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    assert json.loads(runner.invoke(app, ["places", "--batch", str(empty), "--format", "json"]).stdout) == []
+    assert (
+        json.loads(runner.invoke(app, ["places", "--batch", str(empty), "--format", "json"]).stdout)
+        == []
+    )
 
 
 def test_batch_missing_file_exits_4(tmp_path: Path) -> None:
@@ -125,7 +159,9 @@ def test_rich_output_never_renders_query_markup() -> None:
 def test_subprocess_json_and_exit_codes(_isolated_cache: Path, cache_files: Path) -> None:
     ok = run(["Española NM", "--format", "json"], _isolated_cache, cache_files)
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["place"]["name"] == "Española"  # its proper name (GeoNames), USPS writes Espanola
+    assert (
+        json.loads(ok.stdout)["place"]["name"] == "Española"
+    )  # its proper name (GeoNames), USPS writes Espanola
     assert run(["Kansas City"], _isolated_cache, cache_files).returncode == 3
     assert run(["00000"], _isolated_cache, cache_files).returncode == 1
     bad = run(["x", "--format", "nope"], _isolated_cache, cache_files)
@@ -133,7 +169,9 @@ def test_subprocess_json_and_exit_codes(_isolated_cache: Path, cache_files: Path
 
 
 def test_subprocess_batch_stdin(_isolated_cache: Path, cache_files: Path) -> None:
-    lines = b"".join(q + b"\n" for q in [b"NYC", b"pheonix", b"\xc3\x28", b"DULUTH MINNESOTA", b"London, UK"])
+    lines = b"".join(
+        q + b"\n" for q in [b"NYC", b"pheonix", b"\xc3\x28", b"DULUTH MINNESOTA", b"London, UK"]
+    )
     r = run(["--batch", "-"], _isolated_cache, cache_files, stdin=lines)
     assert r.returncode == 0, r.stderr
     docs = [json.loads(x) for x in r.stdout.decode("utf-8").splitlines()]
@@ -144,7 +182,9 @@ def test_subprocess_batch_stdin(_isolated_cache: Path, cache_files: Path) -> Non
 def test_warm_piped_run_imports_nothing_heavy(_isolated_cache: Path, cache_files: Path) -> None:
     r = run(["eugene or"], _isolated_cache, cache_files, extra=["-X", "importtime"])
     assert r.returncode == 0
-    imported = {line.split("|")[-1].strip() for line in r.stderr.decode().splitlines() if "|" in line}
+    imported = {
+        line.split("|")[-1].strip() for line in r.stderr.decode().splitlines() if "|" in line
+    }
     assert "crisisnav.resolve" in imported
     for heavy in ("zipcodes", "yaml", "rapidfuzz", "rich"):
         assert heavy not in imported, heavy
@@ -156,7 +196,9 @@ def test_terminal_asks_which_one(_isolated_cache: Path, cache_files: Path) -> No
     for f in cache_files.iterdir():
         shutil.copy(f, _isolated_cache / f.name)
     env = dict(os.environ, CRISISNAV_CACHE_DIR=str(_isolated_cache), NO_COLOR="1", COLUMNS="120")
-    child = pexpect.spawn(sys.executable, ["-m", "crisisnav", "places", "Kansas City"], env=env, timeout=60)
+    child = pexpect.spawn(
+        sys.executable, ["-m", "crisisnav", "places", "Kansas City"], env=env, timeout=60
+    )
     child.expect(r"Pick 1-2, a state")
     child.sendline("2")
     child.expect("status: ok")

@@ -54,7 +54,11 @@ def test_county_spellings(gaz: Gazetteer) -> None:
 
 
 def test_cities_keep_every_county_and_alternate_names(gaz: Gazetteer) -> None:
-    assert set(gaz.city_counties("MO", "Kansas City")) >= {"Jackson County", "Clay County", "Platte County"}
+    assert set(gaz.city_counties("MO", "Kansas City")) >= {
+        "Jackson County",
+        "Clay County",
+        "Platte County",
+    }
     assert gaz.has_city("OR", "Milwaukie")  # an acceptable name of Portland ZIPs
     assert gaz.city_counties("OR", "Milwaukie")[0] == "Clackamas County"
     # its proper name (GeoNames) and its USPS spelling, as dataset areas may use either
@@ -85,9 +89,20 @@ def test_top_cities_by_population(gaz: Gazetteer) -> None:
     # boroughs and neighborhoods are counted in their city, not ranked beside it
     assert not labels & {"Brooklyn, NY", "Queens, NY", "Harlem, NY"}
     # USPS abbreviations, PO-box-only names and territories are not cities to rank
-    assert not labels & {"Slc, UT", "Phila, PA", "Colo Spgs, CO", "Parcel Return Service, DC", "Prs, DC"}
+    assert not labels & {
+        "Slc, UT",
+        "Phila, PA",
+        "Colo Spgs, CO",
+        "Parcel Return Service, DC",
+        "Prs, DC",
+    }
     assert all(p.state != "PR" for p in hundred)
-    assert {"Salt Lake City, UT", "Philadelphia, PA", "Colorado Springs, CO", "Washington, DC"} <= labels
+    assert {
+        "Salt Lake City, UT",
+        "Philadelphia, PA",
+        "Colorado Springs, CO",
+        "Washington, DC",
+    } <= labels
 
 
 def test_complete(gaz: Gazetteer) -> None:
@@ -114,7 +129,9 @@ def _env(cache: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[dict[str, Any], tuple[str, str]]]:
+def prebuilt(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, tuple[dict[str, Any], tuple[str, str]]]:
     """One real build for this module: the cache files and the built (core, completion)."""
     where = tmp_path_factory.mktemp("gazcache")
     old = os.environ.get("CRISISNAV_CACHE_DIR")
@@ -143,15 +160,26 @@ _NO_SHIPPED = "from crisisnav import gazetteer_store as _g\n_g.read_shipped_inde
 def test_first_run_builds_then_warm_runs_import_nothing_heavy(_isolated_cache: Path) -> None:
     """Without a usable shipped index the first run builds from zipcodes; later runs do not."""
     cmd = [sys.executable, "-c", _NO_SHIPPED + _PROBE]
-    first = subprocess.run(cmd, env=_env(_isolated_cache), capture_output=True, text=True, check=True)
+    first = subprocess.run(
+        cmd, env=_env(_isolated_cache), capture_output=True, text=True, check=True
+    )
     assert first.stdout.split() == ["Eugene", "True", "True", "False"]  # built from the package
     files = sorted(p.name for p in _isolated_cache.iterdir())
-    assert files == ["gazetteer-complete.pack", "gazetteer-core.pack", "gazetteer-zips.pack", "secret"]
-    warm = subprocess.run(cmd, env=_env(_isolated_cache), capture_output=True, text=True, check=True)
+    assert files == [
+        "gazetteer-complete.pack",
+        "gazetteer-core.pack",
+        "gazetteer-zips.pack",
+        "secret",
+    ]
+    warm = subprocess.run(
+        cmd, env=_env(_isolated_cache), capture_output=True, text=True, check=True
+    )
     assert warm.stdout.split() == ["Eugene", "False", "False", "False"]  # warm: no heavy import
 
 
-@pytest.mark.parametrize("victim", ["gazetteer-core.pack", "gazetteer-zips.pack", "gazetteer-complete.pack"])
+@pytest.mark.parametrize(
+    "victim", ["gazetteer-core.pack", "gazetteer-zips.pack", "gazetteer-complete.pack"]
+)
 def test_corrupt_or_truncated_cache_is_rebuilt(
     victim: str, prebuilt: tuple[Path, Any], _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,7 +195,9 @@ def test_corrupt_or_truncated_cache_is_rebuilt(
         return built
 
     monkeypatch.setattr(gazetteer_build, "build", spy)
-    monkeypatch.setattr(gazetteer_store, "read_shipped_index", lambda: None)  # test the build fallback
+    monkeypatch.setattr(
+        gazetteer_store, "read_shipped_index", lambda: None
+    )  # test the build fallback
     monkeypatch.setattr(gazetteer, "_LOADED", None)  # restored after the test
     g = gazetteer.load()
     assert g.zip_place("97401") is not None and g.complete("eugene")
@@ -175,7 +205,9 @@ def test_corrupt_or_truncated_cache_is_rebuilt(
     assert (_isolated_cache / victim).read_bytes() == blob  # and stored again
 
 
-def test_stale_key_is_a_miss(prebuilt: tuple[Path, Any], _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stale_key_is_a_miss(
+    prebuilt: tuple[Path, Any], _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     where, built = prebuilt
     for f in where.iterdir():
         shutil.copy(f, _isolated_cache / f.name)
@@ -187,14 +219,21 @@ def test_stale_key_is_a_miss(prebuilt: tuple[Path, Any], _isolated_cache: Path, 
     assert len(calls) == 1
 
 
-def test_cache_key_follows_aliases_and_format(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_cache_key_follows_aliases_and_format(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     key = gazetteer.source_key()
     assert f"format={gazetteer.FORMAT}" in key and "zipcodes" in key
     other = tmp_path / "aliases.yaml"
-    other.write_text("aliases:\n  eug: Eugene, OR\n  twin: [Eugene, OR, Springfield, OR]\n", encoding="utf-8")
+    other.write_text(
+        "aliases:\n  eug: Eugene, OR\n  twin: [Eugene, OR, Springfield, OR]\n", encoding="utf-8"
+    )
     monkeypatch.setattr(gazetteer_index, "ALIASES_PATH", other)
     assert gazetteer.source_key() != key
-    assert gazetteer_build._load_aliases() == {"eug": ["Eugene, OR"], "twin": ["Eugene", "OR", "Springfield", "OR"]}
+    assert gazetteer_build._load_aliases() == {
+        "eug": ["Eugene, OR"],
+        "twin": ["Eugene", "OR", "Springfield", "OR"],
+    }
 
 
 def test_unwritable_cache_still_works(

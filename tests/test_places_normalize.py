@@ -67,7 +67,14 @@ def test_normalize_is_idempotent(text: str) -> None:
         ("Young America", "young america", None, False, None, None),
     ],
 )
-def test_parse(query: str, name: str, state: str | None, county: bool, zip_code: str | None, foreign: str | None) -> None:
+def test_parse(
+    query: str,
+    name: str,
+    state: str | None,
+    county: bool,
+    zip_code: str | None,
+    foreign: str | None,
+) -> None:
     p = parse(normalize(query))
     assert (p.name, p.state, p.county, p.zip, p.foreign) == (name, state, county, zip_code, foreign)
 

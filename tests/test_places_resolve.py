@@ -52,10 +52,19 @@ def test_query_set_is_big_and_covers_every_form() -> None:
     for c in CASES:
         assert c["status"] in ("ok", "ambiguous", "not_found") or isinstance(c["status"], list)
         if c["status"] == "ok":
-            assert c["place"].split(":")[0] in ("city", "county", "zip", "state", "neighborhood", "borough")
+            assert c["place"].split(":")[0] in (
+                "city",
+                "county",
+                "zip",
+                "state",
+                "neighborhood",
+                "borough",
+            )
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.get("must")], ids=lambda c: repr(c["q"][:30]))
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.get("must")], ids=lambda c: repr(c["q"][:30])
+)
 def test_issue_quality_bar(case: dict[str, Any]) -> None:
     assert check(case, resolve(case["q"])) is None
 
@@ -63,9 +72,13 @@ def test_issue_quality_bar(case: dict[str, Any]) -> None:
 def test_whole_query_set_and_no_confident_wrong_answer() -> None:
     results = resolve_many([c["q"] for c in CASES])
     assert len(results) == len(CASES)
-    problems = [(c["q"][:40], why) for c, r in zip(CASES, results, strict=True) if (why := check(c, r))]
+    problems = [
+        (c["q"][:40], why) for c, r in zip(CASES, results, strict=True) if (why := check(c, r))
+    ]
     confident_wrong = [
-        c["q"] for c, r in zip(CASES, results, strict=True) if r.status == "ok" and check(c, r) is not None
+        c["q"]
+        for c, r in zip(CASES, results, strict=True)
+        if r.status == "ok" and check(c, r) is not None
     ]
     assert confident_wrong == []
     assert problems == []
@@ -136,7 +149,10 @@ def _valid(r: Resolution, query: str) -> None:
     if r.status == "not_found":
         assert r.message
     for p in ((r.place,) if r.place else ()) + r.candidates:
-        assert p.kind in ("zip", "city", "county", "state", "neighborhood", "borough") and len(p.state) == 2
+        assert (
+            p.kind in ("zip", "city", "county", "state", "neighborhood", "borough")
+            and len(p.state) == 2
+        )
         assert 0 <= p.score <= 100
 
 
@@ -150,7 +166,9 @@ def test_any_string_gives_a_valid_resolution(text: str) -> None:
     st.lists(
         st.one_of(
             st.text(max_size=40),
-            st.sampled_from(["Eugene", "Springfield", "Lane", "97401", "Saint Louis", "Portland", "Kansas City"]),
+            st.sampled_from(
+                ["Eugene", "Springfield", "Lane", "97401", "Saint Louis", "Portland", "Kansas City"]
+            ),
         ),
         max_size=5,
     ).map(" ".join),

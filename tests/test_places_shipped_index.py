@@ -54,7 +54,9 @@ def test_cold_cache_uses_the_shipped_index_without_zipcodes(tmp_path: Path) -> N
         "print('zipcodes' in sys.modules)\n"
     )
     env = {"CRISISNAV_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [

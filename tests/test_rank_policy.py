@@ -138,7 +138,9 @@ def test_entries_reached_only_through_911_get_their_own_section_after_the_direct
     """DESIGN, Ranking: `through-911` after respond/call/talk/go and before communities, whatever
     the entry's kind or audiences; police-involved kinds stay in last-resort."""
     data = ds(
-        res("team-911", kind="mobile-team", police="none", dispatch="via-911", serves=(EUGENE_AREA,)),
+        res(
+            "team-911", kind="mobile-team", police="none", dispatch="via-911", serves=(EUGENE_AREA,)
+        ),
         res("line", kind="crisis-line", police="possible"),
         res("walk", kind="walk-in", police="possible", serves=(OR_STATE,)),
         res("youth-911", kind="mobile-team", dispatch="via-911", audiences=("youth",)),
@@ -213,7 +215,9 @@ def test_ended_and_suspended_are_notices_never_options() -> None:
     assert notice_text(ended[0]).startswith("CAHOOTS (Eugene) ended service on 2025-04-07")
     renamed = dataclasses.replace(data.resources[0], name="CAHOOTS in Eugene")
     assert notice_text(rank._status_notice(renamed, EUGENE)).startswith("CAHOOTS in Eugene ended")
-    assert "old flyers" in notice_text(ended[0]) and "county crisis line instead" in notice_text(ended[0])
+    assert "old flyers" in notice_text(ended[0]) and "county crisis line instead" in notice_text(
+        ended[0]
+    )
     assert [n.resource_id for n in out.notices if n.kind == "suspended"] == ["paused"]
 
 
@@ -496,7 +500,11 @@ def test_filters_that_empty_a_requested_section_say_so() -> None:
     out = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",), language="es")
     assert [i.resource.id for i in out.resources] == ["team"]
     hidden = [n for n in out.notices if n.kind == "filtered-out"]
-    assert len(hidden) == 1 and "LGBTQ+ people" in notice_text(hidden[0]) and "1 entry" in notice_text(hidden[0])
+    assert (
+        len(hidden) == 1
+        and "LGBTQ+ people" in notice_text(hidden[0])
+        and "1 entry" in notice_text(hidden[0])
+    )
     assert hidden[0].fields["filters"] == ("--language",)  # only the filter that was used
     unfiltered = rank.lookup(data, ok(EUGENE), at=AT, audiences=("lgbtq",))
     assert not [n for n in unfiltered.notices if n.kind in ("filtered-out", "audience-gap")]

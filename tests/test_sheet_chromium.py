@@ -58,7 +58,11 @@ def _print_to_pdf(html: str, tmp_path: Path) -> bytes:
     src.write_text(html, encoding="utf-8")
     out = tmp_path / "sheet.pdf"
     proc = _chromium(
-        tmp_path, "--no-pdf-header-footer", "--print-to-pdf-no-header", f"--print-to-pdf={out}", src.as_uri()
+        tmp_path,
+        "--no-pdf-header-footer",
+        "--print-to-pdf-no-header",
+        f"--print-to-pdf={out}",
+        src.as_uri(),
     )
     assert out.exists(), proc.stderr.decode("utf-8", "replace")[-2000:]
     return out.read_bytes()

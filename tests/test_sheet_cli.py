@@ -22,7 +22,14 @@ from crisisnav.render.formats import SHEET
 from fixture_data import EUGENE
 
 FIXTURE = str(Path(__file__).parent / "data" / "valid" / "small.yaml")
-LANE = Place(kind="county", name="Lane County", state="OR", county="Lane County", counties=("Lane County",), timezone="America/Los_Angeles")
+LANE = Place(
+    kind="county",
+    name="Lane County",
+    state="OR",
+    county="Lane County",
+    counties=("Lane County",),
+    timezone="America/Los_Angeles",
+)
 SPRINGFIELDS = tuple(
     Place(kind="city", name="Springfield", state=st, city="Springfield", counties=(c,))
     for st, c in (("IL", "Sangamon County"), ("MO", "Greene County"), ("OR", "Lane County"))
@@ -50,7 +57,9 @@ def _pdf_pages_text(path: Path) -> tuple[int, str]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return len(reader.pages), "".join("".join((p.extract_text() or "").split()) for p in reader.pages)
+    return len(reader.pages), "".join(
+        "".join((p.extract_text() or "").split()) for p in reader.pages
+    )
 
 
 def test_pdf_to_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -66,7 +75,9 @@ def test_pdf_to_file(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_format_comes_from_the_output_suffix(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "eugene.html"
-    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(out), "--paper", "a4"])
+    res = runner.invoke(
+        app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(out), "--paper", "a4"]
+    )
     assert res.exit_code == 0, res.output
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "@page{size:A4;" in html
@@ -113,7 +124,11 @@ def test_ambiguous_place_exits_3_with_candidates(runner: CliRunner, tmp_path: Pa
     out = tmp_path / "s.pdf"
     res = runner.invoke(app, ["sheet", "Springfield", "--data", FIXTURE, "-o", str(out)])
     assert res.exit_code == 3
-    for label in ("Springfield, Sangamon County, IL", "Springfield, Greene County, MO", "Springfield, Lane County, OR"):
+    for label in (
+        "Springfield, Sangamon County, IL",
+        "Springfield, Greene County, MO",
+        "Springfield, Lane County, OR",
+    ):
         assert label in res.stderr
     assert not out.exists()
 
@@ -127,7 +142,10 @@ def test_unknown_place_exits_1(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_unwritable_output_exits_1_without_traceback(runner: CliRunner, tmp_path: Path) -> None:
-    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(tmp_path / "no" / "such" / "x.pdf")])
+    res = runner.invoke(
+        app,
+        ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(tmp_path / "no" / "such" / "x.pdf")],
+    )
     assert res.exit_code == 1
     assert "cannot write" in res.stderr and "Traceback" not in res.output
 
@@ -138,18 +156,24 @@ def test_unreadable_dataset_exits_4(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_filters_reach_the_sheet(runner: CliRunner) -> None:
-    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--no-911"])
+    res = runner.invoke(
+        app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--no-911"]
+    )
     assert res.exit_code == 0, res.output
     assert "Fixture Eugene Police CIT" not in res.stdout
     assert "Only services not reached only through 911." in res.stdout
-    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--language", "es"])
+    res = runner.invoke(
+        app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--language", "es"]
+    )
     assert res.exit_code == 0, res.output
     assert "Fixture National Crisis Line" in res.stdout
     assert "Fixture Text Line" not in res.stdout
 
 
 def test_for_audience_gets_its_own_first_section(runner: CliRunner) -> None:
-    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--for", "trans"])
+    res = runner.invoke(
+        app, ["sheet", "Eugene, OR", "--data", FIXTURE, "--format", "plain", "--for", "trans"]
+    )
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
     first_heading = next(i for i, line in enumerate(lines) if line.startswith("---")) - 1
@@ -211,19 +235,47 @@ def test_batch_never_overwrites_a_file_it_did_not_write(runner: CliRunner, tmp_p
 def test_batch_file_argument_and_unreadable_file(runner: CliRunner, tmp_path: Path) -> None:
     src = tmp_path / "places.txt"
     src.write_text("Eugene, OR\n", encoding="utf-8")
-    res = runner.invoke(app, ["sheet", "--batch", str(src), "--out-dir", str(tmp_path / "o"), "--data", FIXTURE, "-f", "html"])
+    res = runner.invoke(
+        app,
+        [
+            "sheet",
+            "--batch",
+            str(src),
+            "--out-dir",
+            str(tmp_path / "o"),
+            "--data",
+            FIXTURE,
+            "-f",
+            "html",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "o" / "eugene-or.html").exists()
-    res = runner.invoke(app, ["sheet", "--batch", str(tmp_path / "nope.txt"), "--out-dir", str(tmp_path / "o"), "--data", FIXTURE])
+    res = runner.invoke(
+        app,
+        [
+            "sheet",
+            "--batch",
+            str(tmp_path / "nope.txt"),
+            "--out-dir",
+            str(tmp_path / "o"),
+            "--data",
+            FIXTURE,
+        ],
+    )
     assert res.exit_code == 4
 
 
-def test_batch_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_progress_bar_only_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sheet_mod, "_resolve", fake_resolve)
     src = tmp_path / "p.txt"
     src.write_text("Eugene, OR\n", encoding="utf-8")
     opts = sheet_mod.SheetOptions()
-    code = sheet_mod.run_batch(str(src), tmp_path / "o", "html", opts, data=Path(FIXTURE), progress=None)
+    code = sheet_mod.run_batch(
+        str(src), tmp_path / "o", "html", opts, data=Path(FIXTURE), progress=None
+    )
     assert code == 0
     err = capsys.readouterr().err
     assert "\x1b[" not in err and "━" not in err  # stderr is not a terminal here: no bar
@@ -248,7 +300,9 @@ def _subprocess_cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("CRISISNAV_CACHE_DIR", str(shared_cache))
 
 
-def _run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("CRISISNAV_DATA", None)
     return subprocess.run(
@@ -288,7 +342,16 @@ def test_subprocess_pdf_needs_output_and_ambiguity_exits_3() -> None:
 @needs_resolver
 def test_subprocess_batch(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    proc = _run("sheet", "--batch", "-", "--out-dir", str(out), "--data", FIXTURE, stdin="Eugene, OR\nLane County, OR\n")
+    proc = _run(
+        "sheet",
+        "--batch",
+        "-",
+        "--out-dir",
+        str(out),
+        "--data",
+        FIXTURE,
+        stdin="Eugene, OR\nLane County, OR\n",
+    )
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["eugene-or.pdf", "lane-county-or.pdf"]
 
@@ -302,7 +365,17 @@ def test_batch_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     env.update({"TERM": "xterm-256color", "COLUMNS": "100"})
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "crisisnav", "sheet", "--batch", str(src), "--out-dir", str(tmp_path / "o"), "--data", FIXTURE],
+        [
+            "-m",
+            "crisisnav",
+            "sheet",
+            "--batch",
+            str(src),
+            "--out-dir",
+            str(tmp_path / "o"),
+            "--data",
+            FIXTURE,
+        ],
         env=env,
         encoding="utf-8",
         timeout=120,
@@ -315,7 +388,9 @@ def test_batch_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "2 sheet(s) written" in out
 
 
-def test_no_clobber_write_works_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_clobber_write_works_without_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """FAT/exFAT USB sticks refuse os.link: the exclusive-create fallback still writes, and
     still never replaces an existing file."""
     import errno
@@ -340,7 +415,9 @@ def test_sheet_for_rejects_an_unknown_audience_like_lookup(tmp_path: Path) -> No
 
     from crisisnav.cli import app
 
-    result = CliRunner().invoke(app, ["sheet", "Eugene, OR", "--for", "qwertyuiop", "--format", "plain"])
+    result = CliRunner().invoke(
+        app, ["sheet", "Eugene, OR", "--for", "qwertyuiop", "--format", "plain"]
+    )
     assert result.exit_code == 2
     assert "not a known audience" in result.output
     ok = CliRunner().invoke(app, ["sheet", "Eugene, OR", "--for", "veteran", "--format", "plain"])
@@ -355,7 +432,9 @@ def test_one_rule_for_existing_files_with_o_and_out_dir(runner: CliRunner, tmp_p
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(one)])
     assert res.exit_code == 1 and one.read_text(encoding="utf-8") == "mine"
     assert "--force" in res.stderr  # type: ignore[attr-defined]
-    res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(one), "--skip-existing"])
+    res = runner.invoke(
+        app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(one), "--skip-existing"]
+    )
     assert res.exit_code == 0 and one.read_text(encoding="utf-8") == "mine"
     res = runner.invoke(app, ["sheet", "Eugene, OR", "--data", FIXTURE, "-o", str(one), "--force"])
     assert res.exit_code == 0 and "<!DOCTYPE html>" in one.read_text(encoding="utf-8")

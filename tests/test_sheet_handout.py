@@ -111,7 +111,10 @@ def test_a_911_only_team_is_never_the_first_or_the_biggest_number() -> None:
         id="fixture-star",
         name="Fixture STAR",
         dispatch="via-911",
-        contacts=(Contact("phone", "911"), Contact("phone", "541-555-0120", label="answered by 911")),
+        contacts=(
+            Contact("phone", "911"),
+            Contact("phone", "541-555-0120", label="answered by 911"),
+        ),
         how_to_ask="Call 911 and ask for Fixture STAR.",
     )
     sheet = _sheet([star, *fixture_resources()])
@@ -187,9 +190,12 @@ def test_988_is_one_entry_and_in_large_type_once() -> None:
 
 
 def test_without_a_988_entry_the_first_one_listing_988_prints_it_once() -> None:
-    first = dataclasses.replace(_by_id()["fixture-lane-mobile-team"], contacts=(Contact("phone", "988"),))
+    first = dataclasses.replace(
+        _by_id()["fixture-lane-mobile-team"], contacts=(Contact("phone", "988"),)
+    )
     second = dataclasses.replace(
-        _by_id()["fixture-oregon-warmline"], contacts=(Contact("phone", "988"), Contact("text", "988"))
+        _by_id()["fixture-oregon-warmline"],
+        contacts=(Contact("phone", "988"), Contact("text", "988")),
     )
     sheet = _sheet([first, second])
     reach = [(r.text, r.big) for e in sheet.entries for r in e.reach]
@@ -204,7 +210,10 @@ def test_no_command_line_hash_or_raw_code_on_a_handout() -> None:
     from crisisnav.render.sheet_words import dataset_source
 
     packaged = dataset_source(str(packaged_path()))
-    trans = dataclasses.replace(_by_id()["fixture-trans-peer-line"], contacts=(Contact("phone", "541-555-0100", label="US"),))
+    trans = dataclasses.replace(
+        _by_id()["fixture-trans-peer-line"],
+        contacts=(Contact("phone", "541-555-0100", label="US"),),
+    )
     resources = [trans, *[r for r in fixture_resources() if r.id != trans.id]]
     sheet = sm.build_sheet(fake_result(resources), printed=PRINTED, source=packaged)
     data = render_pdf(sheet)
@@ -249,7 +258,11 @@ def _city_sheets() -> Iterator[tuple[str, sm.Sheet, LookupResult]]:
     for place in gazetteer.load().top_cities(100):
         resolution = Resolution(query=place.name, status="ok", place=place)
         result = rank.lookup(ds, resolution)
-        yield f"{place.name}, {place.state}", sm.build_sheet(result, printed=PRINTED, source=source), result
+        yield (
+            f"{place.name}, {place.state}",
+            sm.build_sheet(result, printed=PRINTED, source=source),
+            result,
+        )
 
 
 @pytest.mark.slow

@@ -29,7 +29,9 @@ PRINTED = dt.date(2026, 11, 26)
 
 
 def _sheet(resources: list[Resource] | None = None, place: Place = EUGENE) -> sm.Sheet:
-    return sm.build_sheet(fake_result(resources, place), printed=PRINTED, source="fixture dataset (test)")
+    return sm.build_sheet(
+        fake_result(resources, place), printed=PRINTED, source="fixture dataset (test)"
+    )
 
 
 def _pdf_text(data: bytes) -> tuple[int, str, list[str]]:
@@ -311,9 +313,9 @@ def test_hours_are_weekly_rules_in_12_hour_time_not_open_now() -> None:
     assert hours("fixture-trans-peer-line") == "Mon–Fri 10 am–6 pm; Sat, Sun noon–4 pm PT"
     assert hours("fixture-text-line") == "24 hours, every day"
     assert hours("fixture-lane-co-responder") == "Fri 10 pm–2 am; Sat 10 pm–2 am PT"
-    assert sw.weekly_hours(["mon-fri 10:00-22:00"], "America/New_York", local_zone="America/Los_Angeles") == (
-        "Mon–Fri 10 am–10 pm (ET, not local time)"
-    )
+    assert sw.weekly_hours(
+        ["mon-fri 10:00-22:00"], "America/New_York", local_zone="America/Los_Angeles"
+    ) == ("Mon–Fri 10 am–10 pm (ET, not local time)")
     assert sw.weekly_hours(["daily 14:00-23:00"], None).endswith("(time zone not listed)")
     for e in _sheet().entries:
         assert not re.search(r"\b\d\d:\d\d\b", e.hours), e.hours  # never a 24-hour clock
@@ -322,7 +324,9 @@ def test_hours_are_weekly_rules_in_12_hour_time_not_open_now() -> None:
 def test_stale_entries_say_so_in_words() -> None:
     old = dataclasses.replace(fixture_resources()[0], verified=dt.date(2025, 1, 2))
     sheet = _sheet([old])
-    assert "Last checked 2025-01-02, over a year ago — it may have changed." in sheet.entries[0].notes
+    assert (
+        "Last checked 2025-01-02, over a year ago — it may have changed." in sheet.entries[0].notes
+    )
 
 
 def test_links_are_only_built_from_safe_values() -> None:
@@ -365,7 +369,8 @@ def test_markdown_and_plain_list_everything() -> None:
 
 def test_filters_are_named_in_the_subtitle() -> None:
     result = dataclasses.replace(
-        fake_result(), filters={"for": ["trans"], "contact": "phone", "language": "es", "no_911": True}
+        fake_result(),
+        filters={"for": ["trans"], "contact": "phone", "language": "es", "no_911": True},
     )
     sheet = sm.build_sheet(result, printed=PRINTED, source="x")
     assert sheet.subtitle.endswith(
@@ -381,7 +386,21 @@ def test_embedded_font_covers_latin_1_and_latin_extended_a() -> None:
 
     for name in FONT_FILES.values():
         cmap = TTFont(str(FONT_DIR / name)).getBestCmap()
-        missing = [hex(cp) for cp in [*range(0x20, 0x7F), *range(0xA0, 0x180), 0x2BB, 0x2014, 0x2013, 0x2019, 0x201C, 0x201D, 0xB7] if cp not in cmap]
+        missing = [
+            hex(cp)
+            for cp in [
+                *range(0x20, 0x7F),
+                *range(0xA0, 0x180),
+                0x2BB,
+                0x2014,
+                0x2013,
+                0x2019,
+                0x201C,
+                0x201D,
+                0xB7,
+            ]
+            if cp not in cmap
+        ]
         assert missing == [], (name, missing)
     assert (FONT_DIR / "LICENSE-DejaVu.txt").read_text(encoding="utf-8").count("Bitstream") >= 3
 
@@ -450,7 +469,7 @@ def test_an_ended_program_says_what_replaced_it_in_its_own_words() -> None:
     n = Notice("ended", {"name": "Fixture Responders", "where": "Fixtureville", "since": "2025-04-07",
                          "caveats": caveats})  # fmt: skip
     result = dataclasses.replace(fake_result(), notices=(n,))
-    (group, text), = sm.build_sheet(result, printed=PRINTED, source="x").notices
+    ((group, text),) = sm.build_sheet(result, printed=PRINTED, source="x").notices
     assert group == "ended"
     assert text == (
         "Fixture Responders (Fixtureville) ended on April 7, 2025. In Fixtureville use the Fixture "

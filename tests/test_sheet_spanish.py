@@ -68,7 +68,9 @@ def test_denver_pdf_is_one_page_of_spanish() -> None:
     assert "español" in text and "?" not in text.replace("¿", "")  # every letter has its glyph
     for e in plan.sheet.entries:
         assert "".join(e.name.split()) in flat
-    assert not ENGLISH.search(_furniture(text, plan.sheet)), ENGLISH.search(_furniture(text, plan.sheet))
+    assert not ENGLISH.search(_furniture(text, plan.sheet)), ENGLISH.search(
+        _furniture(text, plan.sheet)
+    )
 
 
 def _furniture(text: str, sheet: sm.Sheet) -> str:
@@ -108,7 +110,7 @@ def test_spanish_html_is_lang_es_and_self_contained() -> None:
         html = render_html(sheet)
     assert '<html lang="es">' in html
     assert "Ayuda en crisis sin policía — Denver, CO" in html
-    assert "<script" not in html and "http-equiv=\"Content-Security-Policy\"" in html
+    assert "<script" not in html and 'http-equiv="Content-Security-Policy"' in html
     with i18n.using("en"):
         assert '<html lang="en">' in render_html(_place_sheet("Denver, CO")[0])
 
@@ -128,7 +130,9 @@ def test_twelve_hour_clock_in_spanish(hhmm: str, words: str) -> None:
 def test_sheet_command_in_spanish(tmp_path: Path) -> None:
     out = tmp_path / "denver-es.pdf"
     res = CliRunner().invoke(
-        app, ["sheet", "Denver, CO", "--lang", "es", "--format", "pdf", "-o", str(out)], prog_name="crisisnav"
+        app,
+        ["sheet", "Denver, CO", "--lang", "es", "--format", "pdf", "-o", str(out)],
+        prog_name="crisisnav",
     )
     assert res.exit_code == 0, res.stderr
     assert "se tomó como Denver" in res.stderr  # what the command says, in Spanish too
@@ -136,7 +140,9 @@ def test_sheet_command_in_spanish(tmp_path: Path) -> None:
     assert pages == 1 and "Ayuda en crisis sin policía" in " ".join(text.split())
     res = CliRunner().invoke(app, ["sheet", "Springfield", "--lang", "es"], prog_name="crisisnav")
     assert res.exit_code == 3 and "puede ser varios lugares" in res.stderr
-    res = CliRunner().invoke(app, ["sheet", "Denver, CO", "--lang", "es", "--paper", "legal"], prog_name="crisisnav")
+    res = CliRunner().invoke(
+        app, ["sheet", "Denver, CO", "--lang", "es", "--paper", "legal"], prog_name="crisisnav"
+    )
     assert res.exit_code == 2 and "elija letter o a4" in res.stderr
 
 
@@ -152,7 +158,11 @@ def _city_sheets(n: int) -> Iterator[tuple[str, sm.Sheet, LookupResult]]:
     for place in gazetteer.load().top_cities(n):
         resolution = Resolution(query=place.name, status="ok", place=place)
         result = rank.lookup(ds, resolution)
-        yield f"{place.name}, {place.state}", sm.build_sheet(result, printed=PRINTED, source=source), result
+        yield (
+            f"{place.name}, {place.state}",
+            sm.build_sheet(result, printed=PRINTED, source=source),
+            result,
+        )
 
 
 @pytest.mark.slow
@@ -174,7 +184,10 @@ def test_the_100_largest_cities_get_readable_one_page_spanish_handouts() -> None
                 assert min(s for s, _ in runs) >= sl.BODY_MIN_PT, label
                 big = [t for s, t in runs if s >= BIG and t.startswith(NUMBER_WORDS)]
                 assert big, label
-                assert big.count("Llame al 988") <= 1 and big.count("Texto al 988") <= 1, (label, big)
+                assert big.count("Llame al 988") <= 1 and big.count("Texto al 988") <= 1, (
+                    label,
+                    big,
+                )
                 assert not any(_911_RE.search(t) for t in big), (label, big)
                 flat = "".join(text.split())
                 assert "comuníqueseconel988acualquierhora" in flat, label
@@ -221,4 +234,6 @@ def test_chromium_is_looked_for_the_same_way_as_the_english_tests() -> None:
 
     assert ENGLISH_CHROMIUM == CHROMIUM
     if CHROMIUM is not None:
-        assert subprocess.run([CHROMIUM, "--version"], capture_output=True, timeout=60).returncode == 0
+        assert (
+            subprocess.run([CHROMIUM, "--version"], capture_output=True, timeout=60).returncode == 0
+        )

@@ -25,7 +25,11 @@ def with_es(block: str) -> str:
 
 
 def codes(text: str) -> list[tuple[str, str]]:
-    return [(p.code, p.severity) for p in validate_text(text, "x.yaml") if p.code.startswith("translation")]
+    return [
+        (p.code, p.severity)
+        for p in validate_text(text, "x.yaml")
+        if p.code.startswith("translation")
+    ]
 
 
 GOOD = """\
@@ -87,7 +91,9 @@ def test_numbers_must_match_both_ways() -> None:
     assert ("translation-numbers", "error") in codes(english_988)  # "x." dropped every number
     fixed = english_988.replace("caveats: [x.]", 'caveats: ["Llame al 988 o al 1-800-555-0100."]')
     assert codes(fixed) == []
-    swapped = fixed.replace('"Llame al 988 o al 1-800-555-0100."', '"Llame al 988 o al 1-800-555-0199."')
+    swapped = fixed.replace(
+        '"Llame al 988 o al 1-800-555-0100."', '"Llame al 988 o al 1-800-555-0199."'
+    )
     assert ("translation-numbers", "error") in codes(swapped)
 
 
@@ -130,7 +136,9 @@ def test_988_uses_the_lifelines_own_spanish_name() -> None:
     assert t is not None and t.name == "Línea 988 de Prevención del Suicidio y Crisis"
     # State 988 entries say the same name, then the state.
     names = [t.name for r in ds.resources if (t := r.translation("es")) and t.name]
-    assert sum(n.startswith("Línea 988 de Prevención del Suicidio y Crisis en ") for n in names) >= 20
+    assert (
+        sum(n.startswith("Línea 988 de Prevención del Suicidio y Crisis en ") for n in names) >= 20
+    )
 
 
 def test_shipped_translations_keep_every_number() -> None:

@@ -154,7 +154,9 @@ def test_authenticated_entry_with_bad_values_is_rebuilt_not_fatal(
     assert rebuilt == _genuine_document()
 
 
-def test_marshal_crash_bytes_are_never_unmarshalled(clean_answers: dict[str, bytes], _isolated_cache: Path) -> None:
+def test_marshal_crash_bytes_are_never_unmarshalled(
+    clean_answers: dict[str, bytes], _isolated_cache: Path
+) -> None:
     """Bytes that crash `marshal.loads` (a code object with a bogus co_code size) in every entry
     slot, with plain checksums: nothing reads them as marshal any more."""
     crash = b"\xe3" + b"\xff" * 420
@@ -186,7 +188,9 @@ def _forged_gazetteer_zip_table(key: str) -> bytes:
     return _plain_checksum_entry(key, cache.pack(table))
 
 
-def test_forged_gazetteer_entry_never_moves_a_zip(clean_answers: dict[str, bytes], _isolated_cache: Path) -> None:
+def test_forged_gazetteer_entry_never_moves_a_zip(
+    clean_answers: dict[str, bytes], _isolated_cache: Path
+) -> None:
     run_cli(ZIP, env={"CRISISNAV_CACHE_DIR": str(_isolated_cache)}, timeout=180)
     key = gazetteer.source_key()
     forged = _forged_gazetteer_zip_table(key)
@@ -208,7 +212,8 @@ def _other_uid() -> int:
 
 
 needs_root = pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="making a file owned by another user needs root"
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="making a file owned by another user needs root",
 )
 
 
@@ -232,7 +237,9 @@ def test_entry_writable_by_others_is_a_miss(_isolated_cache: Path) -> None:
     assert cache.read(dataset.CACHE_NAME, _dataset_key()) is not None
 
 
-def test_entry_that_is_a_symlink_is_a_miss_even_to_a_genuine_entry(_isolated_cache: Path, tmp_path: Path) -> None:
+def test_entry_that_is_a_symlink_is_a_miss_even_to_a_genuine_entry(
+    _isolated_cache: Path, tmp_path: Path
+) -> None:
     dataset.load()
     entry = _isolated_cache / dataset.CACHE_NAME
     real = tmp_path / "elsewhere"
@@ -242,7 +249,9 @@ def test_entry_that_is_a_symlink_is_a_miss_even_to_a_genuine_entry(_isolated_cac
 
 
 @needs_root
-def test_directory_owned_by_another_user_is_neither_read_nor_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_directory_owned_by_another_user_is_neither_read_nor_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o777)
     os.chmod(shared, 0o777)
@@ -253,7 +262,9 @@ def test_directory_owned_by_another_user_is_neither_read_nor_written(tmp_path: P
     assert cache.write("x.json", "k", b"{}") is False
 
 
-def test_own_directory_writable_by_others_is_made_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_own_directory_writable_by_others_is_made_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = tmp_path / "mine"
     d.mkdir()
     os.chmod(d, 0o777)
@@ -263,7 +274,9 @@ def test_own_directory_writable_by_others_is_made_private(tmp_path: Path, monkey
     assert cache.read("x.json", "k") == b"{}"
 
 
-def test_own_sticky_directory_is_kept_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_own_sticky_directory_is_kept_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = tmp_path / "kiosk"
     d.mkdir()
     os.chmod(d, 0o1777)
@@ -273,7 +286,9 @@ def test_own_sticky_directory_is_kept_as_it_is(tmp_path: Path, monkeypatch: pyte
     assert cache.read("x.json", "k") == b"{}"
 
 
-def test_new_cache_directory_and_files_are_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_cache_directory_and_files_are_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = tmp_path / "a" / "crisisnav"
     monkeypatch.setenv("CRISISNAV_CACHE_DIR", str(d))
     dataset.load()
@@ -335,7 +350,9 @@ def test_no_marshal_or_pickle_reads_the_cache() -> None:
         assert "marshal" not in (src / module).read_text(encoding="utf-8"), module
     # marshal is used only for the index shipped inside the package (trusted package data)
     store = (src / "gazetteer_store.py").read_text(encoding="utf-8")
-    assert store.count("marshal.loads") == 1 and "marshal.loads(zlib.decompress(SHIPPED_INDEX" in store
+    assert (
+        store.count("marshal.loads") == 1 and "marshal.loads(zlib.decompress(SHIPPED_INDEX" in store
+    )
     from crisisnav.gazetteer import _KIND
 
     assert set(_KIND) == gazetteer_store.KIND_LETTERS
@@ -355,7 +372,9 @@ def test_platform_cache_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
     monkeypatch.delenv("CRISISNAV_CACHE_DIR")
     monkeypatch.setattr(sys, "platform", "darwin")
-    monkeypatch.setattr(platformdirs, "user_cache_dir", lambda *a, **k: MacOS(*a, **k).user_cache_dir)
+    monkeypatch.setattr(
+        platformdirs, "user_cache_dir", lambda *a, **k: MacOS(*a, **k).user_cache_dir
+    )
     monkeypatch.setenv("HOME", str(tmp_path))
     got = cache.cache_dir()
     assert got == tmp_path / "Library" / "Caches" / "crisisnav"
@@ -372,14 +391,18 @@ ATTACKER = "cnav-attacker"
 @pytest.fixture(scope="module")
 def attacker() -> Any:
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        pytest.skip("needs root to run the attacker as another user (run the suite as root in a container)")
+        pytest.skip(
+            "needs root to run the attacker as another user (run the suite as root in a container)"
+        )
     useradd = shutil.which("useradd")
     created = False
     try:
         pwd.getpwnam(ATTACKER)
     except KeyError:
         if useradd is None:
-            pytest.skip("no useradd on this machine: cannot create an unprivileged attacker account")
+            pytest.skip(
+                "no useradd on this machine: cannot create an unprivileged attacker account"
+            )
         proc = subprocess.run(
             [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", ATTACKER],
             capture_output=True, check=False,
@@ -404,7 +427,9 @@ def _forgeries(dest: Path) -> None:
     """Write the attacker's files (computed from public data only) into dest."""
     dest.mkdir()
     value = _attack_police_none(_attack_cahoots(_attack_phone(_genuine_document())))
-    (dest / dataset.CACHE_NAME).write_bytes(_plain_checksum_entry(_dataset_key(), json.dumps(value).encode()))
+    (dest / dataset.CACHE_NAME).write_bytes(
+        _plain_checksum_entry(_dataset_key(), json.dumps(value).encode())
+    )
     (dest / gazetteer_store._ZIPS).write_bytes(_forged_gazetteer_zip_table(gazetteer.source_key()))
     (dest / cache.SECRET_NAME).write_bytes(b"k" * 32)  # a secret the attacker knows
     os.chmod(dest, 0o755)
@@ -413,7 +438,9 @@ def _forgeries(dest: Path) -> None:
 
 
 def _victim(shared: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
-    return run_cli(args, env={"CRISISNAV_CACHE_DIR": str(shared), "XDG_CACHE_HOME": None}, timeout=180)
+    return run_cli(
+        args, env={"CRISISNAV_CACHE_DIR": str(shared), "XDG_CACHE_HOME": None}, timeout=180
+    )
 
 
 @pytest.mark.parametrize("setup", ["attacker-made-the-directory", "kiosk-sticky-directory"])
@@ -432,7 +459,9 @@ def test_two_user_attack_on_a_shared_cache(
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _two_user_attack(setup: str, attacker: Any, clean_answers: dict[str, bytes], base: Path) -> None:
+def _two_user_attack(
+    setup: str, attacker: Any, clean_answers: dict[str, bytes], base: Path
+) -> None:
     forged = base / "forged"
     _forgeries(forged)
     shared = base / "crisisnav"
@@ -462,7 +491,9 @@ def _two_user_attack(setup: str, attacker: Any, clean_answers: dict[str, bytes],
             assert p.name in planted and p.read_bytes() == planted[p.name], p.name
         else:
             assert stat.S_IMODE(st.st_mode) == 0o600, p.name
-    if setup == "kiosk-sticky-directory":  # a second run reads the victim's own entries: same answer
+    if (
+        setup == "kiosk-sticky-directory"
+    ):  # a second run reads the victim's own entries: same answer
         assert _victim(shared, EUGENE).stdout == clean_answers["eugene"]
 
 

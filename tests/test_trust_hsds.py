@@ -39,9 +39,15 @@ def _walk_in() -> Resource:
         kind="walk-in",
         police="none",
         dispatch="direct",
-        serves=(Area(state="OR", city="Eugene"), Area(state="OR", county="Lane County"), Area(national=True)),
+        serves=(
+            Area(state="OR", city="Eugene"),
+            Area(state="OR", county="Lane County"),
+            Area(national=True),
+        ),
         contacts=(
-            Contact(type="web", value="https://example.org/a", label="100 Main St, Eugene, OR 97401"),
+            Contact(
+                type="web", value="https://example.org/a", label="100 Main St, Eugene, OR 97401"
+            ),
             Contact(type="phone", value="541-555-0100", label="Front desk"),
             Contact(type="chat", value="https://example.org/chat", label="Chat | weekdays"),
             Contact(type="text", value="741741", keyword="HOME"),
@@ -59,7 +65,9 @@ def _walk_in() -> Resource:
         verified=date(2026, 11, 1),
         sources=("https://example.org/s1", "https://example.org/s2"),
         police_note="Staff do not call police without consent.",
-        address=Address(street="100 Main St", city="Eugene", state="OR", zip="97401", note="Side door"),
+        address=Address(
+            street="100 Main St", city="Eugene", state="OR", zip="97401", note="Side door"
+        ),
     )
 
 
@@ -93,7 +101,9 @@ def test_street_address_is_an_hsds_location() -> None:
     assert (addr["address_1"], addr["address_2"], addr["city"], addr["state_province"], addr["postal_code"],
             addr["country"], addr["address_type"]) == (
         "100 Main St", "Side door", "Eugene", "OR", "97401", "US", "physical")  # fmt: skip
-    no_address = hsds.services(_dataset(Resource(**{**_walk_in().__dict__, "address": None})), lambda c: c)
+    no_address = hsds.services(
+        _dataset(Resource(**{**_walk_in().__dict__, "address": None})), lambda c: c
+    )
     assert no_address[0]["service_at_locations"] == []
 
 
@@ -112,7 +122,9 @@ def test_round_trip_of_the_datasets_compares_every_field(path: str) -> None:
     zone, languages, audiences, caveats, sources, dates, status, police, address)."""
     ds = dataset.load(None if path == "packaged" else SMALL)
     want = _fields(ds)
-    code, out, err = invoke(["export", "-f", "hsds-json", *([] if path == "packaged" else ["--data", str(SMALL)])])
+    code, out, err = invoke(
+        ["export", "-f", "hsds-json", *([] if path == "packaged" else ["--data", str(SMALL)])]
+    )
     assert code == 0, err
     got = hsds.recover_dataset(json.loads(out))
     assert len(got) == len(want)
@@ -124,7 +136,9 @@ def test_round_trip_of_the_datasets_compares_every_field(path: str) -> None:
         assert any(c.label and c.type in ("chat", "web") for r in ds.resources for c in r.contacts)
 
 
-@pytest.mark.parametrize("drop", ["contact-label", "contact-keyword", "serves", "hours", "language"])
+@pytest.mark.parametrize(
+    "drop", ["contact-label", "contact-keyword", "serves", "hours", "language"]
+)
 def test_round_trip_fails_when_an_attribute_is_lost(drop: str) -> None:
     """The control: without one kind of attribute the recovered entry differs."""
     ds = _dataset(_walk_in())
@@ -137,7 +151,9 @@ def test_round_trip_fails_when_an_attribute_is_lost(drop: str) -> None:
 
 def test_tables_have_locations_with_resolving_keys() -> None:
     tables = hsds.tables(_dataset(_walk_in()), lambda c: c)
-    assert len(tables["location"]) == len(tables["address"]) == len(tables["service_at_location"]) == 1
+    assert (
+        len(tables["location"]) == len(tables["address"]) == len(tables["service_at_location"]) == 1
+    )
     ids = {t: {row["id"] for row in rows} for t, rows in tables.items()}
     for (table, col), (ref, ref_col) in hsds.FOREIGN_KEYS.items():
         assert ref_col == "id"
@@ -151,7 +167,10 @@ def test_tables_have_locations_with_resolving_keys() -> None:
     assert {"location", "address", "service_at_location"} <= described
 
 
-@pytest.mark.skipif(not (HSDS_SCHEMAS / "service.json").is_file(), reason="no HSDS 3.0 schema copy beside the project")
+@pytest.mark.skipif(
+    not (HSDS_SCHEMAS / "service.json").is_file(),
+    reason="no HSDS 3.0 schema copy beside the project",
+)
 def test_export_with_locations_validates_against_hsds_3() -> None:
     import jsonschema
 

@@ -28,7 +28,9 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "crisisnav", *args]
 
 
-def _sh(script: str, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+def _sh(
+    script: str, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[bytes]:
     """Run `sh -c script sh ARGS...` (for fd redirections such as <&- and >&-)."""
     return subprocess.run(["/bin/sh", "-c", script, "sh", *args], capture_output=True, timeout=timeout,
                           env=env or child_env(), check=False)  # fmt: skip
@@ -61,8 +63,12 @@ def test_bare_crisisnav_with_closed_stdin_prints_help_no_traceback() -> None:
     assert proc.stderr == b""
 
 
-@pytest.mark.parametrize("args", [LOOKUP, ["places", "Eugene, OR"], ["lookup", "qxzv blorptown", "--format", "json"]])
-def test_closed_stdout_exits_quietly_with_the_commands_own_code(args: list[str], warm_cache: Path) -> None:
+@pytest.mark.parametrize(
+    "args", [LOOKUP, ["places", "Eugene, OR"], ["lookup", "qxzv blorptown", "--format", "json"]]
+)
+def test_closed_stdout_exits_quietly_with_the_commands_own_code(
+    args: list[str], warm_cache: Path
+) -> None:
     """Finding: `>&-` gave "internal error", exit 70. Now nothing is printed anywhere and the
     exit code is the answer's own (0 found, 1 not found)."""
     env = child_env({"CRISISNAV_CACHE_DIR": str(warm_cache)})
@@ -100,10 +106,17 @@ def test_help_and_version_into_a_closed_pipe_exit_0(args: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "extra",
-    [{}, {"COMP_CWORD": "x"}, {"COMP_CWORD": "99"}, {"COMP_WORDS": "crisisnav 'unclosed", "COMP_CWORD": "1"}],
+    [
+        {},
+        {"COMP_CWORD": "x"},
+        {"COMP_CWORD": "99"},
+        {"COMP_WORDS": "crisisnav 'unclosed", "COMP_CWORD": "1"},
+    ],
     ids=["no-cword", "cword-not-a-number", "cword-out-of-range", "open-quote"],
 )
-def test_completion_without_a_valid_comp_cword_never_shows_a_traceback(extra: dict[str, str]) -> None:
+def test_completion_without_a_valid_comp_cword_never_shows_a_traceback(
+    extra: dict[str, str],
+) -> None:
     """Finding: shell completion without a valid COMP_CWORD printed a traceback."""
     env: dict[str, str | None] = {"_CRISISNAV_COMPLETE": "complete_bash", "COMP_WORDS": "crisisnav lookup Eu",
                                   "COMP_CWORD": None}  # fmt: skip
@@ -140,7 +153,9 @@ ENCODINGS = {
 
 @pytest.mark.parametrize("enc", sorted(ENCODINGS))
 @pytest.mark.parametrize("cmd", ["lookup", "places"])
-def test_every_batch_encoding_and_line_ending_gives_the_same_two_answers(cmd: str, enc: str, tmp_path: Path) -> None:
+def test_every_batch_encoding_and_line_ending_gives_the_same_two_answers(
+    cmd: str, enc: str, tmp_path: Path
+) -> None:
     """Finding: a UTF-16 batch file gave not_found for every line with exit 0; old-Mac CR line
     endings merged all lines into one query. One policy now for every command."""
     code, out, err = _batch(cmd, ENCODINGS[enc], tmp_path)
@@ -158,7 +173,9 @@ def test_sheet_batch_reads_the_same_lines(enc: str, tmp_path: Path) -> None:
 
 def test_batch_queries_numbers_physical_lines_and_flags_problems(tmp_path: Path) -> None:
     f = tmp_path / "b.txt"
-    f.write_bytes(b"Eugene\r\n\r\n# c\rbad \xff\nnul\x00x\n" + b"y" * (fileio.LINE_LIMIT + 10) + b"\nlast")
+    f.write_bytes(
+        b"Eugene\r\n\r\n# c\rbad \xff\nnul\x00x\n" + b"y" * (fileio.LINE_LIMIT + 10) + b"\nlast"
+    )
     got = [(ln.number, ln.text[:8], ln.problem) for ln in fileio.batch_queries(str(f))]
     assert got == [(1, "Eugene", None), (4, "bad \ufffd", "not-utf8"), (5, "nul\x00x", "binary"),
                    (6, "yyyyyyyy", "too-long"), (7, "last", None)]  # fmt: skip
@@ -237,7 +254,10 @@ def test_empty_paths_are_named_clearly(args: list[str], option: str) -> None:
     assert proc.stderr.decode() == f"crisisnav: {option}: the path is empty; give a file name\n"
 
 
-@pytest.mark.parametrize("cmd", [["export", "-f", "json"], ["export", "-f", "csv"], ["sheet", "Eugene, OR", "-f", "html"]])
+@pytest.mark.parametrize(
+    "cmd",
+    [["export", "-f", "json"], ["export", "-f", "csv"], ["sheet", "Eugene, OR", "-f", "html"]],
+)
 def test_an_output_never_replaces_the_dataset_being_read(cmd: list[str], tmp_path: Path) -> None:
     """Finding: `export -o FILE --data FILE` and `sheet -o FILE --data FILE` silently replaced
     the dataset being read."""
@@ -252,7 +272,9 @@ def test_an_output_never_replaces_the_dataset_being_read(cmd: list[str], tmp_pat
         assert data.read_bytes() == SMALL.read_bytes()
 
 
-def test_output_never_replaces_the_dataset_from_crisisnav_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_output_never_replaces_the_dataset_from_crisisnav_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "data.yaml"
     data.write_bytes(SMALL.read_bytes())
     monkeypatch.setenv("CRISISNAV_DATA", str(data))
@@ -274,7 +296,9 @@ def test_sheet_batch_never_overwrites_its_batch_file(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ one snapshot
 
 
-def test_a_dataset_changing_while_read_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dataset_changing_while_read_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Finding: a batch running while another program rewrote the dataset in place sometimes used
     a truncated but valid file. The read is checked (size and mtime before and after, bytes
     read against fstat); a torn read is read again, from the file as it is then."""
@@ -300,7 +324,9 @@ def test_a_dataset_changing_while_read_is_read_again(tmp_path: Path, monkeypatch
     assert calls["n"] >= 4  # two reads, each checked before and after
 
 
-def test_a_dataset_that_never_settles_is_refused_not_used_torn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dataset_that_never_settles_is_refused_not_used_torn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "data.yaml"
     data.write_bytes(SMALL.read_bytes())
     monkeypatch.setattr(fileio, "_read_once", lambda p: (b"schema_version: 1\n", True))
@@ -338,11 +364,17 @@ run()
 
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
 @pytest.mark.parametrize("what", ["sheet", "cache"])
-def test_sigterm_and_sighup_remove_the_temp_file_being_written(sig: str, what: str, tmp_path: Path) -> None:
+def test_sigterm_and_sighup_remove_the_temp_file_being_written(
+    sig: str, what: str, tmp_path: Path
+) -> None:
     """Finding: SIGTERM or SIGHUP while writing a sheet or a cache entry left hidden temp files."""
     cdir = tmp_path / "cache"
     out = tmp_path / "e.html"
-    args = ["sheet", "Eugene, OR", "-o", str(out), "--data", str(SMALL)] if what == "sheet" else ["places", "97401"]
+    args = (
+        ["sheet", "Eugene, OR", "-o", str(out), "--data", str(SMALL)]
+        if what == "sheet"
+        else ["places", "97401"]
+    )
     env = child_env({"CRISISNAV_CACHE_DIR": str(cdir) if what == "cache" else ""})
     proc = subprocess.Popen([sys.executable, "-c", _SLOW_WRITE, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)  # fmt: skip
@@ -409,8 +441,19 @@ def test_direction_marks_stay_characters(fmt: str, tmp_path: Path) -> None:
     data = _marked_dataset(tmp_path, ["Llame al \u200f+1 541\u200e y pida ayuda \u061c."])
     text = data.read_text(encoding="utf-8")
     old_name = "name: Fixture Lane County Mobile Crisis\n"
-    data.write_text(text.replace(old_name, '"name": "Llame al \u200f+1 541\u200e y pida ayuda \u061c."\n'.replace('"name"', "name"), 1), encoding="utf-8")
-    code, out, err = invoke(["lookup", "Eugene, OR", "--format", fmt, "--data", str(data), "--at", AT])
+    data.write_text(
+        text.replace(
+            old_name,
+            '"name": "Llame al \u200f+1 541\u200e y pida ayuda \u061c."\n'.replace(
+                '"name"', "name"
+            ),
+            1,
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = invoke(
+        ["lookup", "Eugene, OR", "--format", fmt, "--data", str(data), "--at", AT]
+    )
     assert code == 0, err
     assert "\u200f+1 541\u200e" in out and "\u061c." in out
     assert "\\u200f" not in out and "\\u200e" not in out and "\\u061c" not in out
@@ -428,14 +471,18 @@ def test_csv_list_cells_escape_the_separator(tmp_path: Path) -> None:
 
     caveats = ["Call A | or B", "back\\slash", "plain"]
     data = _marked_dataset(tmp_path, caveats)
-    code, out, err = invoke(["lookup", "Eugene, OR", "--format", "csv", "--data", str(data), "--at", AT])
+    code, out, err = invoke(
+        ["lookup", "Eugene, OR", "--format", "csv", "--data", str(data), "--at", AT]
+    )
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     cells = [r["caveats"] for r in rows if "Call A" in r["caveats"]]
     assert cells, out[:500]
     assert split_list(cells[0]) == caveats
     folded = _marked_dataset(tmp_path, ["two\nlines\tand a tab"])
-    code, out, err = invoke(["lookup", "Eugene, OR", "--format", "csv", "--data", str(folded), "--at", AT])
+    code, out, err = invoke(
+        ["lookup", "Eugene, OR", "--format", "csv", "--data", str(folded), "--at", AT]
+    )
     assert code == 0 and "two lines and a tab" in out
 
 
@@ -453,10 +500,14 @@ def test_export_csv_list_cells_escape_the_separator(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ --language
 
 
-@pytest.mark.parametrize("word, code", [("spanish", "es"), ("Español", "es"), ("ES", "es"), ("english", "en")])
+@pytest.mark.parametrize(
+    "word, code", [("spanish", "es"), ("Español", "es"), ("ES", "es"), ("english", "en")]
+)
 def test_language_names_map_to_codes(word: str, code: str) -> None:
     """Finding: `--language spanish` hid every option with no hint that the word is unknown."""
-    got, out, err = invoke(["lookup", "Eugene, OR", "--format", "json", "--language", word, "--at", AT])
+    got, out, err = invoke(
+        ["lookup", "Eugene, OR", "--format", "json", "--language", word, "--at", AT]
+    )
     assert got == 0, err
     body = json.loads(out)
     assert body["resources"], "the mapped language finds entries"

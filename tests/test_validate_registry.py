@@ -22,7 +22,9 @@ TODAY = date(2026, 11, 29)
 
 
 def _gen():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("gen_rule_docs", ROOT / "scripts" / "gen_rule_docs.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_rule_docs", ROOT / "scripts" / "gen_rule_docs.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -31,7 +33,9 @@ def _gen():  # type: ignore[no-untyped-def]
 
 def test_docs_page_matches_the_registry() -> None:
     current = (ROOT / "docs" / "validate-rules.md").read_text(encoding="utf-8")
-    assert current == _gen().render(), "docs/validate-rules.md is out of date: run python scripts/gen_rule_docs.py"
+    assert current == _gen().render(), (
+        "docs/validate-rules.md is out of date: run python scripts/gen_rule_docs.py"
+    )
     for code in RULES:
         assert f"`{code}`" in current
 
@@ -41,7 +45,9 @@ def test_every_code_in_the_source_is_registered() -> None:
     used: set[str] = set()
     for name in ("validate.py", "yamlsafe.py"):
         text = (SRC / name).read_text(encoding="utf-8")
-        used |= set(re.findall(r"""(?:add\([^,]+,|problem\([^"]*?)\s*"([a-z0-9]+(?:-[a-z0-9]+)*)",""", text))
+        used |= set(
+            re.findall(r"""(?:add\([^,]+,|problem\([^"]*?)\s*"([a-z0-9]+(?:-[a-z0-9]+)*)",""", text)
+        )
     assert used, "the scan found no codes: the pattern is broken"
     assert used <= set(RULES), sorted(used - set(RULES))
 
@@ -77,7 +83,10 @@ def _problems(**kw: str) -> list[tuple[str, str, str | None]]:
     fields = {"kind": "crisis-line", "police": "possible", "state": "OR", "tz": "America/Los_Angeles",
               "src": "https://www.lanecounty.org/x", "extra": ""}  # fmt: skip
     fields.update(kw)
-    return [(p.code, p.message, p.fix) for p in validate_text(ENTRY.format(**fields), "t.yaml", today=TODAY)]
+    return [
+        (p.code, p.message, p.fix)
+        for p in validate_text(ENTRY.format(**fields), "t.yaml", today=TODAY)
+    ]
 
 
 def test_clean_entry_has_no_problem() -> None:
@@ -89,7 +98,10 @@ def test_clean_entry_has_no_problem() -> None:
     [
         ("https://app.altruwe.org/proxy?url=https%3A%2F%2Fwww.samhsa.gov%2F", "proxy"),
         ("https://trevor-web-cron-889637227119.us-central1.run.app/?p=37927", "raw cloud"),
-        ("https://samhsa-main-prod-ext-alb-197684657.us-east-1.elb.amazonaws.com/find-help", "raw cloud"),
+        (
+            "https://samhsa-main-prod-ext-alb-197684657.us-east-1.elb.amazonaws.com/find-help",
+            "raw cloud",
+        ),
         ("https://icannt.storage.googleapis.com/988.html", "raw cloud"),
         ("https://staging.mentalhealthsf.org/warm-line/", "staging"),
         ("https://aem-prod.oklahoma.gov/odmhsas/x.html", "staging"),
@@ -123,7 +135,12 @@ def test_primary_sources_are_not_junk(url: str) -> None:
 
 def test_police_no_suggests_none() -> None:
     [(code, message, fix)] = _problems(police="no")
-    assert code == "yaml-bool" and "none" in message and fix is not None and fix.startswith("write police: none")
+    assert (
+        code == "yaml-bool"
+        and "none" in message
+        and fix is not None
+        and fix.startswith("write police: none")
+    )
 
 
 def test_state_name_suggests_the_code() -> None:
@@ -141,7 +158,9 @@ def test_timezone_word_suggests_the_iana_name(tz: str, want: str) -> None:
 
 def test_deprecated_zone_is_a_warning_with_the_canonical_name() -> None:
     found = _problems(tz="US/Pacific")
-    assert [(c, f) for c, _, f in found] == [("timezone-deprecated", "write timezone: America/Los_Angeles")]
+    assert [(c, f) for c, _, f in found] == [
+        ("timezone-deprecated", "write timezone: America/Los_Angeles")
+    ]
 
 
 def test_walk_in_without_address_is_warned_and_address_checked() -> None:
@@ -157,7 +176,11 @@ def test_walk_in_without_address_is_warned_and_address_checked() -> None:
     ("line", "needle", "fix_part"),
     [
         ("    caveats: [Open 9-5\n    how_to_ask: x\n", "not closed", "quote"),
-        ("    how_to_ask: Call: ask for the team\n", "colon followed by a space", 'how_to_ask: "Call: ask for the team"'),
+        (
+            "    how_to_ask: Call: ask for the team\n",
+            "colon followed by a space",
+            'how_to_ask: "Call: ask for the team"',
+        ),
         ('    how_to_ask: "Call the line\n', "never closed", "close the quote"),
         ("   police_note: misaligned\n", "indent", "indent"),
     ],
@@ -174,7 +197,11 @@ def test_syntax_errors_are_explained(line: str, needle: str, fix_part: str) -> N
 def test_text_output_lists_errors_first_and_summarises_other_warnings(tmp_path: Path) -> None:
     body = ENTRY.format(kind="crisis-line", police="possible", state="OR", tz="America/Los_Angeles",
                         src="http://www.x.gov/a", extra="")  # fmt: skip
-    broken = body.split("resources:\n", 1)[1].replace("a-entry", "b-entry").replace('"541-682-1001"', '"12"')
+    broken = (
+        body.split("resources:\n", 1)[1]
+        .replace("a-entry", "b-entry")
+        .replace('"541-682-1001"', '"12"')
+    )
     path = tmp_path / "d.yaml"
     path.write_text(body + broken, encoding="utf-8")
     out = CliRunner().invoke(app, ["validate", str(path)])

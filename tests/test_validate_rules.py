@@ -71,8 +71,12 @@ def test_manifest_covers_every_file_and_every_rule() -> None:
         assert code in codes, code
 
 
-@pytest.mark.parametrize(("name", "line", "col", "code", "rc"), MANIFEST, ids=[r[0] for r in MANIFEST])
-def test_bad_file_reports_exact_position(name: str, line: int, col: int, code: str, rc: int) -> None:
+@pytest.mark.parametrize(
+    ("name", "line", "col", "code", "rc"), MANIFEST, ids=[r[0] for r in MANIFEST]
+)
+def test_bad_file_reports_exact_position(
+    name: str, line: int, col: int, code: str, rc: int
+) -> None:
     problems = validate_file(INVALID / name, today=TODAY)  # fixed: no stale warnings appear later
     assert all(isinstance(p, Problem) for p in problems)
     hits = [p for p in problems if (p.line, p.col, p.code) == (line, col, code)]
@@ -85,7 +89,9 @@ def test_bad_file_reports_exact_position(name: str, line: int, col: int, code: s
     assert (rc == 4) == any(p.code in FATAL_CODES for p in problems)
 
 
-@pytest.mark.parametrize(("name", "line", "col", "code", "rc"), MANIFEST, ids=[r[0] for r in MANIFEST])
+@pytest.mark.parametrize(
+    ("name", "line", "col", "code", "rc"), MANIFEST, ids=[r[0] for r in MANIFEST]
+)
 def test_bad_file_through_cli(name: str, line: int, col: int, code: str, rc: int) -> None:
     path = str(INVALID / name)
     result = CliRunner().invoke(app, ["validate", "--warnings", path])
@@ -124,7 +130,16 @@ def test_json_and_github_formats() -> None:
     result = CliRunner().invoke(app, ["validate", path, "--format", "json"])
     assert result.exit_code == 1
     items = json.loads(result.stdout)
-    assert items and set(items[0]) == {"path", "line", "col", "severity", "code", "message", "fix", "resource_id"}
+    assert items and set(items[0]) == {
+        "path",
+        "line",
+        "col",
+        "severity",
+        "code",
+        "message",
+        "fix",
+        "resource_id",
+    }
     assert (items[0]["line"], items[0]["col"], items[0]["code"]) == (5, 11, "enum")
     assert items[0]["resource_id"] == "test-entry"
     result = CliRunner().invoke(app, ["validate", path, "--format", "github"])
@@ -182,7 +197,9 @@ def test_too_large_is_refused_without_reading(tmp_path: Path) -> None:
         (["validate", "/nonexistent/crisisnav/data.yaml"], 4, "file-missing"),
     ],
 )
-def test_real_subprocess(args: list[str], rc: int, needle: str, tmp_path: Path, shared_cache: str) -> None:
+def test_real_subprocess(
+    args: list[str], rc: int, needle: str, tmp_path: Path, shared_cache: str
+) -> None:
     proc = _run(args, shared_cache, cwd=tmp_path)
     assert proc.returncode == rc, proc.stdout + proc.stderr
     assert needle in proc.stdout
@@ -280,7 +297,9 @@ def test_any_text_gives_problems_not_exceptions(text: str) -> None:
     assert all(isinstance(p, Problem) and p.line >= 0 and p.col >= 0 for p in problems)
 
 
-_YAMLISH = st.text(alphabet=list(" \n\t:-[]{},&*!#|>'\"?%@`0123456789abcNOyes~.\r\x00\ufeff\u202e"), max_size=200)
+_YAMLISH = st.text(
+    alphabet=list(" \n\t:-[]{},&*!#|>'\"?%@`0123456789abcNOyes~.\r\x00\ufeff\u202e"), max_size=200
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -299,10 +318,25 @@ def test_any_bytes_give_problems_not_exceptions(data: bytes) -> None:
 
 def test_every_fixture_entry_text_mutation_is_caught() -> None:
     """Deleting any one required line of a valid entry is always an error, never silent."""
-    base = (INVALID / "enum.yaml").read_text(encoding="utf-8").replace("kind: mobile", "kind: crisis-line")
+    base = (
+        (INVALID / "enum.yaml")
+        .read_text(encoding="utf-8")
+        .replace("kind: mobile", "kind: crisis-line")
+    )
     assert not [p for p in validate_text(base, "x.yaml", today=TODAY) if p.severity == "error"]
     lines = base.splitlines()
-    required = ("id:", "name:", "kind:", "police:", "dispatch:", "serves:", "hours:", "status:", "verified:", "sources:")
+    required = (
+        "id:",
+        "name:",
+        "kind:",
+        "police:",
+        "dispatch:",
+        "serves:",
+        "hours:",
+        "status:",
+        "verified:",
+        "sources:",
+    )
     for i, line in enumerate(lines):
         if line.strip().lstrip("- ").startswith(required):
             mutated = "\n".join(lines[:i] + lines[i + 1 :]) + "\n"
@@ -343,7 +377,9 @@ def test_pure_python_parser_gives_the_same_findings(monkeypatch: pytest.MonkeyPa
     for name, *_ in MANIFEST:
         pure = validate_file(INVALID / name, today=TODAY)
         if name == "yaml-syntax.yaml":  # both say yaml-syntax at the same place; wording differs
-            assert [(p.line, p.col, p.code) for p in pure] == [(p.line, p.col, p.code) for p in with_c[name]]
+            assert [(p.line, p.col, p.code) for p in pure] == [
+                (p.line, p.col, p.code) for p in with_c[name]
+            ]
         else:
             assert pure == with_c[name], name
     assert validate_file(VALID / "small.yaml", today=TODAY) == with_c["small.yaml"] == []

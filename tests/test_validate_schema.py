@@ -28,7 +28,15 @@ from crisisnav.yamlsafe import compose, decode, to_plain
 
 DATA = Path(__file__).parent / "data"
 SHIPPED = Path(__file__).parent.parent / "src" / "crisisnav" / "data" / "resources.yaml"
-SCHEMA_CODES = {"unknown-field", "missing-field", "wrong-type", "enum", "id-format", "empty-value", "area-shape"}
+SCHEMA_CODES = {
+    "unknown-field",
+    "missing-field",
+    "wrong-type",
+    "enum",
+    "id-format",
+    "empty-value",
+    "area-shape",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,7 +77,9 @@ def test_yaml_first_line_names_the_schema() -> None:
     assert first == "# yaml-language-server: $schema=schema.json"
 
 
-@pytest.mark.parametrize("path", [*sorted((DATA / "valid").glob("*.yaml")), SHIPPED], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*sorted((DATA / "valid").glob("*.yaml")), SHIPPED], ids=lambda p: p.name
+)
 def test_valid_files_pass_both(path: Path) -> None:
     plain = _plain(path)
     assert list(_reference().iter_errors(plain)) == []
@@ -120,7 +130,9 @@ _VALUES = st.one_of(
     st.integers(0, len(_BASE["resources"]) - 1),
     st.lists(st.tuples(st.sampled_from(_FIELDS), st.booleans(), _VALUES), min_size=1, max_size=3),
 )
-def test_random_mutations_get_the_same_verdict(index: int, edits: list[tuple[str, bool, Any]]) -> None:
+def test_random_mutations_get_the_same_verdict(
+    index: int, edits: list[tuple[str, bool, Any]]
+) -> None:
     doc = copy.deepcopy(_BASE)
     entry = doc["resources"][index]
     for field, delete, value in edits:
@@ -130,4 +142,8 @@ def test_random_mutations_get_the_same_verdict(index: int, edits: list[tuple[str
             entry[field] = value
     reference_ok = not list(_reference().iter_errors(doc))
     ours_ok = not schema_errors(doc)
-    assert reference_ok == ours_ok, (edits, list(_reference().iter_errors(doc))[:2], schema_errors(doc)[:2])
+    assert reference_ok == ours_ok, (
+        edits,
+        list(_reference().iter_errors(doc))[:2],
+        schema_errors(doc)[:2],
+    )

@@ -87,7 +87,10 @@ def _reopen_closed_streams() -> None:
                 os.close(opened)
         try:
             stream = open(  # noqa: SIM115 - the process's standard stream, never closed here
-                fd, "r" if fd == 0 else "w", encoding="utf-8", errors="replace" if fd == 0 else "backslashreplace",
+                fd,
+                "r" if fd == 0 else "w",
+                encoding="utf-8",
+                errors="replace" if fd == 0 else "backslashreplace",
                 closefd=False,
             )
         except OSError:

@@ -233,6 +233,7 @@ def _write_entry(d: _Dir, name: str, blob: bytes, *, exclusive: bool = False) ->
 
 # ----------------------------------------------------------------------- the secret
 
+
 def _secret(d: _Dir) -> bytes | None:
     """This user's HMAC key in the directory; created when missing, replaced when it is not a
     private regular file of this user (entries made with the old one then fail and are rebuilt)."""
@@ -424,7 +425,11 @@ def unpack(blob: bytes) -> Any:
     count = 0
 
     def span(n: list[Any]) -> memoryview:
-        if len(n) != 3 or not all(type(x) is int for x in n[1:]) or not 0 <= n[1] <= n[2] <= len(body):
+        if (
+            len(n) != 3
+            or not all(type(x) is int for x in n[1:])
+            or not 0 <= n[1] <= n[2] <= len(body)
+        ):
             raise ValueError("bad segment")
         return body[n[1] : n[2]]
 
@@ -453,7 +458,9 @@ def unpack(blob: bytes) -> Any:
             if tag == "d":
                 out: dict[Any, Any] = {}
                 for pair in n[1]:
-                    if not (isinstance(pair, list) and len(pair) == 2 and type(pair[0]) in (str, int)):
+                    if not (
+                        isinstance(pair, list) and len(pair) == 2 and type(pair[0]) in (str, int)
+                    ):
                         raise ValueError("bad dict item")
                     out[pair[0]] = build(pair[1], depth + 1)
                 return out

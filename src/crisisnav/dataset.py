@@ -75,7 +75,9 @@ def _from_cache(key: str, shown: str, digest: str) -> Dataset | None:
     if not isinstance(payload, dict):
         return None
     doc, lines = payload.get("document"), payload.get("lines")
-    if not (isinstance(doc, dict) and isinstance(lines, list) and all(type(n) is int for n in lines)):
+    if not (
+        isinstance(doc, dict) and isinstance(lines, list) and all(type(n) is int for n in lines)
+    ):
         return None
     items = doc.get("resources")
     if not isinstance(items, list) or len(items) != len(lines):
@@ -95,7 +97,14 @@ def _from_cache(key: str, shown: str, digest: str) -> Dataset | None:
 # whose clock is behind, or west of whoever checked the entry) or on the installed releases of
 # zipcodes and phonenumbers, not on the dataset's structure. Everything else still refuses a load.
 LOAD_TOLERATED = frozenset(
-    {"date-future", "area-unknown", "area-unchecked", "phone-invalid", "url-invalid", "url-not-https"}
+    {
+        "date-future",
+        "area-unknown",
+        "area-unchecked",
+        "phone-invalid",
+        "url-invalid",
+        "url-not-https",
+    }
 )
 
 
@@ -120,7 +129,9 @@ def _parse(data: bytes, shown: str, digest: str) -> tuple[Dataset, dict[str, Any
     from crisisnav.yamlsafe import MMap, MSeq, to_plain
 
     plain = to_plain(root)
-    if not isinstance(plain, dict) or not isinstance(root, MMap):  # validate reports this; defensive
+    if not isinstance(plain, dict) or not isinstance(
+        root, MMap
+    ):  # validate reports this; defensive
         raise errors.DataError("the top level is not a mapping", path=shown, line=1, col=1,
                                hint=f"run: crisisnav validate {shown}")  # fmt: skip
     seq = root.pairs["resources"][1]
@@ -175,7 +186,11 @@ def cached_document_ok(doc: Any) -> bool:
         return type(v) is list and len(v) >= min_items and all(text(x) for x in v)
 
     def area(a: Any) -> bool:
-        if type(a) is not dict or not a.keys() <= _AREA_KEYS or not ("national" in a or "state" in a):
+        if (
+            type(a) is not dict
+            or not a.keys() <= _AREA_KEYS
+            or not ("national" in a or "state" in a)
+        ):
             return False
         if "national" in a and a["national"] is not True:
             return False
@@ -204,7 +219,9 @@ def cached_document_ok(doc: Any) -> bool:
             return False
         if "caveats" in t and not texts(t["caveats"]):
             return False
-        return "labels" not in t or (type(t["labels"]) is list and all(opt_text(x) for x in t["labels"]))
+        return "labels" not in t or (
+            type(t["labels"]) is list and all(opt_text(x) for x in t["labels"])
+        )
 
     def date(v: Any) -> bool:
         return type(v) is str and date_re.match(v) is not None
@@ -214,7 +231,11 @@ def cached_document_ok(doc: Any) -> bool:
     if type(doc.get("schema_version")) is not int or type(doc.get("resources")) is not list:
         return False
     for r in doc["resources"]:
-        if type(r) is not dict or not r.keys() <= _RESOURCE_KEYS or not all(k in r for k in _REQUIRED):
+        if (
+            type(r) is not dict
+            or not r.keys() <= _RESOURCE_KEYS
+            or not all(k in r for k in _REQUIRED)
+        ):
             return False
         if not (type(r["id"]) is str and id_re.match(r["id"]) and text(r["name"])):
             return False
@@ -232,7 +253,9 @@ def cached_document_ok(doc: Any) -> bool:
             return False
         if not (type(r["contacts"]) is list and all(contact(c) for c in r["contacts"])):
             return False
-        if not date(r["verified"]) or not (r.get("status_since") is None or date(r["status_since"])):
+        if not date(r["verified"]) or not (
+            r.get("status_since") is None or date(r["status_since"])
+        ):
             return False
         if "address" in r and not address(r["address"]):
             return False

@@ -32,7 +32,11 @@ def read_bytes(path: str | Path) -> bytes:
         raise errors.DataError(f"cannot read the file ({exc.strerror})", path=p,
                                code="unreadable") from None  # fmt: skip
     if not stat.S_ISREG(st.st_mode):
-        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (FIFO, device or socket)"
+        what = (
+            "a directory"
+            if stat.S_ISDIR(st.st_mode)
+            else "not a regular file (FIFO, device or socket)"
+        )
         raise errors.DataError(f"{what}, not a dataset file", path=p, code="not-a-file")
     if st.st_size > MAX_BYTES:
         raise errors.DataError(
@@ -74,9 +78,9 @@ def _read_once(p: str) -> tuple[bytes, bool]:
                                code="unreadable") from None  # fmt: skip
     if len(data) > MAX_BYTES:
         raise errors.DataError("the file is over the 20 MB limit", path=p, code="too-large")
-    torn = (
-        len(data) != after.st_size
-        or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
+    torn = len(data) != after.st_size or (before.st_size, before.st_mtime_ns) != (
+        after.st_size,
+        after.st_mtime_ns,
     )
     return data, torn
 
@@ -92,7 +96,9 @@ def _umask() -> int:
     return _UMASK
 
 
-def write_atomic(target: str | Path, payload: bytes, *, overwrite: bool = True, private: bool = False) -> None:
+def write_atomic(
+    target: str | Path, payload: bytes, *, overwrite: bool = True, private: bool = False
+) -> None:
     """Write payload to target through a temporary file in the same directory, so no reader ever
     sees half a file. Raises OSError.
 
@@ -110,7 +116,11 @@ def write_atomic(target: str | Path, payload: bytes, *, overwrite: bool = True, 
             existing = os.stat(target)  # follows links: `-o /dev/stdout` is the device behind it
         except OSError:
             existing = None
-    if existing is not None and not stat.S_ISREG(existing.st_mode) and not stat.S_ISDIR(existing.st_mode):
+    if (
+        existing is not None
+        and not stat.S_ISREG(existing.st_mode)
+        and not stat.S_ISDIR(existing.st_mode)
+    ):
         # A device, FIFO or socket the user named (-o /dev/null, -o /dev/stdout, a pipe): write
         # into it. Renaming over it would replace /dev/null itself with a regular file.
         if not overwrite:
@@ -222,7 +232,9 @@ def batch_queries(source: str) -> Iterator[BatchLine]:
         try:
             yield from _queries(stream, shown)
         except OSError as exc:
-            raise errors.DataError(f"cannot read the batch input: {exc.strerror or exc}", path=shown) from None
+            raise errors.DataError(
+                f"cannot read the batch input: {exc.strerror or exc}", path=shown
+            ) from None
         return
     try:
         fh = open(source, "rb")  # noqa: SIM115 - closed below
@@ -235,7 +247,9 @@ def batch_queries(source: str) -> Iterator[BatchLine]:
         try:
             yield from _queries(fh, source)
         except OSError as exc:
-            raise errors.DataError(f"cannot read the batch file: {exc.strerror or exc}", path=source) from None
+            raise errors.DataError(
+                f"cannot read the batch file: {exc.strerror or exc}", path=source
+            ) from None
 
 
 def _refuse_device(stream: IO[bytes], shown: str) -> None:
@@ -246,9 +260,15 @@ def _refuse_device(stream: IO[bytes], shown: str) -> None:
         return  # not a real file (an in-memory stream in tests): nothing to check
     if stat.S_ISDIR(st.st_mode):
         raise errors.DataError("a directory, not a file of places", path=shown, code="not-a-file")
-    if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) and not os.isatty(fd) and not _is_devnull(st):
+    if (
+        (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode))
+        and not os.isatty(fd)
+        and not _is_devnull(st)
+    ):
         raise errors.DataError(
-            "a device, not a file of places (one place per line expected)", path=shown, code="not-a-file"
+            "a device, not a file of places (one place per line expected)",
+            path=shown,
+            code="not-a-file",
         )
 
 
@@ -269,7 +289,9 @@ _BOMS = (
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    read = getattr(stream, "read1", None) or stream.read  # read1: what is there, no waiting for more
+    read = (
+        getattr(stream, "read1", None) or stream.read
+    )  # read1: what is there, no waiting for more
     while True:
         chunk = read(READ_CHUNK)
         if not chunk:

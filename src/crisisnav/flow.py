@@ -82,7 +82,9 @@ def parse_at(text: str | None) -> datetime | None:
     if not AT_YEARS[0] <= when.year <= AT_YEARS[1]:
         # hours, time zones and "stale" arithmetic need a year with room on both sides
         raise errors.UsageError(
-            _("--at: give a year from {first} to {last}").format(first=AT_YEARS[0], last=AT_YEARS[1])
+            _("--at: give a year from {first} to {last}").format(
+                first=AT_YEARS[0], last=AT_YEARS[1]
+            )
         )
     return when
 
@@ -228,7 +230,9 @@ def batch_resolutions(lines: Iterable[BatchLine]) -> Iterator[Resolution]:
         if line.problem == "not-utf8":
             slots.append(
                 Resolution(
-                    query=text[:MAX_QUERY], status="not_found", message="this line is not valid UTF-8 text"
+                    query=text[:MAX_QUERY],
+                    status="not_found",
+                    message="this line is not valid UTF-8 text",
                 )
             )
         elif line.problem is not None or len(text) > MAX_QUERY:

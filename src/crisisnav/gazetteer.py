@@ -199,7 +199,7 @@ class Gazetteer:
 
     # ----- the interface validate, lookup and coverage use ------------------------------
     def state_name(self, code: str) -> str | None:
-        """"Oregon" for "OR" (any case); None for anything else."""
+        """ "Oregon" for "OR" (any case); None for anything else."""
         return ALL_STATES.get(code.upper()) if isinstance(code, str) else None
 
     def state_codes(self, territories: bool = False) -> list[str]:
@@ -215,9 +215,14 @@ class Gazetteer:
             for pid in range(len(self)):
                 kind = self.kind(pid)
                 if kind != "state":
-                    kind = "county" if kind == "county" else "city"  # neighborhoods are asked as cities
+                    kind = (
+                        "county" if kind == "county" else "city"
+                    )  # neighborhoods are asked as cities
                     table.setdefault((kind + ":" + self.state(pid), self.name(pid)), pid)
-            for label, ids in self.usps_names.items():  # USPS spellings stay accepted (dataset areas)
+            for (
+                label,
+                ids,
+            ) in self.usps_names.items():  # USPS spellings stay accepted (dataset areas)
                 state, _, usps = label.partition("|")
                 table.setdefault(("city:" + state, usps), ids[0])
             self._by_state_name = table
@@ -275,7 +280,13 @@ class Gazetteer:
 
         state = str(state).upper()
         # proper names only: the USPS spellings are accepted, never suggested
-        names = sorted({n for (k, n), pid in self._by_name().items() if k == f"{kind}:{state}" and self.name(pid) == n})
+        names = sorted(
+            {
+                n
+                for (k, n), pid in self._by_name().items()
+                if k == f"{kind}:{state}" and self.name(pid) == n
+            }
+        )
         if not names:
             return None
         keys = [normalize(n) for n in names]

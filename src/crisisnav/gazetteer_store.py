@@ -125,25 +125,43 @@ def _valid_core(core: Any) -> bool:
     n = len(kinds)
     texts = ("names", "states", "county_names", "tz_names")
     blobs = ("name_starts", "tz", "zips", "largest_cities", "population")
-    if not all(isinstance(core[k], str) for k in texts) or not all(isinstance(core[k], bytes) for k in blobs):
+    if not all(isinstance(core[k], str) for k in texts) or not all(
+        isinstance(core[k], bytes) for k in blobs
+    ):
         return False
     if not (len(core["name_starts"]) == 4 * (n + 1) and len(core["states"]) == 2 * n):
         return False
-    if not (len(core["tz"]) == n and len(core["zips"]) == 4 * n and len(core["largest_cities"]) % 4 == 0):
+    if not (
+        len(core["tz"]) == n and len(core["zips"]) == 4 * n and len(core["largest_cities"]) % 4 == 0
+    ):
         return False
-    if len(core["population"]) != 4 * n or max(core["tz"], default=0) >= len(core["tz_names"].split(_SEP)):
+    if len(core["population"]) != 4 * n or max(core["tz"], default=0) >= len(
+        core["tz_names"].split(_SEP)
+    ):
         return False
     pc = core["place_counties"]
     if not (isinstance(pc, tuple) and len(pc) == 2 and all(isinstance(b, bytes) for b in pc)):
         return False
     if len(pc[0]) != 4 * (n + 1) or len(pc[1]) % 4:
         return False
-    tables = ("city_keys", "county_full", "county_base", "compact_keys", "aliases", "lookalikes", "usps_names")
+    tables = (
+        "city_keys",
+        "county_full",
+        "county_base",
+        "compact_keys",
+        "aliases",
+        "lookalikes",
+        "usps_names",
+    )
     for name in tables:
         t = core[name]
         if not (isinstance(t, tuple) and len(t) == 3 and isinstance(t[0], str)):
             return False
-        if not (isinstance(t[1], bytes) and isinstance(t[2], bytes) and len(t[1]) % 4 == 0 == len(t[2]) % 4):
+        if not (
+            isinstance(t[1], bytes)
+            and isinstance(t[2], bytes)
+            and len(t[1]) % 4 == 0 == len(t[2]) % 4
+        ):
             return False
     ids, parents = core["state_ids"], core["parents"]
     if not (isinstance(ids, dict) and all(type(v) is int and 0 <= v < n for v in ids.values())):

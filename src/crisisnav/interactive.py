@@ -235,9 +235,9 @@ def pick_answer(resolution: Resolution, answer: str) -> Place | Resolution | str
 def _fuller_place(answer: str, n: int) -> Place | Resolution | str:
     """An answer that is not a number or a state: a fuller place ("springfield, oregon"), looked
     up as a new query. One place -> it; several -> a new list to pick from; else the question."""
-    again_msg = _("Please type a number from 1 to {n}, a state code like TN, or press Enter.").format(
-        n=n
-    )
+    again_msg = _(
+        "Please type a number from 1 to {n}, a state code like TN, or press Enter."
+    ).format(n=n)
     from crisisnav.flow import MAX_QUERY
 
     if len(answer) > MAX_QUERY or not any(ch.isalpha() for ch in answer):

@@ -58,7 +58,12 @@ class Contact:
     keyword: str | None = None  # for text lines: "HOME" to 741741
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "value": self.value, "label": self.label, "keyword": self.keyword}
+        return {
+            "type": self.type,
+            "value": self.value,
+            "label": self.label,
+            "keyword": self.keyword,
+        }
 
 
 @dataclass(frozen=True)
@@ -295,7 +300,11 @@ class Place:
             return f"{self.zip} ({self.city}, {self.state})" if self.city else f"{self.zip}"
         if self.kind in ("neighborhood", "borough") and self.city:
             where = f"{self.name} ({self.kind} of {self.city})"
-            return f"{where}, {' / '.join(self.counties)}, {self.state}" if self.counties else f"{where}, {self.state}"
+            return (
+                f"{where}, {' / '.join(self.counties)}, {self.state}"
+                if self.counties
+                else f"{where}, {self.state}"
+            )
         if self.counties:
             return f"{self.name}, {' / '.join(self.counties)}, {self.state}"
         return f"{self.name}, {self.state}"
@@ -319,7 +328,9 @@ class Resolution:
     query: str
     status: ResolutionStatus
     place: Place | None = None
-    candidates: tuple[Place, ...] = ()  # ambiguous: all fits, best first; ok: close alternatives set aside
+    candidates: tuple[
+        Place, ...
+    ] = ()  # ambiguous: all fits, best first; ok: close alternatives set aside
     message: str | None = None  # e.g. why not_found ("looks like a place outside the US")
     omitted: int = 0  # ambiguous: how many further fits were left out of candidates
 
@@ -363,9 +374,7 @@ class RankedResource:
     why: tuple[Reason, ...]
     # What the hours mean at the evaluation time, as data: (kind, fields) from
     # crisisnav.hours.hours_state; render.words.hours_words gives "Open now until 23:00 PT".
-    hours_state: tuple[str, dict[str, Any]] = field(
-        default=("unparsed", {"rules": ()}), hash=False
-    )
+    hours_state: tuple[str, dict[str, Any]] = field(default=("unparsed", {"rules": ()}), hash=False)
     # Entries shown inside this one: the national 988 line folded into the state's 988 center,
     # so 988 appears once per place with the national options (press 1, press 2, text, chat) in it.
     includes: tuple[Resource, ...] = ()
@@ -376,7 +385,11 @@ class RankedResource:
         out = list(self.resource.contacts)
         for inner in self.includes:
             for c in inner.contacts:
-                same = [i for i, x in enumerate(out) if (x.type, x.value, x.keyword) == (c.type, c.value, c.keyword)]
+                same = [
+                    i
+                    for i, x in enumerate(out)
+                    if (x.type, x.value, x.keyword) == (c.type, c.value, c.keyword)
+                ]
                 if not same:
                     out.append(c)
                 elif c.label and not out[same[0]].label:

@@ -57,7 +57,13 @@ _STATE_ABBREVS: dict[str, str] = {
 }  # fmt: skip
 
 # Trailing words meaning "in the US", dropped.
-_USA_SUFFIXES = ("united states of america", "united states", "usa", "us", "u s a")  # not "america": Young America, MN
+_USA_SUFFIXES = (
+    "united states of america",
+    "united states",
+    "usa",
+    "us",
+    "u s a",
+)  # not "america": Young America, MN
 
 # Trailing words that put a query outside the US: countries and Canadian provinces.
 FOREIGN: frozenset[str] = frozenset(
@@ -200,7 +206,9 @@ class Parsed:
     foreign: str | None = None  # a trailing country/province outside the US
 
 
-def _strip_trailing(words: list[str], table: frozenset[str] | dict[str, str], most: int) -> tuple[list[str], str]:
+def _strip_trailing(
+    words: list[str], table: frozenset[str] | dict[str, str], most: int
+) -> tuple[list[str], str]:
     """Remove the longest trailing run of words found in table; return (rest, removed)."""
     for n in range(min(most, len(words)), 0, -1):
         tail = " ".join(words[-n:])

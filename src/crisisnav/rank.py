@@ -84,6 +84,7 @@ def serves_audience(resource_audiences: Sequence[str], audience: str) -> bool:
     """True when an entry with these audiences belongs in the section asked for as `audience`."""
     return any(a in resource_audiences for a in AUDIENCE_INCLUDES.get(audience, (audience,)))
 
+
 def section_order(audiences: Sequence[str] = ()) -> tuple[str, ...]:
     """Every section in display order: requested audience sections first, then the base ones."""
     seen: list[str] = []
@@ -121,9 +122,9 @@ def area_scope_for(area: Area, place: Place) -> str | None:
         return None
     if area.city:
         # a neighborhood or borough takes its city's programs; "Saint Louis" (USPS) = "St. Louis"
-        if place.kind in ("zip", "city", "neighborhood", "borough") and _city_key(area.city) == _city_key(
-            place.city or place.name
-        ):
+        if place.kind in ("zip", "city", "neighborhood", "borough") and _city_key(
+            area.city
+        ) == _city_key(place.city or place.name):
             return "city"
         return None
     if area.county:
@@ -232,8 +233,12 @@ def _why(c: _Candidate, place: Place, at: datetime) -> tuple[Reason, ...]:
     reasons.append(
         Reason(
             "dispatch",
-            {"dispatch": r.dispatch, "name": r.name, "how_to_ask": r.how_to_ask,
-             "translations": r.translations},
+            {
+                "dispatch": r.dispatch,
+                "name": r.name,
+                "how_to_ask": r.how_to_ask,
+                "translations": r.translations,
+            },
         )  # fmt: skip
     )
     areas = tuple(a.label() for a in r.serves if area_scope_for(a, place) == c.scope)
@@ -342,9 +347,7 @@ def lookup(
             and c.section not in ("directories", "last-resort")
         ]
         if not local:
-            notices.append(
-                Notice(kind="no-local-option", fields={"place": place.label()})
-            )
+            notices.append(Notice(kind="no-local-option", fields={"place": place.label()}))
     if place.kind == "county":
         notices.extend(_city_only_notices(dataset, place, city_counties))
     if place.kind == "state":
@@ -359,9 +362,7 @@ def lookup(
     ]
     if candidates and not shown:
         notices.append(
-            Notice(
-                kind="filtered-out", fields={"count": len(candidates), "place": place.label()}
-            )
+            Notice(kind="filtered-out", fields={"count": len(candidates), "place": place.label()})
         )
     if candidates:
         used = tuple(
@@ -450,9 +451,13 @@ def _passes(
 
 def _is_988(resource: Resource) -> bool:
     """A general 988 line (not one for a community, such as the Veterans Crisis Line)."""
-    return resource.kind == "crisis-line" and not resource.audiences and any(
-        c.type == "phone" and "".join(ch for ch in c.value if ch.isdigit()) == "988"
-        for c in resource.contacts
+    return (
+        resource.kind == "crisis-line"
+        and not resource.audiences
+        and any(
+            c.type == "phone" and "".join(ch for ch in c.value if ch.isdigit()) == "988"
+            for c in resource.contacts
+        )
     )
 
 

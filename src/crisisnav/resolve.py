@@ -94,7 +94,9 @@ def _order(gaz: Gazetteer, ids: Iterable[int]) -> list[int]:
     return sorted(set(ids), key=lambda p: (-gaz.zips(p), gaz.name(p), gaz.state(p), p))
 
 
-UNLISTED_PEOPLE = 499  # GeoNames' cities500 lists every place of 500+ people: one it lacks is smaller
+UNLISTED_PEOPLE = (
+    499  # GeoNames' cities500 lists every place of 500+ people: one it lacks is smaller
+)
 UNLISTED_MAX_ZIPS = 5  # ... when it is a small USPS town; a bigger mailing area is no such town
 
 
@@ -145,21 +147,43 @@ def _decide(
     if _dominant(gaz, ordered):
         top = ordered[0]
         cands = tuple(gaz.place(p, sc(p)) for p in (ordered[1:] + alts)[:MAX_CANDIDATES])
-        return Resolution(query=query, status="ok", place=gaz.place(top, sc(top)), candidates=cands, message=message)
+        return Resolution(
+            query=query,
+            status="ok",
+            place=gaz.place(top, sc(top)),
+            candidates=cands,
+            message=message,
+        )
     every = ordered + alts
     cands = tuple(gaz.place(p, sc(p)) for p in every[:MAX_CANDIDATES])
     more = len(every) - MAX_CANDIDATES
-    note = f"{len(every)} places fit; add a state" if more <= 0 else f"{len(every)} places fit ({more} not shown); add a state"
+    note = (
+        f"{len(every)} places fit; add a state"
+        if more <= 0
+        else f"{len(every)} places fit ({more} not shown); add a state"
+    )
     return Resolution(
-        query=query, status="ambiguous", candidates=cands, message=message or note, omitted=max(0, more)
+        query=query,
+        status="ambiguous",
+        candidates=cands,
+        message=message or note,
+        omitted=max(0, more),
     )
 
 
-def _in_state(gaz: Gazetteer, ids: Iterable[int], state: str | None, kind: str | None = None) -> list[int]:
-    return [p for p in ids if (state is None or gaz.state(p) == state) and (kind is None or gaz.kind(p) == kind)]
+def _in_state(
+    gaz: Gazetteer, ids: Iterable[int], state: str | None, kind: str | None = None
+) -> list[int]:
+    return [
+        p
+        for p in ids
+        if (state is None or gaz.state(p) == state) and (kind is None or gaz.kind(p) == kind)
+    ]
 
 
-def _exact_hits(gaz: Gazetteer, name: str, state: str | None, county: bool, suffix: str) -> tuple[list[int], list[int]]:
+def _exact_hits(
+    gaz: Gazetteer, name: str, state: str | None, county: bool, suffix: str
+) -> tuple[list[int], list[int]]:
     """(cities, counties) named exactly name, in state if given."""
     if not name:
         return [], []
@@ -168,10 +192,14 @@ def _exact_hits(gaz: Gazetteer, name: str, state: str | None, county: bool, suff
         if not counties:
             counties = _in_state(gaz, gaz.county_base.get(name), state, "county")
         if not counties:
-            counties = _in_state(gaz, gaz.compact_keys.get(compact(f"{name} {suffix}")), state, "county")
+            counties = _in_state(
+                gaz, gaz.compact_keys.get(compact(f"{name} {suffix}")), state, "county"
+            )
         return [], counties
     cities = _in_state(gaz, gaz.city_keys.get(name), state)
-    counties = _in_state(gaz, gaz.county_full.get(name), state) + _in_state(gaz, gaz.county_base.get(name), state)
+    counties = _in_state(gaz, gaz.county_full.get(name), state) + _in_state(
+        gaz, gaz.county_base.get(name), state
+    )
     if " " in name or not cities:
         squeezed = compact(name)
         more = gaz.compact_keys.get(squeezed)
@@ -237,7 +265,9 @@ def _within_city(gaz: Gazetteer, query: str, name: str, state: str | None) -> Re
         if len(words) <= n:
             break
         head, tail = " ".join(words[:-n]), " ".join(words[-n:])
-        ids = [p for p in (*gaz.city_keys.get(tail), *gaz.aliases.get(tail)) if p in gaz.containers()]
+        ids = [
+            p for p in (*gaz.city_keys.get(tail), *gaz.aliases.get(tail)) if p in gaz.containers()
+        ]
         ids = list(dict.fromkeys(_in_state(gaz, ids, state)))
         if len(ids) > 1:  # "Manhattan": the borough, not also New York through the alias
             ids = [p for p in ids if gaz.kind(p) == "borough"] or ids
@@ -252,7 +282,9 @@ def _within_city(gaz: Gazetteer, query: str, name: str, state: str | None) -> Re
 
 def _first_pass_text(gaz: Gazetteer, query: str) -> Resolution | _Pending:
     if len(query) > 4 * MAX_QUERY_CHARS or len(query.strip()) > MAX_QUERY_CHARS:
-        return _not_found(query[:MAX_QUERY_CHARS], f"query too long (over {MAX_QUERY_CHARS} characters)")
+        return _not_found(
+            query[:MAX_QUERY_CHARS], f"query too long (over {MAX_QUERY_CHARS} characters)"
+        )
     key = normalize(query)
     if not key:
         if not query.strip():
@@ -268,10 +300,18 @@ def _first_pass_text(gaz: Gazetteer, query: str) -> Resolution | _Pending:
     if key.isdigit():
         if len(key) == 4 and gaz.zip_place("0" + key) is not None:
             place = gaz.zip_place("0" + key, 90.0)
-            return Resolution(query=query, status="ok", place=place, message=f"read as ZIP 0{key} (leading zero added)")
+            return Resolution(
+                query=query,
+                status="ok",
+                place=place,
+                message=f"read as ZIP 0{key} (leading zero added)",
+            )
         return _not_found(query, "not a US ZIP code (a ZIP has 5 digits)")
     if p.foreign is not None:
-        return _not_found(query, f"looks like a place outside the US ({p.foreign}); this tool covers US places only")
+        return _not_found(
+            query,
+            f"looks like a place outside the US ({p.foreign}); this tool covers US places only",
+        )
     if p.state and p.name:
         in_state = _in_state(gaz, gaz.aliases.get(p.name), p.state)
         if in_state:
@@ -302,7 +342,9 @@ def _first_pass_text(gaz: Gazetteer, query: str) -> Resolution | _Pending:
     if p.state_words == "co" and not p.county:
         interpretations.append((name, None, True, "county"))  # "Lane Co": county, not Colorado
     if p.state:
-        interpretations.append((f"{name} {p.state_words}".strip(), None, False, ""))  # "Fort Washington"
+        interpretations.append(
+            (f"{name} {p.state_words}".strip(), None, False, "")
+        )  # "Fort Washington"
         head, _, last = p.state_words.rpartition(" ")
         if head and last in STATE_KEYS:  # "Kings Park West, VA": the state is VA, not "West Va"
             interpretations.append((f"{name} {head}".strip(), STATE_KEYS[last], False, ""))
@@ -364,7 +406,9 @@ def _prefilter_cutoff(n: int, k: int) -> float:
     return max(0.0, 100.0 * (1.0 - 2.0 * k / max(1, 2 * n - k)) - 0.5)
 
 
-def _fuzzy_matches(gaz: Gazetteer, scope: str, items: Sequence[_Pending]) -> list[list[tuple[int, int]]]:
+def _fuzzy_matches(
+    gaz: Gazetteer, scope: str, items: Sequence[_Pending]
+) -> list[list[tuple[int, int]]]:
     """For each pending query of one scope: [(choice index, OSA distance)] within its allowance."""
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import OSA
@@ -428,9 +472,12 @@ def _finish(gaz: Gazetteer, item: _Pending, matches: list[tuple[int, int]]) -> R
                 continue
             by_dist.setdefault(d, []).append((p, sim))
     big_typo = False
-    if item.fallback and by_dist and min(by_dist) == 1:  # "Pittsburg PA": one letter from a big city
+    if (
+        item.fallback and by_dist and min(by_dist) == 1
+    ):  # "Pittsburg PA": one letter from a big city
         big_typo = any(
-            gaz.zips(p) >= FUZZY_BIG_ZIPS or gaz.population(p) >= FUZZY_BIG_POPULATION for p, _ in by_dist[1]
+            gaz.zips(p) >= FUZZY_BIG_ZIPS or gaz.population(p) >= FUZZY_BIG_POPULATION
+            for p, _ in by_dist[1]
         )
     if item.fallback and not big_typo:
         # The name is a place elsewhere but not in the state typed (Aldine, OK; Koreatown, TX).
@@ -474,7 +521,11 @@ def _finish(gaz: Gazetteer, item: _Pending, matches: list[tuple[int, int]]) -> R
                 candidates=(res.place,) + res.candidates,
                 message="did you mean this place? it is two letters from what you typed",
             )
-    if res.place is not None and not item.scope and gaz.zips(_order(gaz, primary)[0]) < FUZZY_MIN_ZIPS:
+    if (
+        res.place is not None
+        and not item.scope
+        and gaz.zips(_order(gaz, primary)[0]) < FUZZY_MIN_ZIPS
+    ):
         # a misspelling matched, with no state, to a small place: a question, not an answer
         return Resolution(
             query=item.query,

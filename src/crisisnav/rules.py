@@ -89,7 +89,10 @@ def rule(code: str) -> Rule:
 def markdown_table() -> str:
     """The rules as the Markdown table in docs/validate-rules.md."""
     width = max(len(c) for c in RULES) + 2
-    rows = [f"| {'code':<{width}} | severity | what it means |", f"|{'-' * (width + 2)}|----------|---------------|"]
+    rows = [
+        f"| {'code':<{width}} | severity | what it means |",
+        f"|{'-' * (width + 2)}|----------|---------------|",
+    ]
     for r in RULES.values():
         rows.append(f"| {'`' + r.code + '`':<{width}} | {r.level:<8} | {r.meaning} |")
     return "\n".join(rows) + "\n"

@@ -26,7 +26,6 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
-
 _ANNOTATIONS = frozenset(
     {"$schema", "$id", "$defs", "title", "description", "default", "examples", "$comment",
      "markdownDescription", "format"}
@@ -106,7 +105,9 @@ class _Schema:
         ref = self.compile(self.resolve(s["$ref"])) if "$ref" in s else None
         t = s.get("type")
         types: list[str] | None = (t if isinstance(t, list) else [t]) if t is not None else None
-        type_ok = None if types is None else frozenset(types + (["integer"] if "number" in types else []))
+        type_ok = (
+            None if types is None else frozenset(types + (["integer"] if "number" in types else []))
+        )
         has_const, const = "const" in s, s.get("const")
         enum = s.get("enum")
         enum_str = frozenset(e for e in enum if isinstance(e, str)) if enum is not None else None

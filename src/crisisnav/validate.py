@@ -189,7 +189,9 @@ class _Checker:
             self.add(node, "unquoted-phone",
                      f"the number {raw} is not quoted: YAML reads it as the number {node.value!r}",
                      fix=f'quote it: value: "{raw}"')  # fmt: skip
-        elif tag == BOOL_TAG and path and path[-1] == "police" and raw.lower() in ("no", "off", "n"):
+        elif (
+            tag == BOOL_TAG and path and path[-1] == "police" and raw.lower() in ("no", "off", "n")
+        ):
             self.add(node, "yaml-bool",
                      f"police: {raw} is read as the boolean false; the level for no police is 'none'",
                      fix="write police: none (only where the program publishes that it never involves "
@@ -247,7 +249,9 @@ class _Checker:
             where = "an area" if path and path[-2:-1] == ("serves",) else (
                 "a contact" if len(path) >= 2 and path[-2] == "contacts" else
                 "an entry" if len(path) == 2 else "the file")  # fmt: skip
-            msg = f"unknown field '{name}' in {where}" + (f" (did you mean '{guess}'?)" if guess else "")
+            msg = f"unknown field '{name}' in {where}" + (
+                f" (did you mean '{guess}'?)" if guess else ""
+            )
             fix = f"rename it to '{guess}'" if guess else f"use one of: {', '.join(allowed)}"
             self.add(key_node_at(self.root, path, name), "unknown-field", msg, fix=fix, rid=rid)
         elif keyword == "required":
@@ -296,7 +300,9 @@ class _Checker:
         elif keyword == "anyOf" and field == "status_since":
             self.add(node, "date-invalid", f"'{field}' must be a date YYYY-MM-DD, not {_describe(value)}",
                      rid=rid)  # fmt: skip
-        elif keyword in ("anyOf", "not", "maxProperties") and (in_area or (path[-2:-1] == ("serves",))):
+        elif keyword in ("anyOf", "not", "maxProperties") and (
+            in_area or (path[-2:-1] == ("serves",))
+        ):
             msg = {
                 "anyOf": "an area needs 'state: XX' (or is {national: true})",
                 "not": "an area names a county or a city, not both: make two areas",
@@ -304,7 +310,9 @@ class _Checker:
             }[keyword]
             self.add(node, "area-shape", msg, rid=rid)
         else:
-            self.add(node, "schema", f"'{field}' does not satisfy the schema rule '{keyword}'", rid=rid)
+            self.add(
+                node, "schema", f"'{field}' does not satisfy the schema rule '{keyword}'", rid=rid
+            )
 
     # ---- rules beyond the schema
     def _semantics(self, resources: list[Any]) -> None:
@@ -378,7 +386,14 @@ class _Checker:
                 why = "is not a US phone number"
             elif not phonenumbers.is_valid_number(num):
                 why = "is not a valid US phone number"
-            elif phonenumbers.region_code_for_number(num) not in ("US", "PR", "GU", "VI", "AS", "MP"):
+            elif phonenumbers.region_code_for_number(num) not in (
+                "US",
+                "PR",
+                "GU",
+                "VI",
+                "AS",
+                "MP",
+            ):
                 why = "is not a US phone number (it belongs to another country of the +1 plan)"
         self._phone_ok[value] = why
         return why
@@ -483,7 +498,11 @@ class _Checker:
 
     def _address(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
         addr = r.get("address")
-        if addr is None and r.get("kind") in ("walk-in", "peer-respite") and r.get("status") not in ("ended", "suspended"):
+        if (
+            addr is None
+            and r.get("kind") in ("walk-in", "peer-respite")
+            and r.get("status") not in ("ended", "suspended")
+        ):
             self.add(at("kind"), "address-missing",
                      f"a {r.get('kind')} entry should carry its street address",
                      fix="add address: {street: ..., city: ..., state: XX, zip: \"NNNNN\"} as the operator publishes it",
@@ -517,7 +536,9 @@ class _Checker:
             self._states = frozenset(gaz.state_codes())
         return self._states
 
-    def _audiences(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+    def _audiences(
+        self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None
+    ) -> None:
         auds = r.get("audiences")
         if not isinstance(auds, list):
             return
@@ -529,14 +550,18 @@ class _Checker:
                          + (f" (did you mean '{guess}'?)" if guess else ""),
                          fix=f"use one of: {', '.join(AUDIENCES)}", rid=rid)  # fmt: skip
 
-    def _translations(self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None) -> None:
+    def _translations(
+        self, r: dict[str, Any], at: Callable[..., Node | None], rid: str | None
+    ) -> None:
         """An `es:` block says what the English says: the same numbers, one caveat per caveat,
         one label per contact, no field the English lacks; a field it leaves out is a warning."""
         for lang in TEXT_LANGS:
             block = r.get(lang)
             if not isinstance(block, dict):
                 continue
-            pairs: list[tuple[tuple[Any, ...], Any, Any]] = []  # (path in the block, English, translation)
+            pairs: list[
+                tuple[tuple[Any, ...], Any, Any]
+            ] = []  # (path in the block, English, translation)
             for fld in ("name", "how_to_ask", "police_note"):
                 if fld in block:
                     pairs.append(((fld,), r.get(fld), block[fld]))
@@ -552,7 +577,9 @@ class _Checker:
                              + (" (null where a contact has no label)" if fld == "labels" else ""),
                              rid=rid)  # fmt: skip
                     continue
-                pairs += [((fld, j), e, t) for j, (e, t) in enumerate(zip(english, got, strict=True))]
+                pairs += [
+                    ((fld, j), e, t) for j, (e, t) in enumerate(zip(english, got, strict=True))
+                ]
             for path, english, text in pairs:
                 if not isinstance(text, str):
                     continue
@@ -686,11 +713,20 @@ def junk_source(url: str) -> str | None:
     if re.fullmatch(r"[0-9.]+|\[?[0-9a-f:]+\]?", host):
         return "is a bare IP address, not the operator's site"
     query = parse_qs(parts.query)
-    if "proxy" in host or "/proxy" in parts.path.lower() or any(
-        k in query and any(v.startswith(("http://", "https://")) for v in query[k]) for k in ("url", "u", "q")
+    if (
+        "proxy" in host
+        or "/proxy" in parts.path.lower()
+        or any(
+            k in query and any(v.startswith(("http://", "https://")) for v in query[k])
+            for k in ("url", "u", "q")
+        )
     ):
         return "is a proxy address wrapping another page"
-    if host in _CACHE_HOSTS or host.endswith(tuple("." + h for h in _CACHE_HOSTS)) or host == "web.archive.org":
+    if (
+        host in _CACHE_HOSTS
+        or host.endswith(tuple("." + h for h in _CACHE_HOSTS))
+        or host == "web.archive.org"
+    ):
         return "is a cached or archived copy"
     if host.endswith(_RAW_CLOUD):
         return "is a raw cloud, CDN or site-builder host"

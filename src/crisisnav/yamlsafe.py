@@ -95,7 +95,10 @@ class Composed:
     __slots__ = ("root", "problems", "typed")
 
     def __init__(
-        self, root: Node | None, problems: list[Problem], typed: list[tuple[tuple[Any, ...], MScalar]]
+        self,
+        root: Node | None,
+        problems: list[Problem],
+        typed: list[tuple[tuple[Any, ...], MScalar]],
     ) -> None:
         self.root = root
         self.problems = problems
@@ -151,16 +154,27 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     problems: list[Problem] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [
-            problem(path, 1, 1, "not-utf8", "the file is UTF-16 (or UTF-32), not UTF-8",
-                    fix="save the file as UTF-8")  # fmt: skip
+            problem(
+                path,
+                1,
+                1,
+                "not-utf8",
+                "the file is UTF-16 (or UTF-32), not UTF-8",
+                fix="save the file as UTF-8",
+            )  # fmt: skip
         ]
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _line_col_of_byte(data, nul)
         return None, [
-            problem(path, line, col, "nul-byte",
-                    "the file contains a NUL byte: it is binary, not YAML text",
-                    fix="remove the NUL byte or save the file as plain UTF-8 text")  # fmt: skip
+            problem(
+                path,
+                line,
+                col,
+                "nul-byte",
+                "the file contains a NUL byte: it is binary, not YAML text",
+                fix="remove the NUL byte or save the file as plain UTF-8 text",
+            )  # fmt: skip
         ]
     try:
         text = data.decode("utf-8")
@@ -168,14 +182,25 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         line, col = _line_col_of_byte(data, exc.start)
         bad = data[exc.start : exc.start + 1].hex()
         return None, [
-            problem(path, line, col, "not-utf8",
-                    f"the file is not valid UTF-8 (byte 0x{bad} at line {line})",
-                    fix="save the file as UTF-8")  # fmt: skip
+            problem(
+                path,
+                line,
+                col,
+                "not-utf8",
+                f"the file is not valid UTF-8 (byte 0x{bad} at line {line})",
+                fix="save the file as UTF-8",
+            )  # fmt: skip
         ]
     if text.startswith("\ufeff"):
         problems.append(
-            problem(path, 1, 1, "bom", "the file starts with a byte-order mark (ignored)",
-                    fix="save the file as UTF-8 without a BOM")  # fmt: skip
+            problem(
+                path,
+                1,
+                1,
+                "bom",
+                "the file starts with a byte-order mark (ignored)",
+                fix="save the file as UTF-8 without a BOM",
+            )  # fmt: skip
         )
         text = text[1:]
     if "\r" in text:
@@ -183,9 +208,14 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         if first >= 0:
             line, col = _line_col_of_char(text, first)
             problems.append(
-                problem(path, line, col, "crlf",
-                        "Windows (CRLF) line endings; read as LF",
-                        fix="save the file with LF line endings")  # fmt: skip
+                problem(
+                    path,
+                    line,
+                    col,
+                    "crlf",
+                    "Windows (CRLF) line endings; read as LF",
+                    fix="save the file with LF line endings",
+                )  # fmt: skip
             )
             text = text.replace("\r\n", "\n")
     if CONTROL_RE.search(text) or "\r" in text:
@@ -193,17 +223,28 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         for m in re.finditer(CONTROL_RE.pattern + "|\r", text):
             line, col = _line_col_of_char(text, m.start())
             problems.append(
-                problem(path, line, col, "control-char",
-                        f"invisible control character U+{ord(m.group()):04X} in the text",
-                        fix="delete it (it can hide or reorder what a reader sees)")  # fmt: skip
+                problem(
+                    path,
+                    line,
+                    col,
+                    "control-char",
+                    f"invisible control character U+{ord(m.group()):04X} in the text",
+                    fix="delete it (it can hide or reorder what a reader sees)",
+                )  # fmt: skip
             )
             chars[m.start()] = "\ufffd"
         text = "".join(chars)
     for m in _INDENT_TAB_RE.finditer(text):
         line, col = _line_col_of_char(text, m.end() - 1)
         problems.append(
-            problem(path, line, col, "tab", "a tab in the indentation (YAML allows only spaces)",
-                    fix="indent with spaces")  # fmt: skip
+            problem(
+                path,
+                line,
+                col,
+                "tab",
+                "a tab in the indentation (YAML allows only spaces)",
+                fix="indent with spaces",
+            )  # fmt: skip
         )
     return text, problems
 
@@ -214,7 +255,9 @@ class _Resolver:
     def __init__(self) -> None:
         import yaml
 
-        self._table: dict[Any, list[tuple[str, Any]]] = yaml.resolver.Resolver.yaml_implicit_resolvers
+        self._table: dict[Any, list[tuple[str, Any]]] = (
+            yaml.resolver.Resolver.yaml_implicit_resolvers
+        )
         self._wild = self._table.get(None, [])
         self._constructor = yaml.constructor.SafeConstructor()
         self._node_cls = yaml.nodes.ScalarNode
@@ -292,10 +335,15 @@ def compose_all(text: str, path: str) -> Composed:
         first = top.pairs.get(name)
         if first is not None:
             problems.append(
-                problem(path, key_node.line, key_node.col, "duplicate-key",
-                        f"duplicate key '{name}' (first on line {first[0].line}); "
-                        "PyYAML would silently keep only the last one",
-                        fix=f"remove one of the two '{name}' keys")  # fmt: skip
+                problem(
+                    path,
+                    key_node.line,
+                    key_node.col,
+                    "duplicate-key",
+                    f"duplicate key '{name}' (first on line {first[0].line}); "
+                    "PyYAML would silently keep only the last one",
+                    fix=f"remove one of the two '{name}' keys",
+                )  # fmt: skip
             )
             return False, None
         top.pairs[name] = (key_node, node)
@@ -305,16 +353,26 @@ def compose_all(text: str, path: str) -> Composed:
     def check_props(ev: Any, line: int, col: int) -> None:
         if getattr(ev, "anchor", None) is not None:
             problems.append(
-                problem(path, line, col, "anchor",
-                        f"anchor '&{ev.anchor}': anchors and aliases are not allowed",
-                        fix="write the value out in full")  # fmt: skip
+                problem(
+                    path,
+                    line,
+                    col,
+                    "anchor",
+                    f"anchor '&{ev.anchor}': anchors and aliases are not allowed",
+                    fix="write the value out in full",
+                )  # fmt: skip
             )
         tag = getattr(ev, "tag", None)
         if tag is not None:
             problems.append(
-                problem(path, line, col, "tag",
-                        f"tag '{tag}': YAML tags are not allowed (and never executed)",
-                        fix="remove the tag; quote the value if it must be text")  # fmt: skip
+                problem(
+                    path,
+                    line,
+                    col,
+                    "tag",
+                    f"tag '{tag}': YAML tags are not allowed (and never executed)",
+                    fix="remove the tag; quote the value if it must be text",
+                )  # fmt: skip
             )
 
     scalar_t, map_t, seq_t = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -339,9 +397,14 @@ def compose_all(text: str, path: str) -> Composed:
             values += 1
             if values > MAX_VALUES:
                 problems.append(
-                    problem(path, line, col, "too-large",
-                            f"more than {MAX_VALUES:,} YAML values: refused before reading on",
-                            fix="a dataset entry holds a few dozen values: check for a runaway list")  # fmt: skip
+                    problem(
+                        path,
+                        line,
+                        col,
+                        "too-large",
+                        f"more than {MAX_VALUES:,} YAML values: refused before reading on",
+                        fix="a dataset entry holds a few dozen values: check for a runaway list",
+                    )  # fmt: skip
                 )
                 return Composed(None, problems, [])
             if et is scalar_t:
@@ -357,9 +420,14 @@ def compose_all(text: str, path: str) -> Composed:
                         ch = CONTROL_RE.search(raw)
                         assert ch is not None
                         problems.append(
-                            problem(path, line, col, "control-char",
-                                    f"invisible control character U+{ord(ch.group()):04X} in the text",
-                                    fix="remove the escape sequence")  # fmt: skip
+                            problem(
+                                path,
+                                line,
+                                col,
+                                "control-char",
+                                f"invisible control character U+{ord(ch.group()):04X} in the text",
+                                fix="remove the escape sequence",
+                            )  # fmt: skip
                         )
                 top = stack[-1] if stack else None
                 if type(top) is MMap:  # the common cases, inlined
@@ -388,9 +456,14 @@ def compose_all(text: str, path: str) -> Composed:
             elif et is map_t or et is seq_t:
                 if len(stack) >= MAX_DEPTH:
                     problems.append(
-                        problem(path, line, col, "yaml-syntax",
-                                f"nesting deeper than {MAX_DEPTH} levels",
-                                fix="a dataset entry needs only a few levels: check the brackets")  # fmt: skip
+                        problem(
+                            path,
+                            line,
+                            col,
+                            "yaml-syntax",
+                            f"nesting deeper than {MAX_DEPTH} levels",
+                            fix="a dataset entry needs only a few levels: check the brackets",
+                        )  # fmt: skip
                     )
                     return Composed(None, problems, [])
                 check_props(ev, line, col)
@@ -401,18 +474,28 @@ def compose_all(text: str, path: str) -> Composed:
                 keys.append(key if is_value else object())
             elif et is yaml.AliasEvent:
                 problems.append(
-                    problem(path, line, col, "alias",
-                            f"alias '*{ev.anchor}': anchors and aliases are not allowed",
-                            fix="write the value out in full")  # fmt: skip
+                    problem(
+                        path,
+                        line,
+                        col,
+                        "alias",
+                        f"alias '*{ev.anchor}': anchors and aliases are not allowed",
+                        fix="write the value out in full",
+                    )  # fmt: skip
                 )
                 place(MScalar(line, col, None, "*" + str(ev.anchor), False, NULL_TAG, None))
             elif et is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     problems.append(
-                        problem(path, line, col, "yaml-syntax",
-                                "a second YAML document: the file must hold exactly one",
-                                fix="remove the '---' line and what follows, or merge it")  # fmt: skip
+                        problem(
+                            path,
+                            line,
+                            col,
+                            "yaml-syntax",
+                            "a second YAML document: the file must hold exactly one",
+                            fix="remove the '---' line and what follows, or merge it",
+                        )  # fmt: skip
                     )
                     break
     except yaml.YAMLError as exc:
@@ -427,7 +510,9 @@ def compose_all(text: str, path: str) -> Composed:
         context = getattr(exc, "context", None)
         raw = f"{what}" + (f", {context}" if context else "")
         message, fix = explain_syntax(text, line, str(what), str(context or ""))
-        problems.append(problem(path, line, col, "yaml-syntax", f"{message} (parser: {raw})", fix=fix))
+        problems.append(
+            problem(path, line, col, "yaml-syntax", f"{message} (parser: {raw})", fix=fix)
+        )
         return Composed(None, problems, [])
     except RecursionError:
         problems.append(problem(path, 1, 1, "yaml-syntax", "YAML nesting is too deep"))
@@ -449,7 +534,7 @@ def explain_syntax(text: str, line: int, what: str, context: str) -> tuple[str, 
         # `caveats: Open 9-5: call first` - the second ": " starts a new key inside the value
         m = _KEY_COLON.match(here)
         key = here[: m.end()].strip().rstrip(":").lstrip("- ").strip() if m else None
-        value = here[m.end():].strip() if m else here.strip()
+        value = here[m.end() :].strip() if m else here.strip()
         if m and value and not value.startswith(("'", '"', "[", "{")):
             quoted = value.replace('"', '\\"')
             return (f"a colon followed by a space inside the text of '{key}' starts a new key: YAML "
@@ -470,8 +555,13 @@ def explain_syntax(text: str, line: int, what: str, context: str) -> tuple[str, 
     if "did not find expected '-' indicator" in w:
         return ("a list item is missing its '- ' or is indented differently from the other items",
                 "start every item of the list with '- ' at the same indentation")  # fmt: skip
-    if "found unexpected end of stream" in w or ("while scanning a quoted scalar" in context.lower()):
-        return ("a quote is opened and never closed", "close the quote on the same line (or remove it)")
+    if "found unexpected end of stream" in w or (
+        "while scanning a quoted scalar" in context.lower()
+    ):
+        return (
+            "a quote is opened and never closed",
+            "close the quote on the same line (or remove it)",
+        )
     if "expected ',' or ']'" in w or "expected ',' or '}'" in w:
         return ("a [list] or {mapping} written on one line is not closed, or an item in it holds "
                 "an unquoted ',', ':' or bracket",

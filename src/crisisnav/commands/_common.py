@@ -29,7 +29,9 @@ DataOpt = Annotated[
 ]
 ColorOpt = Annotated[
     str,
-    typer.Option("--color", help="Colour on a terminal: auto, always or never (NO_COLOR is honoured)."),
+    typer.Option(
+        "--color", help="Colour on a terminal: auto, always or never (NO_COLOR is honoured)."
+    ),
 ]
 LangOpt = Annotated[
     str | None,
@@ -89,7 +91,9 @@ def guarded(func: F) -> F:
             # A full disk or an I/O error on standard output: the user's problem to fix, not ours.
             _silence_stdout()
             eprint(
-                _("crisisnav: cannot write to standard output: {why}").format(why=exc.strerror or exc)
+                _("crisisnav: cannot write to standard output: {why}").format(
+                    why=exc.strerror or exc
+                )
             )
             raise typer.Exit(errors.EXIT_NOT_FOUND) from None
         except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
@@ -115,7 +119,13 @@ def is_output_error(exc: OSError) -> bool:
     by the command itself) and an errno that a write can give."""
     import errno
 
-    codes = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EBADF, getattr(errno, "EDQUOT", errno.ENOSPC)}
+    codes = {
+        errno.ENOSPC,
+        errno.EIO,
+        errno.EFBIG,
+        errno.EBADF,
+        getattr(errno, "EDQUOT", errno.ENOSPC),
+    }
     return exc.filename is None and exc.errno in codes
 
 
@@ -149,7 +159,9 @@ def encodable_streams() -> None:
         except (ValueError, OSError):
             pass
     for stream in (sys.stdout, sys.stderr):
-        encoding = str(getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        encoding = (
+            str(getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        )
         if not encoding or encoding.startswith("utf"):
             continue
         reconfigure = getattr(stream, "reconfigure", None)

@@ -126,7 +126,9 @@ def people_report(
             code: {
                 "people_in_places": row["people"],
                 "people_covered": row["covered"],
-                "share_covered": round(row["covered"] / row["people"], 4) if row["people"] else None,
+                "share_covered": round(row["covered"] / row["people"], 4)
+                if row["people"]
+                else None,
             }
             for code, row in per_state.items()
         },

@@ -60,9 +60,7 @@ def export_cmd(
         return
     target = Path(output)
     if target.is_dir():
-        raise errors.UsageError(
-            f"{output} is a directory: give a file name for --format {fmt}"
-        )
+        raise errors.UsageError(f"{output} is a directory: give a file name for --format {fmt}")
     write_atomic(target, text.encode("utf-8"))
 
 

@@ -19,14 +19,20 @@ from crisisnav.render.words import resolution_message
 
 FORMATS = PLACES.names
 BATCH_CHUNK = 2000  # lines resolved together: bounded memory, order kept
-EXIT_FOR_STATUS = {"ok": errors.EXIT_OK, "not_found": errors.EXIT_NOT_FOUND, "ambiguous": errors.EXIT_AMBIGUOUS}
+EXIT_FOR_STATUS = {
+    "ok": errors.EXIT_OK,
+    "not_found": errors.EXIT_NOT_FOUND,
+    "ambiguous": errors.EXIT_AMBIGUOUS,
+}
 
 
 @guarded
 def places_cmd(
     query: Annotated[
         str | None,
-        typer.Argument(help='A US city, county, ZIP code or state, e.g. "Eugene, OR".', show_default=False),
+        typer.Argument(
+            help='A US city, county, ZIP code or state, e.g. "Eugene, OR".', show_default=False
+        ),
     ] = None,
     fmt: Annotated[
         str,
@@ -137,13 +143,19 @@ def _run_batch(source: str, fmt: str) -> None:
             if ln.problem is None:
                 res = next(good)
             elif ln.problem == "not-utf8":
-                res = Resolution(query=ln.text[:300], status="not_found", message="line is not valid UTF-8")
+                res = Resolution(
+                    query=ln.text[:300], status="not_found", message="line is not valid UTF-8"
+                )
             else:
                 res = Resolution(query=ln.text[:300], status="not_found",
                                  message="this line is not a place name (too long or binary)")  # fmt: skip
             if fmt == "plain":
                 place = res.place.label() if res.place else ""
-                cands = "; ".join(c.label() for c in res.candidates[:5]) if res.status == "ambiguous" else ""
+                cands = (
+                    "; ".join(c.label() for c in res.candidates[:5])
+                    if res.status == "ambiguous"
+                    else ""
+                )
                 out.write(f"{_one_line(res.query)}\t{res.status}\t{place or cands}\n")
             else:
                 text = dumps(_to_json(res), pretty=False)
@@ -235,8 +247,12 @@ def _describe(place: Any) -> list[tuple[str, str]]:
         rows.append((_("city"), f"{place.city}"))
     if place.kind in ("neighborhood", "borough") and place.city:
         rows.append(
-            (_("city"), _("{city} (a {kind} of it: its programs apply)").format(
-                city=place.city, kind=_kind(place.kind)))
+            (
+                _("city"),
+                _("{city} (a {kind} of it: its programs apply)").format(
+                    city=place.city, kind=_kind(place.kind)
+                ),
+            )
         )
     if place.counties:
         label = ngettext("county", "counties", len(place.counties))
@@ -254,7 +270,11 @@ def _describe(place: Any) -> list[tuple[str, str]]:
 def _candidate_line(i: int, place: Any) -> str:
     zips = ngettext("{n} ZIP", "{n} ZIPs", place.zips).format(n=place.zips)
     return _("{i}. {place} ({kind}, {zips}) score {score}").format(
-        i=f"{i:>2}", place=place.label(), kind=_kind(place.kind), zips=zips, score=f"{place.score:.0f}"
+        i=f"{i:>2}",
+        place=place.label(),
+        kind=_kind(place.kind),
+        zips=zips,
+        score=f"{place.score:.0f}",
     )
 
 
@@ -286,7 +306,9 @@ def _print_rich(resolution: Any, color: str) -> None:
     from rich.text import Text
 
     console = Console(force_terminal=color == "always" or None, highlight=False)
-    style = {"ok": "bold green", "ambiguous": "bold yellow", "not_found": "bold red"}[resolution.status]
+    style = {"ok": "bold green", "ambiguous": "bold yellow", "not_found": "bold red"}[
+        resolution.status
+    ]
     head = Text()
     head.append(_echo(resolution.query), style="bold")
     head.append("  ")

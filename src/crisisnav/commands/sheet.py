@@ -44,7 +44,13 @@ if TYPE_CHECKING:
 
 FORMATS = SHEET.names
 EXTENSIONS = {name: SHEET.extension(name) for name in FORMATS}
-_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "markdown", ".txt": "plain"}
+_SUFFIX_FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".md": "markdown",
+    ".txt": "plain",
+}
 PAPERS = ("letter", "a4")
 
 
@@ -58,7 +64,9 @@ class SheetOptions:
     paper: str = "letter"
 
 
-def make_sheet(dataset: Dataset, resolution: Resolution, opts: SheetOptions, *, printed: date) -> Sheet:
+def make_sheet(
+    dataset: Dataset, resolution: Resolution, opts: SheetOptions, *, printed: date
+) -> Sheet:
     """Rank the dataset for a resolved place and turn the result into a sheet."""
     from crisisnav import rank
     from crisisnav.render.sheet_model import build_sheet
@@ -165,7 +173,12 @@ def sheet_cmd(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (PDF needs one). Default: standard output.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (PDF needs one). Default: standard output.",
+            show_default=False,
+        ),
     ] = None,
     paper: Annotated[str, typer.Option("--paper", help="Page size: letter or a4.")] = "letter",
     for_: Annotated[
@@ -179,25 +192,47 @@ def sheet_cmd(
     ] = None,
     contact: Annotated[
         str | None,
-        typer.Option("--contact", help="Only entries reachable this way: phone, text, chat, web, tty, videophone.", show_default=False),
+        typer.Option(
+            "--contact",
+            help="Only entries reachable this way: phone, text, chat, web, tty, videophone.",
+            show_default=False,
+        ),
     ] = None,
     language: Annotated[
         str | None,
-        typer.Option("--language", help="Only entries offering this language code, e.g. es (who answers in it); --lang sets the language the sheet is written in.", show_default=False),
+        typer.Option(
+            "--language",
+            help="Only entries offering this language code, e.g. es (who answers in it); --lang sets the language the sheet is written in.",
+            show_default=False,
+        ),
     ] = None,
-    no_911: Annotated[bool, typer.Option("--no-911", help="Leave out entries reached only through 911.")] = False,
+    no_911: Annotated[
+        bool, typer.Option("--no-911", help="Leave out entries reached only through 911.")
+    ] = False,
     data: DataOpt = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Evaluate the data as of this ISO date-time (staleness); the sheet still shows today's print date.", show_default=False),
+        typer.Option(
+            "--at",
+            help="Evaluate the data as of this ISO date-time (staleness); the sheet still shows today's print date.",
+            show_default=False,
+        ),
     ] = None,
     batch: Annotated[
         str | None,
-        typer.Option("--batch", help="File with one place per line ('-' for standard input): one sheet each.", show_default=False),
+        typer.Option(
+            "--batch",
+            help="File with one place per line ('-' for standard input): one sheet each.",
+            show_default=False,
+        ),
     ] = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out-dir", help="With --batch: directory for the sheets (created if missing).", show_default=False),
+        typer.Option(
+            "--out-dir",
+            help="With --batch: directory for the sheets (created if missing).",
+            show_default=False,
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace files that exist already (-o or --batch).")
@@ -262,7 +297,11 @@ def sheet_cmd(
         raise errors.UsageError(_('name a place, e.g. crisisnav sheet "Eugene, OR" -o eugene.pdf'))
     to_stdout = output is None or str(output) == "-"
     if fmt is None:
-        fmt = "plain" if to_stdout or output is None else _SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
+        fmt = (
+            "plain"
+            if to_stdout or output is None
+            else _SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
+        )
     if fmt == "pdf" and to_stdout:
         raise errors.UsageError(_("a PDF needs a file: add -o FILE.pdf"))
 
@@ -272,7 +311,9 @@ def sheet_cmd(
         refuse_overwriting_inputs(output, "-o", resolve_path(data_path(data)))
     if output is not None and not to_stdout and _is_regular_file(output) and not force:
         if skip_existing:
-            eprint(_("crisisnav: {path} exists; left as it is (--skip-existing)").format(path=output))
+            eprint(
+                _("crisisnav: {path} exists; left as it is (--skip-existing)").format(path=output)
+            )
             return
         raise errors.CrisisNavError(
             _("{path} exists: give --force to replace it (or --skip-existing to keep it)").format(
@@ -401,7 +442,9 @@ def run_batch(
     opts = replace(opts, language=check_language(opts.language, ds))
     from crisisnav.dataset import resolve_path
 
-    inputs = input_identities([resolve_path(data_path(data)), None if source == "-" else Path(source)])
+    inputs = input_identities(
+        [resolve_path(data_path(data)), None if source == "-" else Path(source)]
+    )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -438,7 +481,11 @@ def run_batch(
         target = out_dir / name
         if is_input(target, inputs):
             report.failed.append(
-                (lineno, query, _("{path} is an input of this run; not overwritten").format(path=target))
+                (
+                    lineno,
+                    query,
+                    _("{path} is an input of this run; not overwritten").format(path=target),
+                )
             )
             used_names.add(name)
             return
@@ -452,14 +499,23 @@ def run_batch(
             _write_atomic(target, payload, overwrite=force)
         except FileExistsError:
             report.failed.append(
-                (lineno, query,
-                 _("{path} exists (--force replaces it, --skip-existing keeps it)").format(path=target))
+                (
+                    lineno,
+                    query,
+                    _("{path} exists (--force replaces it, --skip-existing keeps it)").format(
+                        path=target
+                    ),
+                )
             )
             used_names.add(name)
             return
         except OSError as exc:
             report.failed.append(
-                (lineno, query, _("cannot write {path}: {why}").format(path=target, why=exc.strerror or exc))
+                (
+                    lineno,
+                    query,
+                    _("cannot write {path}: {why}").format(path=target, why=exc.strerror or exc),
+                )
             )
             return
         used_names.add(name)
@@ -480,7 +536,11 @@ def run_batch(
             if os.environ.get("CRISISNAV_DEBUG"):
                 raise
             report.failed.append(
-                (lineno, query, _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"))
+                (
+                    lineno,
+                    query,
+                    _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                )
             )
 
     if show_progress:
@@ -545,7 +605,9 @@ def _summary(report: BatchReport, out_dir: Path, total: int) -> None:
             )
         )
     if report.ambiguous:
-        eprint(_("crisisnav: {n} ambiguous line(s) (add the state):").format(n=len(report.ambiguous)))
+        eprint(
+            _("crisisnav: {n} ambiguous line(s) (add the state):").format(n=len(report.ambiguous))
+        )
         for lineno, query, cands in report.ambiguous:
             eprint(
                 _("  line {line}: {query} could be {places}").format(

@@ -31,7 +31,9 @@ def _warning_summary(problems: list[Problem]) -> str | None:
     if not counts:
         return None
     n = sum(counts.values())
-    parts = ", ".join(f"{c} {code}" for code, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    parts = ", ".join(
+        f"{c} {code}" for code, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
     return (f"{n} warning{'s' * (n != 1)} on other entries not listed ({parts}): "
             "run with --warnings to list them")  # fmt: skip
 
@@ -94,7 +96,9 @@ def validate_cmd(
             errs = [p for p in problems if p.severity == "error"]
             broken = {p.resource_id for p in errs}
             warns = [p for p in problems if p.severity != "error"]
-            near = [p for p in warns if warnings or p.resource_id is None or p.resource_id in broken]
+            near = [
+                p for p in warns if warnings or p.resource_id is None or p.resource_id in broken
+            ]
             shown_problems = errs + near
             problems_left = [p for p in warns if p not in near]
         for p in shown_problems:

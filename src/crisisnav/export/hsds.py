@@ -168,7 +168,7 @@ PARENT_TERMS: dict[str, tuple[str, str, str]] = {
     "timezone": ("Time zone", "The IANA time zone of the hours.", "schedule"),
     "translation": (
         "Translation",
-        'The entry\'s own text in another language, exactly as the dataset has it (JSON: '
+        "The entry's own text in another language, exactly as the dataset has it (JSON: "
         '{"lang": "es", "name": ..., "how_to_ask": ..., "police_note": ..., "caveats": [...], '
         '"labels": [...]}).',
         "translation",
@@ -408,13 +408,18 @@ def _attributes(r: Resource) -> list[dict[str, Any]]:
             specs.append(("contact-keyword", c.keyword))
     specs += [("caveat", c) for c in r.caveats]
     specs += [("source", s) for s in r.sources]
-    specs += [("serves", json.dumps(a.to_json(), sort_keys=True, ensure_ascii=False)) for a in r.serves]
+    specs += [
+        ("serves", json.dumps(a.to_json(), sort_keys=True, ensure_ascii=False)) for a in r.serves
+    ]
     specs += [("hours", h) for h in r.hours]
     if r.timezone:
         specs.append(("timezone", r.timezone))
     specs += [("language", code) for code in r.languages]
     specs += [
-        ("translation", json.dumps({"lang": lang, **t.to_json()}, sort_keys=True, ensure_ascii=False))
+        (
+            "translation",
+            json.dumps({"lang": lang, **t.to_json()}, sort_keys=True, ensure_ascii=False),
+        )
         for lang, t in r.translations
     ]
     return [_attribute(r, i, code, value) for i, (code, value) in enumerate(specs)]
@@ -679,7 +684,15 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "language": ("id",),
     "service_at_location": ("id",),
     "location": ("id", "location_type"),
-    "address": ("id", "address_1", "city", "state_province", "postal_code", "country", "address_type"),
+    "address": (
+        "id",
+        "address_1",
+        "city",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
+    ),
     "taxonomy_term": ("id", "name", "description"),
     "taxonomy": ("id", "name", "description"),
 }
@@ -840,7 +853,9 @@ def recover_dataset(services_json: Sequence[dict[str, Any]]) -> list[dict[str, A
                        "hours": "hours", "language": "languages"}[parent]  # fmt: skip
                 e[key].append(value)
             elif parent == "contact":
-                e["contacts"].append({"type": child, "value": value, "label": None, "keyword": None})
+                e["contacts"].append(
+                    {"type": child, "value": value, "label": None, "keyword": None}
+                )
             elif parent == "contact-label":
                 e["contacts"][-1]["label"] = value
             elif parent == "contact-keyword":
@@ -869,13 +884,17 @@ def services_from_tables(tables_: dict[str, list[dict[str, Any]]]) -> list[dict[
     terms = {t["id"]: t for t in tables_.get("taxonomy_term", [])}
     attrs: dict[str, list[dict[str, Any]]] = {}
     for a in tables_["attribute"]:
-        attrs.setdefault(a["link_id"], []).append(dict(a, taxonomy_term=terms.get(a["taxonomy_term_id"], {})))
+        attrs.setdefault(a["link_id"], []).append(
+            dict(a, taxonomy_term=terms.get(a["taxonomy_term_id"], {}))
+        )
     locations = {loc["id"]: dict(loc, addresses=[]) for loc in tables_.get("location", [])}
     for ad in tables_.get("address", []):
         locations[ad["location_id"]]["addresses"].append(ad)
     sals: dict[str, list[dict[str, Any]]] = {}
     for sal in tables_.get("service_at_location", []):
-        sals.setdefault(sal["service_id"], []).append(dict(sal, location=locations[sal["location_id"]]))
+        sals.setdefault(sal["service_id"], []).append(
+            dict(sal, location=locations[sal["location_id"]])
+        )
     return [
         dict(row, attributes=attrs.get(row["id"], []), service_at_locations=sals.get(row["id"], []))
         for row in tables_["service"]

@@ -78,7 +78,9 @@ def contact_text(
         return _("call {value}").format(value=value) + label
     if c.type == "text":
         if c.keyword:
-            return _("text {keyword} to {value}").format(keyword=inert(c.keyword), value=value) + label
+            return (
+                _("text {keyword} to {value}").format(keyword=inert(c.keyword), value=value) + label
+            )
         return _("text {value}").format(value=value) + label
     if c.type == "chat":
         return _("chat {value}").format(value=value) + label
@@ -250,9 +252,7 @@ def compact_lines(item: RankedResource, *, only: str | None = None) -> list[Line
     return out
 
 
-def resource_lines(
-    item: RankedResource, *, explain: bool, only: str | None = None
-) -> list[Line]:
+def resource_lines(item: RankedResource, *, explain: bool, only: str | None = None) -> list[Line]:
     r = item.resource
     out: list[Line] = []
     head: list[Span] = [
@@ -291,10 +291,14 @@ def resource_lines(
     extra: list[str] = []
     if r.audiences:
         extra.append(
-            _("for: {audiences}").format(audiences=", ".join(inert(audience_word(a)) for a in r.audiences))
+            _("for: {audiences}").format(
+                audiences=", ".join(inert(audience_word(a)) for a in r.audiences)
+            )
         )
     if r.languages:
-        extra.append(_("languages: {languages}").format(languages=inert(languages_text(r.languages))))
+        extra.append(
+            _("languages: {languages}").format(languages=inert(languages_text(r.languages)))
+        )
     if extra:
         out.append(Line([("; ".join(extra), "dim")], indent=3))
     verified: list[Span] = [
@@ -306,7 +310,19 @@ def resource_lines(
     verified.append((_(" · scope: {scope}").format(scope=_(scope) if scope else item.scope), "dim"))
     out.append(Line(verified, indent=3))
     if r.sources:
-        out.append(Line([(_("source: {sources}").format(sources=" ".join(inert(s) for s in r.sources)), "dim")], indent=3))
+        out.append(
+            Line(
+                [
+                    (
+                        _("source: {sources}").format(
+                            sources=" ".join(inert(s) for s in r.sources)
+                        ),
+                        "dim",
+                    )
+                ],
+                indent=3,
+            )
+        )
     for inner in item.includes:
         out.append(Line([(_("includes: "), "label"), (inert(display_name(inner)), None)], indent=3))
         inner_how = localized_text(inner, "how_to_ask")
@@ -347,7 +363,9 @@ def layout(result: LookupResult, *, explain: bool = False, details: bool = False
     res = result.resolution
     lines: list[Line] = []
     if res.status == "not_found" or res.place is None and res.status != "ambiguous":
-        lines.append(Line([(_('No US place found for "{query}".').format(query=echo(res.query)), "warn")]))
+        lines.append(
+            Line([(_('No US place found for "{query}".').format(query=echo(res.query)), "warn")])
+        )
         if res.message and res.message not in SAME_AS_NOT_FOUND:
             lines.append(Line([(inert(resolution_message(res.message)), None)]))
         if res.candidates:
@@ -359,8 +377,16 @@ def layout(result: LookupResult, *, explain: bool = False, details: bool = False
         return lines
     if res.status == "ambiguous":
         lines.append(
-            Line([(_('"{query}" fits several places. Which one did you mean?').format(
-                query=echo(res.query)), "warn")])
+            Line(
+                [
+                    (
+                        _('"{query}" fits several places. Which one did you mean?').format(
+                            query=echo(res.query)
+                        ),
+                        "warn",
+                    )
+                ]
+            )
         )
         if res.message:
             lines.append(Line([(inert(resolution_message(res.message)), "dim")]))
@@ -378,10 +404,27 @@ def layout(result: LookupResult, *, explain: bool = False, details: bool = False
     if details or explain:
         lines.append(Line([(place_label(place), "place")]))
     else:  # compact: one line for the place and the time the hours are for
-        lines.append(Line([(place_label(place), "place"), (_(" · hours as of {when}").format(when=when), "dim")]))
+        lines.append(
+            Line(
+                [
+                    (place_label(place), "place"),
+                    (_(" · hours as of {when}").format(when=when), "dim"),
+                ]
+            )
+        )
     if res.message:
-        lines.append(Line([(_('{message} (you typed "{query}")').format(
-            message=inert(resolution_message(res.message)), query=echo(res.query)), "dim")]))
+        lines.append(
+            Line(
+                [
+                    (
+                        _('{message} (you typed "{query}")').format(
+                            message=inert(resolution_message(res.message)), query=echo(res.query)
+                        ),
+                        "dim",
+                    )
+                ]
+            )
+        )
     if res.candidates:
         also = "; ".join(place_label(p) for p in res.candidates[:6])
         lines.append(
@@ -448,9 +491,11 @@ def _filters_text(result: LookupResult) -> str:
     f = result.filters or {}
     parts: list[str] = []
     if f.get("for"):
-        parts.append(_("for {audiences}").format(
-            audiences=", ".join(inert(audience_word(a)) for a in f["for"])
-        ))
+        parts.append(
+            _("for {audiences}").format(
+                audiences=", ".join(inert(audience_word(a)) for a in f["for"])
+            )
+        )
     if f.get("contact"):
         parts.append(_("contact by {contact}").format(contact=inert(f["contact"])))
     if f.get("language"):

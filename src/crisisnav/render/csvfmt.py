@@ -83,6 +83,7 @@ COLUMNS = (
 )
 SEP = " | "  # between the items of a list cell (render.safe.join_list escapes it inside an item)
 
+
 def safe_cell(value: object) -> str:
     """One cell: sanitised, then formula-neutralised (render.safe.spreadsheet_cell)."""
     if value is None:

@@ -136,9 +136,11 @@ def _table_row(item: RankedResource, *, explain: bool, only: str | None = None) 
     notes = [md(how)] if how else []
     notes += [md(c) for c in localized_caveat_texts(r)]
     if r.audiences:
-        notes.append(_("for: {audiences}").format(
-            audiences=md(", ".join(audience_word(a) for a in r.audiences))
-        ))
+        notes.append(
+            _("for: {audiences}").format(
+                audiences=md(", ".join(audience_word(a) for a in r.audiences))
+            )
+        )
     hours = md(hours_text(item))
     verified = r.verified.isoformat() + ("" if not item.stale else _(" (stale)"))
     verified += "<br>" + "<br>".join(md(s) for s in r.sources)

@@ -98,7 +98,7 @@ def render_html(sheet: Sheet, paper: str = "letter") -> str:
     plan = plan_html(sheet, paper)
     shown = plan.sheet
     cols = "".join(
-        "<div class=\"col\">" + "".join(_block(b) for b in col) + "</div>" for col in plan.columns
+        '<div class="col">' + "".join(_block(b) for b in col) + "</div>" for col in plan.columns
     )
     bottom = "".join(_line(ln) for ln in plan.bottom)
     header = "".join(_line(ln) for ln in plan.header)

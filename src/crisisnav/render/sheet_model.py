@@ -134,7 +134,9 @@ class Sheet:
     title: str
     subtitle: str
     sections: tuple[tuple[str, tuple[SheetEntry, ...]], ...]  # (section key, entries), in order
-    notices: tuple[tuple[str, str], ...]  # (group, text): "ended" (ended/suspended) first, then "note"
+    notices: tuple[
+        tuple[str, str], ...
+    ]  # (group, text): "ended" (ended/suspended) first, then "note"
     printed: date
     source: str
     omitted: int = 0  # entries left out to fit the page
@@ -168,7 +170,11 @@ class Sheet:
         bits = []
         if oldest is not None:
             bits.append(_(w.DATA_CHECKED).format(oldest=oldest.isoformat()))
-        bits += [_(w.PRINTED).format(printed=self.printed.isoformat()), _(w.CALL_AHEAD), self.source]
+        bits += [
+            _(w.PRINTED).format(printed=self.printed.isoformat()),
+            _(w.CALL_AHEAD),
+            self.source,
+        ]
         return " ".join(b for b in bits if b)
 
     def keep(self, n_entries: int, n_notices: int | None = None) -> Sheet:
@@ -209,7 +215,9 @@ TEAM_KINDS = ("mobile-team", "community-responder")
 
 
 def _is_988(c: Contact) -> bool:
-    return c.type in ("phone", "text") and _digits(c.value) == "988" and not (c.keyword or "").strip()
+    return (
+        c.type in ("phone", "text") and _digits(c.value) == "988" and not (c.keyword or "").strip()
+    )
 
 
 # The verb a label may start with, in English or the chosen language ("Call (press 1 ...)",
@@ -306,9 +314,7 @@ def reach_lines(
         if _is_988(c) and (skip_988 or not big988_free):
             dropped_988.append(c)
             continue
-        reach = contact_reach(
-            c, big=may_be_big, keep_long_web=False, label=contact_label(r, index)
-        )
+        reach = contact_reach(c, big=may_be_big, keep_long_web=False, label=contact_label(r, index))
         if reach is None:
             continue
         if _digits(clean_text(c.value)) == "988" and c.keyword and c.type == "text":
@@ -325,7 +331,9 @@ def reach_lines(
             out.append(Reach(_(w.THROUGH_988), "tel:988", note, big=False))
         else:
             for c in others:
-                reach = contact_reach(c, big=may_be_big, label=contact_label(r, r.contacts.index(c)))
+                reach = contact_reach(
+                    c, big=may_be_big, label=contact_label(r, r.contacts.index(c))
+                )
                 if reach is not None:
                     out.append(reach)
     return tuple(out), printed_988
@@ -352,7 +360,9 @@ def lifeline_items(items: Sequence[RankedResource]) -> list[RankedResource]:
     ]
 
 
-def _merged_988(first: RankedResource, group: Sequence[Resource], local_zone: str | None) -> SheetEntry:
+def _merged_988(
+    first: RankedResource, group: Sequence[Resource], local_zone: str | None
+) -> SheetEntry:
     """One entry for the 988 Lifeline: the most local one's name and words (`first`), every
     distinct contact of it and of the broader 988 entries in `group` (former numbers left out:
     988 reaches them; one chat or web address), each how-to-ask once."""
@@ -451,6 +461,7 @@ def _entry(item: RankedResource, reach: tuple[Reach, ...], local_zone: str | Non
 
 
 # --------------------------------------------------------------------------- notices
+
 
 def notice_lines(notices: Sequence[Notice]) -> tuple[tuple[str, str], ...]:
     """(group, text) per notice: ended and suspended programs first (local before nationwide),

@@ -201,7 +201,9 @@ def _pretty_rule(rule: str) -> str:
         spans = []
         for span in days.split(","):
             ends = [_(DAY_NAMES[d]) if d in DAY_NAMES else d for d in span.split("-")]
-            spans.append(DAY_RANGE.format(first=ends[0], last=ends[-1]) if len(ends) > 1 else ends[0])
+            spans.append(
+                DAY_RANGE.format(first=ends[0], last=ends[-1]) if len(ends) > 1 else ends[0]
+            )
         day_text = ", ".join(spans)
     times = TIME_RANGE.format(start=clock12(m.group("start")), end=clock12(m.group("end")))
     return f"{day_text} {times}"
@@ -280,8 +282,11 @@ def long_date(iso: str | None) -> str | None:
 
 def stopped_sentence(kind: str, fields: Mapping[str, Any]) -> str:
     """ "CAHOOTS (White Bird Clinic) (Eugene) ended on April 7, 2025." """
-    name = clean_text(words.program_name({"name": fields.get("name"), **{
-        k: v for k, v in fields.items() if k == "translations"}}))
+    name = clean_text(
+        words.program_name(
+            {"name": fields.get("name"), **{k: v for k, v in fields.items() if k == "translations"}}
+        )
+    )
     where = clean_text(fields.get("where") or "")
     if where:
         where_words = WHERE_WORDS.get(where)

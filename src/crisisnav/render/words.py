@@ -292,7 +292,9 @@ def notice_names(f: Mapping[str, Any]) -> list[str]:
     out = []
     for i, name in enumerate(names):
         translations = (f.get("translations") or ())[i : i + 1]
-        local = _translated_field({"translations": translations[0]}, "name") if translations else None
+        local = (
+            _translated_field({"translations": translations[0]}, "name") if translations else None
+        )
         out.append(local or name)
     return out
 
@@ -388,7 +390,9 @@ def notice_text(n: Notice) -> str:
         return _(
             'Serving only {city}, {state} (inside {county}): {names}. Look up "{city}, {state}" '
             "for them."
-        ).format(city=f["city"], state=f["state"], county=f["county"], names="; ".join(notice_names(f)))
+        ).format(
+            city=f["city"], state=f["state"], county=f["county"], names="; ".join(notice_names(f))
+        )
     else:
         return str(f.get("text", k))
     caveats = _notice_caveats(f)
@@ -432,7 +436,9 @@ def replacement_hint(caveats: Sequence[str], fields: Mapping[str, Any] | None = 
     Eugene use Mobile Crisis Services of Lane County instead (...)."), or "". With the notice's
     fields, in the chosen language: the entry's Spanish caveats, or its English ones marked."""
     lang = current()
-    translated = _translated_field(fields, "caveats") if fields is not None and lang != "en" else None
+    translated = (
+        _translated_field(fields, "caveats") if fields is not None and lang != "en" else None
+    )
     if translated:
         caveats, pattern, english = translated, _REPLACED_RE.get(lang, _REPLACED_RE["en"]), False
     else:
@@ -758,7 +764,5 @@ def resolution_message(message: str) -> str:
 
 
 def _translate_rest(rest: str) -> str:
-    """": A; B and 3 more" after "it exists elsewhere": only the "and N more" has words."""
-    return re.sub(
-        r" and (\d+) more\Z", lambda m: _(" and {n} more").format(n=m.group(1)), rest
-    )
+    """ ": A; B and 3 more" after "it exists elsewhere": only the "and N more" has words."""
+    return re.sub(r" and (\d+) more\Z", lambda m: _(" and {n} more").format(n=m.group(1)), rest)
