@@ -107,6 +107,14 @@ def _parse_days(text: str, rule: str) -> list[int]:
     return out
 
 
+def split_rule(rule: str) -> tuple[str, str, str] | None:
+    """One rule of the grammar above as its (days, start, end) text, e.g. ("mon-fri", "08:00",
+    "17:00"); None for "24/7" or anything that is not such a rule. No checking beyond the shape:
+    parse_hours says what is wrong with a rule."""
+    m = _RULE_RE.match(rule)
+    return None if m is None else (m.group("days"), m.group("start"), m.group("end"))
+
+
 def parse_hours(rules: Sequence[str]) -> Schedule:
     """Parse the `hours` list of an entry. Raises ValueError with a message saying how to fix it."""
     if isinstance(rules, str):

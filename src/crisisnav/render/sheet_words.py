@@ -16,7 +16,6 @@ Pure: no I/O, no heavy imports.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -172,8 +171,6 @@ PM = N_("{clock} pm")
 DAY_RANGE = "{first}–{last}"
 TIME_RANGE = "{start}–{end}"
 
-_RULE_RE = re.compile(r"^(?P<days>[a-z,\-]+) (?P<start>\d\d:\d\d)-(?P<end>\d\d:\d\d)$")
-
 
 def clock12(hhmm: str) -> str:
     """ "14:00" -> "2 pm", "06:30" -> "6:30 am", "12:00" -> "noon", "00:00"/"24:00" -> "midnight"."""
@@ -191,10 +188,12 @@ def clock12(hhmm: str) -> str:
 
 
 def _pretty_rule(rule: str) -> str:
-    m = _RULE_RE.match(rule.strip().lower())
-    if not m:
+    from crisisnav.hours import split_rule
+
+    parts = split_rule(rule.strip().lower())
+    if parts is None:
         return rule
-    days = m.group("days")
+    days, start, end = parts
     if days == "daily":
         day_text = _(EVERY_DAY)
     else:
@@ -205,7 +204,7 @@ def _pretty_rule(rule: str) -> str:
                 DAY_RANGE.format(first=ends[0], last=ends[-1]) if len(ends) > 1 else ends[0]
             )
         day_text = ", ".join(spans)
-    times = TIME_RANGE.format(start=clock12(m.group("start")), end=clock12(m.group("end")))
+    times = TIME_RANGE.format(start=clock12(start), end=clock12(end))
     return f"{day_text} {times}"
 
 
