@@ -228,13 +228,7 @@ def batch_queries(source: str) -> Iterator[BatchLine]:
         stream = sys.stdin.buffer if sys.stdin is not None else None
         if stream is None:
             return
-        _refuse_device(stream, shown)
-        try:
-            yield from _queries(stream, shown)
-        except OSError as exc:
-            raise errors.DataError(
-                f"cannot read the batch input: {exc.strerror or exc}", path=shown
-            ) from None
+        yield from _checked_queries(stream, shown, "batch input")
         return
     try:
         fh = open(source, "rb")  # noqa: SIM115 - closed below
@@ -243,13 +237,18 @@ def batch_queries(source: str) -> Iterator[BatchLine]:
             f"cannot read the batch file: {exc.strerror or exc}", path=source, code="unreadable"
         ) from None
     with fh:
-        _refuse_device(fh, source)
-        try:
-            yield from _queries(fh, source)
-        except OSError as exc:
-            raise errors.DataError(
-                f"cannot read the batch file: {exc.strerror or exc}", path=source
-            ) from None
+        yield from _checked_queries(fh, source, "batch file")
+
+
+def _checked_queries(stream: IO[bytes], shown: str, what: str) -> Iterator[BatchLine]:
+    """The queries of an opened batch source, refusing devices first; a read error is a DataError."""
+    _refuse_device(stream, shown)
+    try:
+        yield from _queries(stream, shown)
+    except OSError as exc:
+        raise errors.DataError(
+            f"cannot read the {what}: {exc.strerror or exc}", path=shown
+        ) from None
 
 
 def _refuse_device(stream: IO[bytes], shown: str) -> None:
