@@ -167,6 +167,9 @@ def test_walk_in_without_address_is_warned_and_address_checked() -> None:
     assert [c for c, _, _ in _problems(kind="walk-in")] == ["address-missing"]
     good = '    address: {street: "1 Main St", city: Eugene, state: OR, zip: "97401"}\n'
     assert _problems(kind="walk-in", extra=good) == []
+    wrong_state = '    address: {street: "1 Main St", city: Eugene, state: WA, zip: "97401"}\n'
+    found = _problems(kind="walk-in", extra=wrong_state)
+    assert [c for c, _, _ in found] == ["area-unknown"] and "97401 is in OR, not WA" in found[0][1]
     bad = '    address: {street: "1 Main St", city: Eugene, state: Oregon, zip: "974"}\n'
     codes = [c for c, _, _ in _problems(kind="walk-in", extra=bad)]
     assert "enum" in codes and "schema" in codes

@@ -740,15 +740,13 @@ def junk_source(url: str) -> str | None:
 
 
 def _zip_state(gaz: Any, zip5: str) -> str | None:
-    for name in ("zip_state", "state_of_zip"):
-        fn = getattr(gaz, name, None)
-        if callable(fn):
-            try:
-                v = fn(zip5)
-            except Exception:  # noqa: BLE001 - a check that cannot run is skipped, never a crash
-                return None
-            return v if isinstance(v, str) else None
-    return None
+    """The state the gazetteer puts a ZIP in, or None (unknown ZIP, or the check cannot run)."""
+    try:
+        place = gaz.zip_place(zip5)
+    except Exception:  # noqa: BLE001 - a check that cannot run is skipped, never a crash
+        return None
+    state = getattr(place, "state", None)
+    return state if isinstance(state, str) else None
 
 
 def _first(x: Any) -> str | None:
