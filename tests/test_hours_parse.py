@@ -217,3 +217,16 @@ def test_hostile_zone_names_are_unknown() -> None:
     s = parse_hours(["mon-fri 08:00-17:00"])
     for bad in ("../../etc/passwd", "/etc/localtime", "America/Nowhere", "", "UTC; rm -rf"):
         assert is_open(s, bad, at("2026-11-30 10:00")) is None
+
+
+def test_split_rule_is_the_grammar_parse_hours_reads() -> None:
+    """The printed sheet reads rules through split_rule: the shapes it splits are parse_hours'."""
+    from crisisnav.hours import split_rule
+
+    assert split_rule("mon-fri 08:00-17:00") == ("mon-fri", "08:00", "17:00")
+    assert split_rule("sat,sun 22:00-02:00") == ("sat,sun", "22:00", "02:00")
+    assert split_rule("24/7") is None
+    assert split_rule("daily 8:00-17:00") is None
+    assert split_rule("Mon-Fri 08:00-17:00") is None  # parse_hours refuses it too (lowercase)
+    with pytest.raises(ValueError):
+        parse_hours(["Mon-Fri 08:00-17:00"])
