@@ -213,3 +213,42 @@ def test_structural_errors_still_refuse_a_load(tmp_path: Path) -> None:
     with pytest.raises(errors.DataError) as info:
         dataset.load(bad, use_cache=False)
     assert "enum" in info.value.message
+
+
+def test_a_lookup_loads_only_what_can_serve_its_state() -> None:
+    """load(states=...) on a cache hit keeps the entries that serve those states or the nation,
+    in file order; a lookup ranks exactly the same options and notices from it."""
+    from crisisnav import rank
+    from crisisnav.resolve import resolve_many
+
+    full = dataset.load()
+    assert dataset.load() == full  # warm: the cache entry exists
+    queries = ["Eugene, OR", "97401", "Harlem, NY", "Kansas City, MO", "Cook County, IL",
+               "Anchorage", "Washington, DC", "San Juan, PR", "Cheyenne, WY", "Tampa"]  # fmt: skip
+    for res in resolve_many(queries):
+        assert res.status == "ok" and res.place is not None, res.query
+        part = dataset.load(states=frozenset({res.place.state}))
+        assert 0 < len(part.resources) < len(full.resources), res.query
+        keep = [r for r in full.resources if any(a.national or a.state == res.place.state for a in r.serves)]  # fmt: skip
+        assert list(part.resources) == keep, res.query
+        at = date(2026, 11, 29).isoformat() + "T15:00:00+00:00"
+        from datetime import datetime
+
+        when = datetime.fromisoformat(at)
+        assert rank.lookup(part, res, at=when) == rank.lookup(full, res, at=when), res.query
+
+
+def test_the_state_subset_still_refuses_a_bad_entry_it_keeps(_isolated_cache: Path) -> None:
+    first = dataset.load(SMALL)
+    key = f"dataset:{dataset.CACHE_FORMAT}:{_version()}:{first.sha256}"
+    payload = cache.read_json(dataset.CACHE_NAME, key)
+    assert isinstance(payload, dict)
+    doc = payload["document"]
+    doc["resources"][0]["police"] = "zzz"  # a national entry: kept for every state
+    doc["resources"][1]["serves"] = "not a list"  # no plain state: kept, then refused
+    assert cache.write(dataset.CACHE_NAME, key, json.dumps(payload).encode())
+    part = dataset.load(SMALL, states=frozenset({"OR"}))  # a miss: rebuilt from the file
+    assert part == first and part.resources[0].police != "zzz"
+    assert dataset._elsewhere({"serves": [{"state": "WA"}]}, frozenset({"OR"}))
+    assert not dataset._elsewhere({"serves": [{"state": "WA"}, {"national": True}]}, frozenset({"OR"}))  # fmt: skip
+    assert not dataset._elsewhere({"serves": [{"state": 5}]}, frozenset({"OR"}))

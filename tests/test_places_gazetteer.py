@@ -154,7 +154,9 @@ _PROBE = (
 )
 
 
-_NO_SHIPPED = "from crisisnav import gazetteer_store as _g\n_g.read_shipped_index = lambda: None\n"
+_NO_SHIPPED = (
+    "from crisisnav import gazetteer_store as _g\n_g._read_shipped_part = lambda second: None\n"
+)
 
 
 def test_first_run_builds_then_warm_runs_import_nothing_heavy(_isolated_cache: Path) -> None:
@@ -196,7 +198,7 @@ def test_corrupt_or_truncated_cache_is_rebuilt(
 
     monkeypatch.setattr(gazetteer_build, "build", spy)
     monkeypatch.setattr(
-        gazetteer_store, "read_shipped_index", lambda: None
+        gazetteer_store, "_read_shipped_part", lambda second: None
     )  # test the build fallback
     monkeypatch.setattr(gazetteer, "_LOADED", None)  # restored after the test
     g = gazetteer.load()
@@ -260,3 +262,21 @@ def test_every_alias_resolves_to_a_real_place() -> None:
     assert len(doc["aliases"]) >= 10
     for alias in doc["aliases"]:
         assert g.aliases.get(normalize(str(alias))), alias
+
+
+def test_table_lookup_by_scan_equals_lookup_by_bisect(gaz: Gazetteer) -> None:
+    """A one-off lookup scans the joined keys; later ones bisect the split list: same answers,
+    for the first, last and every 97th key, prefixes and extensions of keys, and non-keys."""
+    from crisisnav.gazetteer_index import _Table
+
+    for table in (gaz.city_keys, gaz.county_full, gaz.compact_keys, gaz.aliases, gaz.usps_names):
+        keys = table.keys()
+        probes = [keys[0], keys[-1], *keys[::97], "", "zzzz", "\x1f", "a\x1fb"]
+        probes += [k[:-1] for k in keys[::389]] + [k + "x" for k in keys[::389]]
+        fresh = _Table((table._joined, table._starts_b, table._ids_b))
+        for key in probes:
+            fresh._scans = 0  # always the scanning path
+            assert fresh.get(key) == table.get(key), key
+        assert fresh._keys is None  # the scans never split the keys
+    single = _Table(_Table.encode({"only": [7]}))
+    assert single.get("only") == (7,) and single.get("onl") == () and single.get("only ") == ()

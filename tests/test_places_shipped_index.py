@@ -1,4 +1,5 @@
-"""The places index shipped in the package: current, identical to a fresh build, and used cold."""
+"""The places index shipped in the package: current, identical to a fresh build, and read in
+place (no cache entry) whenever it fits what is installed."""
 
 from __future__ import annotations
 
@@ -36,10 +37,20 @@ def test_a_stale_shipped_index_is_not_used(tmp_path: Path, monkeypatch: object) 
     try:
         mp.setattr(gazetteer, "shipped_key", lambda: "format=0|something else")
         assert gazetteer.read_shipped_index() is None
+        mp.undo()
+        whole = gazetteer.SHIPPED_INDEX.read_bytes()
         corrupt = tmp_path / "index.bin"
-        corrupt.write_bytes(b"\x78\x9cnot zlib at all")
         mp.setattr(gazetteer, "SHIPPED_INDEX", corrupt)
-        assert gazetteer.read_shipped_index() is None
+        for blob in (
+            b"\x78\x9cnot zlib at all",  # the old compressed format
+            whole[:100],  # cut inside part 1
+            whole[: len(whole) - 1000],  # cut inside part 2
+            whole[:20] + b"\xff" * 200,  # not marshal
+        ):
+            corrupt.write_bytes(blob)
+            assert gazetteer.read_shipped_index() is None
+        corrupt.write_bytes(whole[: len(whole) - 1000])
+        assert gazetteer.read_shipped_core() is not None  # part 1 whole: lookups still use it
     finally:
         mp.undo()
 
@@ -59,9 +70,5 @@ def test_cold_cache_uses_the_shipped_index_without_zipcodes(tmp_path: Path) -> N
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
-        "gazetteer-complete.pack",
-        "gazetteer-core.pack",
-        "gazetteer-zips.pack",
-        "secret",
-    ]
+    # package data, read in place: nothing is copied into the cache directory
+    assert not (tmp_path / "cache").exists()

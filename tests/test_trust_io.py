@@ -373,7 +373,7 @@ def test_sigterm_and_sighup_remove_the_temp_file_being_written(
     args = (
         ["sheet", "Eugene, OR", "-o", str(out), "--data", str(SMALL)]
         if what == "sheet"
-        else ["places", "97401"]
+        else ["lookup", "97401", "--data", str(SMALL)]  # writes the dataset's cache entry
     )
     env = child_env({"CRISISNAV_CACHE_DIR": str(cdir) if what == "cache" else ""})
     proc = subprocess.Popen([sys.executable, "-c", _SLOW_WRITE, *args], stdout=subprocess.PIPE,

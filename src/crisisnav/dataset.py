@@ -46,8 +46,17 @@ def resolve_path(path: str | Path | None = None) -> Path:
     return packaged_path()
 
 
-def load(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
+def load(
+    path: str | Path | None = None,
+    *,
+    use_cache: bool = True,
+    states: frozenset[str] | None = None,
+) -> Dataset:
     """The dataset at path (None: CRISISNAV_DATA, then the packaged file).
+
+    states: when given, a cache hit checks and builds only the entries that serve one of these
+    states or the whole nation (what a lookup of a place in them can show: rank.lookup never
+    looks at the others); every other use loads everything.
 
     Raises errors.DataError (exit 4) with path, line and column when the file cannot be read,
     is not YAML, or has validation errors (then the hint names `crisisnav validate`).
@@ -60,7 +69,7 @@ def load(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
     digest = hashlib.sha256(data).hexdigest()
     key = f"dataset:{CACHE_FORMAT}:{__version__}:{digest}"
     if use_cache:
-        hit = _from_cache(key, shown, digest)
+        hit = _from_cache(key, shown, digest, states)
         if hit is not None:
             return hit
     dataset, plain, lines = _parse(data, shown, digest)
@@ -69,8 +78,11 @@ def load(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
     return dataset
 
 
-def _from_cache(key: str, shown: str, digest: str) -> Dataset | None:
-    """The cached document, if it passes the loader's own schema checks; None otherwise."""
+def _from_cache(
+    key: str, shown: str, digest: str, states: frozenset[str] | None = None
+) -> Dataset | None:
+    """The cached document, if it passes the loader's own schema checks; None otherwise.
+    states: keep only the entries that may serve them (see load); only those are checked."""
     payload = cache.read_json(CACHE_NAME, key, max_bytes=CACHE_MAX_BYTES)
     if not isinstance(payload, dict):
         return None
@@ -82,6 +94,10 @@ def _from_cache(key: str, shown: str, digest: str) -> Dataset | None:
     items = doc.get("resources")
     if not isinstance(items, list) or len(items) != len(lines):
         return None
+    if states is not None:
+        kept = [(r, n) for r, n in zip(items, lines, strict=True) if not _elsewhere(r, states)]
+        doc = {**doc, "resources": [r for r, _ in kept]}
+        items, lines = doc["resources"], [n for _, n in kept]
     if not cached_document_ok(doc):
         return None  # not what a valid file parses to: a miss, rebuilt from the file
     try:
@@ -142,6 +158,19 @@ def _parse(data: bytes, shown: str, digest: str) -> tuple[Dataset, dict[str, Any
         path=shown, schema_version=int(plain["schema_version"]), resources=resources, sha256=digest
     )
     return ds, plain, lines
+
+
+def _elsewhere(r: Any, states: frozenset[str]) -> bool:
+    """True only when a cached entry plainly serves none of these states and not the nation.
+    Anything of another shape is kept, so that cached_document_ok sees it and refuses it."""
+    serves = r.get("serves") if type(r) is dict else None
+    if type(serves) is not list or not serves:
+        return False
+    return all(
+        type(a) is dict and "national" not in a and type(a.get("state")) is str
+        and a["state"] not in states
+        for a in serves
+    )  # fmt: skip
 
 
 def _resource(r: dict[str, Any], line: int) -> Resource:

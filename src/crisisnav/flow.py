@@ -112,12 +112,17 @@ def data_path(option: Path | None) -> Path | None:
     return Path(env) if env else None
 
 
-def load_dataset(options: Options) -> Dataset:
+def load_dataset(options: Options, place: Place | None = None) -> Dataset:
     """The dataset, with the --for and --language words checked against it (usage error when
-    unknown; --language names such as "spanish" become the dataset's code)."""
+    unknown; --language names such as "spanish" become the dataset's code). place: the one
+    place a lookup will rank; then only the entries that can serve it need loading (unless
+    --for or --language words must be checked against every entry)."""
     from crisisnav import dataset
 
-    ds = dataset.load(data_path(options.data))
+    states = None
+    if place is not None and not options.audiences and not options.language:
+        states = frozenset({place.state})
+    ds = dataset.load(data_path(options.data), states=states)
     if options.audiences:
         check_audiences(options.audiences, ds)
     if options.language:

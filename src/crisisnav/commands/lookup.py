@@ -190,7 +190,6 @@ def lookup_one(query: str, options: Options) -> int:
     from crisisnav.interactive import ask_pick, can_ask
     from crisisnav.resolve import resolve  # type: ignore[import-not-found,unused-ignore]
 
-    ds = load_dataset(options)
     resolution: Resolution = with_suggestions(resolve(query))
     fmt = effective_format(options.fmt, options.color)
     if resolution.status == "ambiguous" and resolution.candidates and can_ask():
@@ -207,6 +206,7 @@ def lookup_one(query: str, options: Options) -> int:
                 )
             )
             return errors.EXIT_AMBIGUOUS
+    ds = load_dataset(options, resolution.place if resolution.status == "ok" else None)
     result = rank_one(ds, resolution, options)
     write(render_lookup(result, options, fmt))
     return exit_code_for(result)
