@@ -72,3 +72,9 @@ def test_cold_cache_uses_the_shipped_index_without_zipcodes(tmp_path: Path) -> N
     assert proc.stdout.strip() == "False"
     # package data, read in place: nothing is copied into the cache directory
     assert not (tmp_path / "cache").exists()
+
+
+def test_zipcodes_release_is_read_without_parsing_metadata() -> None:
+    from importlib import metadata
+
+    assert gazetteer._zipcodes_release() == metadata.version("zipcodes")

@@ -211,15 +211,39 @@ def _valid_complete(value: Any) -> bool:
 def shipped_key() -> str:
     """What the index shipped in the package was built from: FORMAT, the zipcodes release,
     the aliases file and the building code. Unlike source_key(), nothing machine-specific."""
-    from importlib import metadata
-
-    parts = [f"format={FORMAT}"]
-    try:
-        parts.append("zipcodes=" + metadata.version("zipcodes"))
-    except metadata.PackageNotFoundError:
-        parts.append("zipcodes=missing")
+    parts = [f"format={FORMAT}", "zipcodes=" + _zipcodes_release()]
     parts.extend(_build_inputs())
     return "|".join(parts)
+
+
+def _zipcodes_release() -> str:
+    """The installed zipcodes release: from the name of its .dist-info directory beside it
+    (importlib.metadata.version parses the METADATA file with the email package, 3 ms of every
+    lookup), else from importlib.metadata; "missing" when it is not installed."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("zipcodes")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        site = Path(spec.origin).parent.parent
+        try:
+            found = [
+                e
+                for e in os.listdir(site)
+                if e.startswith("zipcodes-") and e.endswith(".dist-info")
+            ]
+        except OSError:
+            found = []
+        if len(found) == 1:
+            return found[0][len("zipcodes-") : -len(".dist-info")]
+    from importlib import metadata
+
+    try:
+        return metadata.version("zipcodes")
+    except metadata.PackageNotFoundError:
+        return "missing"
 
 
 # The shipped file: _SHIPPED_MAGIC, the length of part 1 (8 bytes, little-endian), then two

@@ -11,20 +11,23 @@ _T = TypeVar("_T")
 
 
 def _frozen_record(*, frozen: bool) -> Any:
-    """`@dataclasses.dataclass(frozen=True)`, made with one compiled block per class.
+    """`@dataclasses.dataclass(frozen=True)`, made with one small compiled function per class.
 
-    Python 3.11's dataclasses compile six generated methods one by one for each frozen class:
-    8 ms of every start-up for the 13 classes here. This builds the same class (a dataclass:
-    fields(), replace() and asdict() work; immutable, raising FrozenInstanceError; equal and
-    hashed by its fields in order, hash=False fields left out; the same repr) from one exec.
-    A test compares it with dataclasses' own on every class (tests/test_models_records.py).
+    Python 3.11's dataclasses compile six generated methods for each frozen class: 8 ms of
+    every start-up for the 13 classes here. This builds the same class (a dataclass: fields(),
+    replace() and asdict() work; immutable, raising FrozenInstanceError; equal and hashed by its
+    fields in order, hash=False fields left out; the same repr): only __init__ is compiled (it
+    takes the fields as keyword arguments with their defaults); the other methods are shared
+    closures over operator.attrgetter. A test compares every class with dataclasses' own
+    (tests/test_models_records.py).
     """
     assert frozen
 
     def wrap(cls: type[_T]) -> type[_T]:
+        from operator import attrgetter
+
         cls = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-        names = [f.name for f in fields]
         params, sets = [], []
         for f in fields:
             if f.default is not dataclasses.MISSING:
@@ -37,50 +40,52 @@ def _frozen_record(*, frozen: bool) -> Any:
             # (no slots, no field shadowed by a descriptor), at a fraction of the cost per field
             if f.default_factory is not dataclasses.MISSING:
                 sets.append(
-                    f"    _d_[{f.name!r}] = _f[{f.name!r}]() if {f.name} is _MISSING else {f.name}"
+                    f"  _d_[{f.name!r}]=_f[{f.name!r}]() if {f.name} is _MISSING else {f.name}"
                 )
             else:
-                sets.append(f"    _d_[{f.name!r}] = {f.name}")
-        shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in fields if f.repr)
-        compared = "".join(f"self.{f.name}," for f in fields if f.compare)
-        other = "".join(f"other.{f.name}," for f in fields if f.compare)
-        hashed = "".join(
-            f"self.{f.name}," for f in fields if (f.hash is None and f.compare) or f.hash
-        )
-        src = "\n".join(
-            [
-                f"def __init__(self, {', '.join(params)}):",
-                "    _d_ = self.__dict__",
-                *sets,
-                "def __repr__(self):",
-                f'    return f"{{type(self).__qualname__}}({shown})"',
-                "def __eq__(self, other):",
-                "    if other.__class__ is self.__class__:",
-                f"        return ({compared}) == ({other})",
-                "    return NotImplemented",
-                "def __hash__(self):",
-                f"    return hash(({hashed}))",
-                "def __setattr__(self, name, value):",
-                "    if type(self) is _cls or name in _names:",
-                "        raise _Frozen(f'cannot assign to field {name!r}')",
-                "    super(_cls, self).__setattr__(name, value)",
-                "def __delattr__(self, name):",
-                "    if type(self) is _cls or name in _names:",
-                "        raise _Frozen(f'cannot delete field {name!r}')",
-                "    super(_cls, self).__delattr__(name)",
-            ]
-        )
+                sets.append(f"  _d_[{f.name!r}]={f.name}")
+        src = "\n".join([f"def __init__(self,{','.join(params)}):", "  _d_=self.__dict__", *sets])
         scope: dict[str, Any] = {
             "_d": {f.name: f.default for f in fields},
             "_f": {f.name: f.default_factory for f in fields},
             "_MISSING": dataclasses.MISSING,
-            "_cls": cls,
-            "_names": frozenset(names),
-            "_Frozen": dataclasses.FrozenInstanceError,
         }
         exec(compile(src, f"<record {cls.__qualname__}>", "exec"), scope)  # noqa: S102
-        for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
-            fn = scope[name]
+
+        def getter(names: list[str]) -> Any:
+            get = attrgetter(*names) if names else (lambda _obj: ())
+            return get if len(names) != 1 else (lambda obj: (get(obj),))
+
+        shown = [f.name for f in fields if f.repr]
+        show, compared = getter(shown), getter([f.name for f in fields if f.compare])
+        hashed = getter([f.name for f in fields if (f.hash is None and f.compare) or f.hash])
+        names = frozenset(f.name for f in fields)
+
+        def __repr__(self: Any) -> str:
+            pairs = ", ".join(f"{n}={v!r}" for n, v in zip(shown, show(self), strict=True))
+            return f"{type(self).__qualname__}({pairs})"
+
+        def __eq__(self: Any, other: object) -> bool:
+            if other.__class__ is self.__class__:
+                return bool(compared(self) == compared(other))
+            return NotImplemented
+
+        def __hash__(self: Any) -> int:
+            return hash(hashed(self))
+
+        def __setattr__(self: Any, name: str, value: Any) -> None:
+            if type(self) is cls or name in names:
+                raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+            super(cls, self).__setattr__(name, value)
+
+        def __delattr__(self: Any, name: str) -> None:
+            if type(self) is cls or name in names:
+                raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+            super(cls, self).__delattr__(name)
+
+        methods = {"__init__": scope["__init__"], "__repr__": __repr__, "__eq__": __eq__,
+                   "__hash__": __hash__, "__setattr__": __setattr__, "__delattr__": __delattr__}  # fmt: skip
+        for name, fn in methods.items():
             fn.__qualname__ = f"{cls.__qualname__}.{name}"
             setattr(cls, name, fn)
         params_ = cls.__dataclass_params__  # type: ignore[attr-defined]
