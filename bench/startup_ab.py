@@ -65,7 +65,9 @@ def main() -> None:
                 start = time.perf_counter()
                 subprocess.run(cmd, env=e, capture_output=True, check=True)
                 times[name].append((time.perf_counter() - start) * 1000)
-        print(f"warm lookup {args.query!r}, {args.runs} interleaved runs each; before = {args.before}")
+        print(
+            f"warm lookup {args.query!r}, {args.runs} interleaved runs each; before = {args.before}"
+        )
         for name, v in times.items():
             print(f"  {name:7} median {statistics.median(v):6.1f} ms   min {min(v):6.1f} ms")
         h_med, h_min = statistics.median(times["hello"]), min(times["hello"])
