@@ -269,3 +269,15 @@ def test_places_command_shows_the_neighborhoods_city_and_people() -> None:
     assert "Harlem (neighborhood of New York), New York County, NY (neighborhood)" in out
     assert "city: New York (a neighborhood of it: its programs apply)" in out
     assert "people: 116,345 (GeoNames)" in out
+
+
+def test_the_hint_under_alternatives_names_what_tells_them_apart() -> None:
+    """Namesakes in the state typed differ by county; those elsewhere by state."""
+    same = runner.invoke(app, ["lookup", "Strawberry, CA", "--format", "plain"])
+    assert same.exit_code == 0
+    assert (
+        "also: Strawberry, Tuolumne County, CA (give the county to pick one of these)"
+        in same.stdout
+    )
+    other = runner.invoke(app, ["lookup", "Denver", "--format", "plain"])
+    assert other.exit_code == 0 and "(give the state to pick one of these)" in other.stdout

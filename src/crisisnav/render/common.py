@@ -427,15 +427,15 @@ def layout(result: LookupResult, *, explain: bool = False, details: bool = False
         )
     if res.candidates:
         also = "; ".join(place_label(p) for p in res.candidates[:6])
-        lines.append(
-            Line(
-                [
-                    (_("also: "), "label"),
-                    (also, None),
-                    (_(" (give the state to pick one of these)"), "dim"),
-                ]
-            )
+        same_state = res.place is not None and all(
+            p.state == res.place.state for p in res.candidates[:6]
         )
+        hint = (
+            _(" (give the county to pick one of these)")
+            if same_state
+            else _(" (give the state to pick one of these)")
+        )
+        lines.append(Line([(_("also: "), "label"), (also, None), (hint, "dim")]))
     if details or explain:
         lines.append(Line([(_("hours as of {when}").format(when=when), "dim")]))
     filt = _filters_text(result)
