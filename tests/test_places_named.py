@@ -281,3 +281,20 @@ def test_the_hint_under_alternatives_names_what_tells_them_apart() -> None:
     )
     other = runner.invoke(app, ["lookup", "Denver", "--format", "plain"])
     assert other.exit_code == 0 and "(give the state to pick one of these)" in other.stdout
+
+
+def test_a_place_named_with_its_county_answers_the_question() -> None:
+    """The candidates of "Live Oak, CA" are labelled with their counties; typed back, each is
+    the answer. A county the name does not lie in is not_found, naming where it does."""
+    asked = resolve("Live Oak, CA")
+    assert asked.status == "ambiguous"
+    for cand in asked.candidates:
+        r = resolve(f"{cand.name}, {cand.county}, {cand.state}")
+        assert r.status == "ok" and r.place is not None and r.place.county == cand.county
+    r = resolve("Eugene, Marion County, OR")
+    assert r.status == "not_found" and r.message and "Lane County" in r.message
+    assert resolve("Eugen, Lane County, OR").place is not None  # a typo in the name still fits
+    r = resolve("Bedford, Brooklyn, NY")  # a middle part that is not a county: as before
+    assert r.status == "ok" and r.place is not None and r.place.county == "Kings County"
+    batch = resolve_many(["Live Oak, Sutter County, CA", "Live Oak, Santa Cruz County, CA"])
+    assert [x.place.county for x in batch if x.place] == ["Sutter County", "Santa Cruz County"]

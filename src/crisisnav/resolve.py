@@ -273,10 +273,43 @@ def _zip_resolution(gaz: Gazetteer, query: str, p: Parsed) -> Resolution:
     return Resolution(query=query, status="ok", place=place)
 
 
+_COUNTY_WORDS = (" county", " parish", " borough", " census area", " municipality")
+
+
+def _with_county(gaz: Gazetteer, query: str) -> Resolution | None:
+    """ "Live Oak, Sutter County, CA": a place named with its county, as the candidates of a
+    question are labelled (two places of one name in one state differ by county). The place
+    named "Live Oak, CA" that lies in that county; None when the query has no such middle part."""
+    parts = [x.strip() for x in query.split(",")]
+    if len(parts) != 3 or not all(parts):
+        return None
+    middle = normalize(parts[1])
+    if not middle.endswith(_COUNTY_WORDS):
+        return None
+    first = _first_pass_text(gaz, f"{parts[0]}, {parts[2]}")
+    if isinstance(first, _Pending):
+        first = _finish(gaz, first, _fuzzy_matches(gaz, first.scope, [first])[0])
+    fits = [p for p in (first.place, *first.candidates) if p is not None]
+    here = [p for p in fits if any(normalize(c) == middle for c in p.counties)]
+    if len(here) == 1 and fits:
+        return Resolution(query=query, status="ok", place=here[0], candidates=(),
+                          message=first.message if first.status == "ok" else None)  # fmt: skip
+    if not here:
+        where = "; ".join(p.label() for p in fits[:3])
+        return Resolution(query=query, status="not_found", candidates=tuple(fits[:MAX_CANDIDATES]),
+                          message=f"no place of this name in {parts[1]}" + (f"; it exists in: {where}" if where else ""))  # fmt: skip
+    return replace(first, query=query, candidates=tuple(here[:MAX_CANDIDATES]), place=None,
+                   status="ambiguous")  # fmt: skip
+
+
 def _first_pass(gaz: Gazetteer, query: str) -> Resolution | _Pending:
     """Everything but fuzzy matching: a final Resolution, or what fuzzy matching must do."""
     if not isinstance(query, str):
         query = str(query)
+    if query.count(",") == 2 and len(query) <= MAX_QUERY_CHARS:
+        named = _with_county(gaz, query)
+        if named is not None:
+            return named
     first = _first_pass_text(gaz, query)
     if isinstance(first, _Pending) or first.status == "not_found":
         key = normalize(query[: 4 * MAX_QUERY_CHARS]) if len(query) <= MAX_QUERY_CHARS else ""
