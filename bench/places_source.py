@@ -103,6 +103,15 @@ def main() -> None:
     print(
         f"questions (several places of that name in the state) listing the place: {asked_with_it}"
     )
+    asked = [(row, res) for row, res in zip(rows, results, strict=True) if res.status == "ambiguous" and row.counties]  # fmt: skip
+    again = resolve_many([f"{row.name}, {row.counties[0]}, {row.state}" for row, _ in asked])
+    answered = sum(
+        1 for (row, _), r in zip(asked, again, strict=True)
+        if r.status == "ok" and r.place is not None and row.counties[0] in r.place.counties
+    )  # fmt: skip
+    print(
+        f"  those questions asked again as 'Name, County, ST': {answered}/{len(asked)} ok in the right county"
+    )
     print(
         f"ok in the right county, or a question that lists the place: {ok + asked_with_it}/{scored}"
         f" = {100 * (ok + asked_with_it) / max(1, scored):.2f}%; ok elsewhere (a wrong answer):"
