@@ -287,7 +287,7 @@ def test_a_place_named_with_its_county_answers_the_question() -> None:
     """The candidates of "Live Oak, CA" are labelled with their counties; typed back, each is
     the answer. A county the name does not lie in is not_found, naming where it does."""
     asked = resolve("Live Oak, CA")
-    assert asked.status == "ambiguous"
+    assert asked.status == "ambiguous" and asked.message == "2 places fit in CA; add the county"
     for cand in asked.candidates:
         r = resolve(f"{cand.name}, {cand.county}, {cand.state}")
         assert r.status == "ok" and r.place is not None and r.place.county == cand.county

@@ -183,11 +183,13 @@ def _decide(
     every = ordered + alts
     cands = tuple(gaz.place(p, sc(p)) for p in every[:MAX_CANDIDATES])
     more = len(every) - MAX_CANDIDATES
-    note = (
-        f"{len(every)} places fit; add a state"
-        if more <= 0
-        else f"{len(every)} places fit ({more} not shown); add a state"
-    )
+    states = {gaz.state(p) for p in every}
+    if len(states) == 1 and more <= 0:  # the state is known: the county tells them apart
+        note = f"{len(every)} places fit in {states.pop()}; add the county"
+    elif more <= 0:
+        note = f"{len(every)} places fit; add a state"
+    else:
+        note = f"{len(every)} places fit ({more} not shown); add a state"
     return Resolution(
         query=query,
         status="ambiguous",

@@ -735,6 +735,8 @@ RESOLUTION_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"no place named (?P<head>.*) is known in (?P<place>.*); showing (?P<again>.*)",
      N_("no place named {head} is known in {place}; showing {again}")),
     (r"(?P<n>\d+) places fit; add a state", N_("{n} places fit; add a state")),
+    (r"(?P<n>\d+) places fit in (?P<state>\S+); add the county",
+     N_("{n} places fit in {state}; add the county")),
     (r"(?P<n>\d+) places fit \((?P<more>\d+) not shown\); add a state",
      N_("{n} places fit ({more} not shown); add a state")),
     (r"this line is not valid UTF-8 text", N_("this line is not valid UTF-8 text")),
