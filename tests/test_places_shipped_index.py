@@ -78,3 +78,24 @@ def test_zipcodes_release_is_read_without_parsing_metadata() -> None:
     from importlib import metadata
 
     assert gazetteer._zipcodes_release() == metadata.version("zipcodes")
+
+
+def test_one_key_check_serves_both_parts(monkeypatch: object) -> None:
+    """Part 2 (ZIP table, completion list) is checked against the key part 1 matched, so a ZIP
+    lookup does not hash places.tsv and the building code a second time."""
+    import pytest
+
+    from crisisnav import gazetteer as gaz_module
+
+    mp = pytest.MonkeyPatch()
+    calls = []
+    real = gazetteer.shipped_key
+    try:
+        mp.setattr(gazetteer, "shipped_key", lambda: calls.append(1) or real())
+        gaz_module.reset()
+        g = gaz_module.load()
+        assert g.zip_place("97401") is not None and g.complete("eugene")
+        assert len(calls) == 1
+    finally:
+        mp.undo()
+        gaz_module.reset()

@@ -20,10 +20,13 @@ import hashlib
 import marshal
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crisisnav import cache, gazetteer_index
 from crisisnav.gazetteer_index import _CORE_KEYS, _SEP, _ZIP_KEYS, FORMAT
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _CORE = "gazetteer-core.pack"
 _ZIPS = "gazetteer-zips.pack"
@@ -58,28 +61,30 @@ def rebuild() -> tuple[dict[str, Any], tuple[str, str]]:
 
 def zip_table(key: str) -> dict[str, Any]:
     """The ZIP table for an index of this key: shipped, or from the cache, else rebuilt."""
-    loaded: Any = None
-    if key == SHIPPED:
-        rest = _read_shipped_rest()
-        loaded = rest[0] if rest is not None else None
-    elif key:
-        loaded = cache.read_packed(_ZIPS, key)
-    if not _valid_zip_table(loaded):
+    loaded = _stored(key, 0, _ZIPS, _valid_zip_table)
+    if loaded is None:
         loaded = _obtain_and_store(source_key())[0]["zip_table"]
     return dict(loaded)
 
 
 def completion(key: str) -> tuple[str, str]:
     """The completion list for an index of this key: shipped, or from the cache, else rebuilt."""
+    loaded = _stored(key, 1, _COMPLETE, _valid_complete)
+    if loaded is None:
+        _, loaded = _obtain_and_store(source_key())
+    return (str(loaded[0]), str(loaded[1]))
+
+
+def _stored(key: str, part: int, name: str, valid: Callable[[Any], bool]) -> Any:
+    """Item `part` of the shipped file's second part (an index read from the shipped file), else
+    the cache entry `name` of this key; None when missing or not valid."""
     loaded: Any = None
     if key == SHIPPED:
         rest = _read_shipped_rest()
-        loaded = rest[1] if rest is not None else None
+        loaded = rest[part] if rest is not None else None
     elif key:
-        loaded = cache.read_packed(_COMPLETE, key)
-    if not _valid_complete(loaded):
-        _, loaded = _obtain_and_store(source_key())
-    return (str(loaded[0]), str(loaded[1]))
+        loaded = cache.read_packed(name, key)
+    return loaded if valid(loaded) else None
 
 
 def source_key() -> str:
@@ -252,6 +257,9 @@ def _zipcodes_release() -> str:
 # Not compressed: inflating it took 24 ms of every lookup.
 _SHIPPED_MAGIC = b"CNGIDX2\n"
 SHIPPED = "shipped"  # the source_key of an index read from the shipped file
+# The key part 1 matched in this process: part 2, written with it, is checked against it rather
+# than against shipped_key() again (which hashes places.tsv: 1-2 ms on every ZIP lookup).
+_part1_key: str | None = None
 
 
 def write_shipped_index(path: Path = SHIPPED_INDEX) -> int:
@@ -275,6 +283,7 @@ def _read_shipped_part(second: bool) -> dict[str, Any] | None:
     """Part 1 or 2 of the shipped file, when it was built from exactly what is installed here.
     marshal is acceptable here and only here: the file is package data, installed with the
     code that reads it (a copy in the cache directory is not trusted and is never marshal)."""
+    global _part1_key
     head = len(_SHIPPED_MAGIC) + 8
     try:
         with open(SHIPPED_INDEX, "rb") as f:
@@ -290,8 +299,11 @@ def _read_shipped_part(second: bool) -> dict[str, Any] | None:
                 data = marshal.loads(blob) if len(blob) == n else None
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    if not isinstance(data, dict) or data.get("key") != shipped_key():
+    want = _part1_key if second and _part1_key is not None else shipped_key()
+    if not isinstance(data, dict) or data.get("key") != want:
         return None
+    if not second:
+        _part1_key = want
     return data
 
 
@@ -320,7 +332,8 @@ def _read_shipped_rest() -> tuple[dict[str, Any], tuple[str, str]] | None:
 def read_shipped_index() -> tuple[dict[str, Any], tuple[str, str]] | None:
     """The whole shipped index (names index with its ZIP table, completion list) when it was
     built from exactly what is installed here, else None."""
-    core, rest = read_shipped_core(), _read_shipped_rest()
+    core = read_shipped_core()
+    rest = _read_shipped_rest() if core is not None else None
     if core is None or rest is None:
         return None
     core.pop("source_key", None)
