@@ -288,9 +288,7 @@ def _with_county(gaz: Gazetteer, query: str) -> Resolution | None:
     middle = normalize(parts[1])
     if not middle.endswith(_COUNTY_WORDS):
         return None
-    first = _first_pass_text(gaz, f"{parts[0]}, {parts[2]}")
-    if isinstance(first, _Pending):
-        first = _finish(gaz, first, _fuzzy_matches(gaz, first.scope, [first])[0])
+    first = _resolved(gaz, f"{parts[0]}, {parts[2]}")
     fits = [p for p in (first.place, *first.candidates) if p is not None]
     here = [p for p in fits if any(normalize(c) == middle for c in p.counties)]
     if len(here) == 1 and fits:
@@ -605,7 +603,10 @@ def _finish(gaz: Gazetteer, item: _Pending, matches: list[tuple[int, int]]) -> R
 
 def resolve(query: str) -> Resolution:
     """Resolve one query. Never raises on a str; the status says how it went."""
-    gaz = load()
+    return _resolved(load(), query)
+
+
+def _resolved(gaz: Gazetteer, query: str) -> Resolution:
     first = _first_pass(gaz, query)
     if isinstance(first, Resolution):
         return first
